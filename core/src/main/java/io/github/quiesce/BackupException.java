@@ -1,0 +1,125 @@
+package io.github.quiesce;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Root of every error quiesce raises. Unchecked: a caller can rarely do more than report it, and
+ * the session has already undone its own steps by the time it is thrown.
+ *
+ * <p>When a server statement failed, the exception carries that statement, its SQLState and vendor
+ * code and the server it ran on. It also says which earlier steps were rolled back (or failed to be),
+ * so an operator knows in what state the server was left. Messages never contain passwords.
+ */
+public class BackupException extends RuntimeException {
+
+    private final String statement;
+    private final String sqlState;
+    private final int vendorCode;
+    private final String server;
+    private final List<String> rolledBack = new ArrayList<>();
+    private final List<String> notRolledBack = new ArrayList<>();
+
+    public BackupException(String message) {
+        this(message, null, null, null, 0, null);
+    }
+
+    public BackupException(String message, Throwable cause) {
+        this(message, cause, null, null, 0, null);
+    }
+
+    /**
+     * @param statement  the SQL statement that failed, or null
+     * @param sqlState   its SQLState, or null
+     * @param vendorCode its vendor error code, 0 when none
+     * @param server     the server it ran on, e.g. "MySQL 8.0.15 at 127.0.0.1:3306", or null
+     */
+    public BackupException(String message, Throwable cause, String statement, String sqlState, int vendorCode, String server) {
+        super(message, cause);
+        this.statement = statement;
+        this.sqlState = sqlState;
+        this.vendorCode = vendorCode;
+        this.server = server;
+    }
+
+    /** Copies the SQL context of {@code other} into a new, more specific exception. */
+    protected BackupException(String message, BackupException other) {
+        this(message, other, other.statement, other.sqlState, other.vendorCode, other.server);
+        this.rolledBack.addAll(other.rolledBack);
+        this.notRolledBack.addAll(other.notRolledBack);
+    }
+
+    /** Builds the SQL context from a driver exception. */
+    protected BackupException(String message, SQLException cause, String statement, String server) {
+        this(message, cause, statement, cause.getSQLState(), cause.getErrorCode(), server);
+    }
+
+    /** The statement that failed, or null when the failure was not a statement. */
+    public String statement() {
+        return statement;
+    }
+
+    public String sqlState() {
+        return sqlState;
+    }
+
+    public int vendorCode() {
+        return vendorCode;
+    }
+
+    /** The server the failure happened on, or null when it is not known yet. */
+    public String server() {
+        return server;
+    }
+
+    /** Steps undone after this failure, in the order they were undone (e.g. "UNLOCK TABLES"). */
+    public List<String> rolledBack() {
+        return Collections.unmodifiableList(rolledBack);
+    }
+
+    /** Steps that could not be undone: the server may still be changed by them. */
+    public List<String> notRolledBack() {
+        return Collections.unmodifiableList(notRolledBack);
+    }
+
+    /** Records what the session undid after this failure. Called by the session, not by callers. */
+    void recordRollback(List<String> undone, List<String> notUndone) {
+        rolledBack.addAll(undone);
+        notRolledBack.addAll(notUndone);
+    }
+
+    /** Whether the failure says the connection itself is gone (SQLState class 08, or lost-connection codes). */
+    public boolean isConnectionFailure() {
+        return SqlErrors.isConnectionFailure(sqlState, vendorCode);
+    }
+
+    @Override
+    public String getMessage() {
+        StringBuilder sb = new StringBuilder(String.valueOf(super.getMessage()));
+        if (statement != null || sqlState != null || server != null) {
+            sb.append(" [");
+            String sep = "";
+            if (statement != null) {
+                sb.append("statement: ").append(statement);
+                sep = "; ";
+            }
+            if (sqlState != null || vendorCode != 0) {
+                sb.append(sep).append("SQLState ").append(sqlState).append(", error ").append(vendorCode);
+                sep = "; ";
+            }
+            if (server != null) {
+                sb.append(sep).append("server: ").append(server);
+            }
+            sb.append(']');
+        }
+        if (!rolledBack.isEmpty()) {
+            sb.append(" Rolled back: ").append(String.join(", ", rolledBack)).append('.');
+        }
+        if (!notRolledBack.isEmpty()) {
+            sb.append(" NOT rolled back (check the server): ").append(String.join(", ", notRolledBack)).append('.');
+        }
+        return sb.toString();
+    }
+}

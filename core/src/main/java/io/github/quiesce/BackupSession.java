@@ -1,0 +1,343 @@
+package io.github.quiesce;
+
+import io.github.quiesce.spi.BinaryLogStatus;
+import io.github.quiesce.spi.LockContext;
+import io.github.quiesce.spi.LockStrategy;
+import io.github.quiesce.spi.ReleaseAction;
+import io.github.quiesce.spi.Sql;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A consistent point held on a MySQL-family server for as long as the session is open.
+ *
+ * <pre>{@code
+ * try (BackupSession s = BackupSession.open(dataSource, BackupOptions.builder().strategy("auto").build())) {
+ *     BinlogCoordinates c = s.coordinates();
+ *     // copy / snapshot / dump while the point is held
+ * } // releases every lock and restores every changed setting
+ * }</pre>
+ *
+ * <p>The session takes one connection from the DataSource and keeps it to the end. Opening probes the
+ * server, picks the strategy, checks privileges, sets session {@code lock_wait_timeout} and takes the
+ * lock; if any step fails, every earlier step is undone before the exception is thrown.
+ * {@link #coordinates()} reads the coordinates under the lock on first call and then returns the same
+ * value. {@link #close()} releases with the strategy's own statements; if that fails, the connection
+ * is closed physically (never returned to a pool still holding a lock) and a {@link ReleaseException}
+ * says what was and was not undone.
+ *
+ * <p>Thread-safe; {@code close()} is idempotent.
+ */
+public final class BackupSession implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackupSession.class);
+
+    private static final String SET_LOCK_WAIT_TIMEOUT = "SET SESSION lock_wait_timeout = ?";
+
+    private enum State { OPEN, CLOSED, FAILED }
+
+    private final DataSource dataSource;
+    private final Connection connection;
+    private final Context context;
+    private final LockStrategy strategy;
+    private final Duration probeTime;
+    private final Duration lockWait;
+    private final long lockedAtNanos;
+
+    private State state = State.OPEN;
+    private BinlogCoordinates coordinates;
+    private Duration captureTime = Duration.ZERO;
+    private Duration lockHeld;
+
+    private BackupSession(DataSource dataSource, Connection connection, Context context, LockStrategy strategy,
+                          Duration probeTime, Duration lockWait, long lockedAtNanos) {
+        this.dataSource = dataSource;
+        this.connection = connection;
+        this.context = context;
+        this.strategy = strategy;
+        this.probeTime = probeTime;
+        this.lockWait = lockWait;
+        this.lockedAtNanos = lockedAtNanos;
+    }
+
+    /** Opens a session with {@link BackupOptions#defaults()}. */
+    public static BackupSession open(DataSource dataSource) {
+        return open(dataSource, BackupOptions.defaults());
+    }
+
+    /**
+     * Probes the server, chooses the strategy and takes the lock.
+     *
+     * @throws StrategyNotFoundException   unknown strategy name, or no strategy on the classpath
+     * @throws UnsupportedServerException  the named strategy (or, under auto, every strategy) cannot run here
+     * @throws MissingPrivilegeException   the account lacks a privilege the strategy needs
+     * @throws LockAcquisitionException    the lock was not granted (e.g. lock_wait_timeout); nothing stays locked
+     * @throws ServerConnectionException   the server could not be reached
+     */
+    public static BackupSession open(DataSource dataSource, BackupOptions options) {
+        Objects.requireNonNull(dataSource, "dataSource must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        StrategyCatalog catalog = StrategyCatalog.discover(options.classLoader());
+        if (options.isAuto()) {
+            catalog.requireAny();
+        } else {
+            catalog.named(options.strategy());
+        }
+        Connection connection = connect(dataSource);
+        boolean handedOver = false;
+        try {
+            BackupSession session = openOn(dataSource, connection, catalog, options);
+            handedOver = true;
+            return session;
+        } finally {
+            if (!handedOver) {
+                closeQuietly(connection);
+            }
+        }
+    }
+
+    private static BackupSession openOn(DataSource dataSource, Connection connection, StrategyCatalog catalog, BackupOptions options) {
+        long probeStart = System.nanoTime();
+        String endpoint = endpointOf(connection);
+        ServerProbe.Result probed = ServerProbe.probe(new Sql(connection, "probe", endpoint), endpoint);
+        ServerInfo server = probed.server();
+        Duration probeTime = Duration.ofNanos(System.nanoTime() - probeStart);
+
+        StrategyCatalog.Selection selection = catalog.select(server, options);
+        List<LockStrategy> candidates = selection.candidates();
+        for (int i = 0; i < candidates.size(); i++) {
+            LockStrategy strategy = candidates.get(i);
+            if (i == 0) {
+                LOG.info("quiesce: using strategy '{}' on {} ({})", strategy.name(), server,
+                        options.isAuto() ? "auto: " + selection.explanation() : selection.explanation());
+            }
+            Context context = new Context(dataSource, server, new Sql(connection, strategy.name(), server.toString()),
+                    options, probed.connectionId());
+            long lockStart = System.nanoTime();
+            try {
+                setLockWaitTimeout(context, server);
+                strategy.acquire(context);
+                long locked = System.nanoTime();
+                return new BackupSession(dataSource, connection, context, strategy, probeTime,
+                        Duration.ofNanos(locked - lockStart), locked);
+            } catch (BackupException e) {
+                ReleaseStack.Outcome outcome = context.unwind(e.isConnectionFailure());
+                e.recordRollback(outcome.undone(), outcome.notUndone());
+                if (!outcome.clean() || outcome.connectionLost()) {
+                    ConnectionDisposal.discard(dataSource, connection);
+                }
+                boolean more = i + 1 < candidates.size();
+                if (options.isAuto() && options.allowFallback() && more && outcome.clean() && !outcome.connectionLost()) {
+                    LOG.warn("quiesce: strategy '{}' failed on {} and was rolled back ({}); falling back to '{}'",
+                            strategy.name(), server, e.getMessage(), candidates.get(i + 1).name());
+                    continue;
+                }
+                throw asAcquisitionFailure(strategy, server, options, e);
+            }
+        }
+        throw new IllegalStateException("unreachable: selection is never empty");
+    }
+
+    /** The coordinates that match the data under the lock; read on first call, the same value after. */
+    public synchronized BinlogCoordinates coordinates() {
+        if (coordinates != null) {
+            return coordinates;
+        }
+        if (state != State.OPEN) {
+            throw new BackupException("The session on " + context.server() + " is " + state.name().toLowerCase(java.util.Locale.ROOT)
+                    + " and its coordinates were never read: call coordinates() while the session is open.");
+        }
+        if (!context.server().binaryLogEnabled()) {
+            throw BinaryLogStatus.disabled(context.server());
+        }
+        long start = System.nanoTime();
+        try {
+            coordinates = strategy.captureCoordinates(context);
+        } catch (BackupException e) {
+            state = State.FAILED;
+            ReleaseStack.Outcome outcome = releaseAfterFailure(e);
+            e.recordRollback(outcome.undone(), outcome.notUndone());
+            throw e;
+        }
+        captureTime = Duration.ofNanos(System.nanoTime() - start);
+        LOG.debug("quiesce: coordinates {} read in {} ms", coordinates, captureTime.toNanos() / 1e6);
+        return coordinates;
+    }
+
+    /** The name of the strategy holding the point, e.g. {@code ftwrl}. */
+    public String strategy() {
+        return strategy.name();
+    }
+
+    /** What the probe learned about the server. */
+    public ServerInfo server() {
+        return context.server();
+    }
+
+    public synchronized boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    public synchronized SessionTimings timings() {
+        Duration held = lockHeld != null ? lockHeld : Duration.ofNanos(System.nanoTime() - lockedAtNanos);
+        return new SessionTimings(probeTime, lockWait, captureTime, held);
+    }
+
+    /**
+     * Releases every lock and restores every setting, newest first, with the strategy's own statements.
+     *
+     * @throws ReleaseException if a step could not be undone; the connection is then closed physically
+     */
+    @Override
+    public synchronized void close() {
+        if (state != State.OPEN) {
+            return;
+        }
+        state = State.CLOSED;
+        ReleaseStack.Outcome outcome = context.unwind(false);
+        lockHeld = Duration.ofNanos(System.nanoTime() - lockedAtNanos);
+        if (outcome.clean() && !outcome.connectionLost()) {
+            closeQuietly(connection);
+        } else {
+            ConnectionDisposal.discard(dataSource, connection);
+        }
+        LOG.info("quiesce: released '{}' on {}: lock wait {} ms, held {} ms, coordinates {}; undone: {}",
+                strategy.name(), context.server(), millis(lockWait), millis(lockHeld),
+                coordinates == null ? "not read" : coordinates, outcome.undone());
+        if (!outcome.clean()) {
+            ReleaseException e = new ReleaseException("Releasing '" + strategy.name() + "' on " + context.server()
+                    + " failed; the lock connection was closed physically so the server drops its session locks", outcome.firstFailure());
+            e.recordRollback(outcome.undone(), outcome.notUndone());
+            throw e;
+        }
+        if (outcome.connectionLost()) {
+            LOG.warn("quiesce: the lock connection to {} was lost before release ({}); the server dropped its locks with it. "
+                    + "The consistent point may have ended early.", context.server(), outcome.firstFailure().getMessage());
+        }
+    }
+
+    private ReleaseStack.Outcome releaseAfterFailure(BackupException cause) {
+        ReleaseStack.Outcome outcome = context.unwind(cause.isConnectionFailure());
+        lockHeld = Duration.ofNanos(System.nanoTime() - lockedAtNanos);
+        if (outcome.clean() && !outcome.connectionLost()) {
+            closeQuietly(connection);
+        } else {
+            ConnectionDisposal.discard(dataSource, connection);
+        }
+        return outcome;
+    }
+
+    private static void setLockWaitTimeout(Context context, ServerInfo server) {
+        long seconds = context.options().lockWaitTimeoutSeconds();
+        String previous = server.variable("lock_wait_timeout").orElse(null);
+        Sql sql = context.sessionSql();
+        sql.execute(SET_LOCK_WAIT_TIMEOUT, seconds);
+        if (previous != null && previous.matches("\\d{1,9}")) {
+            long previousSeconds = Long.parseLong(previous);
+            // The connection may go back to a pool: leave its session as we found it.
+            context.onRelease("SET SESSION lock_wait_timeout = " + previousSeconds,
+                    s -> s.execute(SET_LOCK_WAIT_TIMEOUT, previousSeconds));
+        }
+    }
+
+    private static BackupException asAcquisitionFailure(LockStrategy strategy, ServerInfo server, BackupOptions options, BackupException e) {
+        if (e.getClass() != BackupSqlException.class) {
+            return e;
+        }
+        String what = e.vendorCode() == SqlErrors.LOCK_WAIT_TIMEOUT
+                ? "timed out after lock_wait_timeout=" + options.lockWaitTimeoutSeconds() + "s: another session holds a conflicting lock"
+                : "the server refused it";
+        return new LockAcquisitionException("Could not take the '" + strategy.name() + "' lock on " + server + ": " + what
+                + " (" + e.getMessage() + ")", e);
+    }
+
+    private static Connection connect(DataSource dataSource) {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new ServerConnectionException("Could not connect to the server: " + e.getMessage(), e, null, null);
+        }
+    }
+
+    private static String endpointOf(Connection connection) {
+        try {
+            return JdbcUrls.hostAndPort(connection.getMetaData().getURL());
+        } catch (SQLException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debug("Closing the lock connection failed: {}", e.toString());
+        }
+    }
+
+    private static String millis(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1f", d.toNanos() / 1e6);
+    }
+
+    /** The {@link LockContext} of one attempt: the strategy's view of the session. */
+    private static final class Context implements LockContext {
+        private final DataSource dataSource;
+        private final ServerInfo server;
+        private final Sql sql;
+        private final BackupOptions options;
+        private final long connectionId;
+        private final ReleaseStack releases = new ReleaseStack();
+
+        Context(DataSource dataSource, ServerInfo server, Sql sql, BackupOptions options, long connectionId) {
+            this.dataSource = dataSource;
+            this.server = server;
+            this.sql = sql;
+            this.options = options;
+            this.connectionId = connectionId;
+        }
+
+        @Override
+        public ServerInfo server() {
+            return server;
+        }
+
+        @Override
+        public Sql sql() {
+            return sql;
+        }
+
+        Sql sessionSql() {
+            return sql.as("session");
+        }
+
+        @Override
+        public BackupOptions options() {
+            return options;
+        }
+
+        @Override
+        public long connectionId() {
+            return connectionId;
+        }
+
+        @Override
+        public void onRelease(String description, ReleaseAction action) {
+            releases.push(description, action, false);
+        }
+
+        @Override
+        public void onReleaseGlobal(String description, ReleaseAction action) {
+            releases.push(description, action, true);
+        }
+
+        ReleaseStack.Outcome unwind(boolean connectionLost) {
+            return releases.unwind(sql, connectionLost, () -> FreshConnection.open(dataSource, "restore", server.toString()));
+        }
+    }
+}

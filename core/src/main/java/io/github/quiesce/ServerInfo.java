@@ -1,0 +1,122 @@
+package io.github.quiesce;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What one probe learned about the server: flavour, version, capabilities, replication state and the
+ * account's privileges. Immutable; strategies decide from its behaviour methods
+ * ({@link #hasInstanceLock()}, {@link #hasBackupStage()} ...) rather than from flavour/version checks of their own.
+ *
+ * @param flavor           MySQL, Percona Server or MariaDB
+ * @param version          parsed version
+ * @param versionText      {@code @@version} as printed by the server
+ * @param versionComment   {@code @@version_comment}
+ * @param endpoint         host:port the session is connected to (never with credentials)
+ * @param binaryLogEnabled {@code @@log_bin}
+ * @param gtidMode         {@code @@gtid_mode} on MySQL/Percona; "ON" on MariaDB when the binlog is on (it always logs GTIDs)
+ * @param readOnly         {@code @@read_only}
+ * @param superReadOnly    {@code @@super_read_only} (false where the server has no such variable)
+ * @param replica          whether replication is configured on this server (replica status is not empty)
+ * @param privileges       the account's global privileges
+ * @param variables        the raw variables the probe read, lower-case names
+ */
+public record ServerInfo(
+        Flavor flavor,
+        ServerVersion version,
+        String versionText,
+        String versionComment,
+        String endpoint,
+        boolean binaryLogEnabled,
+        String gtidMode,
+        boolean readOnly,
+        boolean superReadOnly,
+        boolean replica,
+        Privileges privileges,
+        Map<String, String> variables) {
+
+    public ServerInfo {
+        Objects.requireNonNull(flavor, "flavor");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(versionText, "versionText");
+        versionComment = versionComment == null ? "" : versionComment;
+        endpoint = endpoint == null ? "" : endpoint;
+        gtidMode = gtidMode == null ? "OFF" : gtidMode;
+        Objects.requireNonNull(privileges, "privileges");
+        variables = Map.copyOf(variables);
+    }
+
+    /** e.g. "MySQL 8.0.15" or "MariaDB 11.4.5". */
+    public String describe() {
+        return flavor.displayName() + " " + version;
+    }
+
+    public boolean isMariaDb() {
+        return flavor == Flavor.MARIADB;
+    }
+
+    /** MySQL-compatible GTIDs ({@code uuid:1-N}); MariaDB's are {@code domain-server-seq}. */
+    public boolean usesMysqlGtids() {
+        return flavor != Flavor.MARIADB;
+    }
+
+    public boolean gtidEnabled() {
+        return "ON".equalsIgnoreCase(gtidMode);
+    }
+
+    public boolean has(Privilege privilege) {
+        return privileges.has(privilege);
+    }
+
+    /** {@code LOCK INSTANCE FOR BACKUP}: MySQL and Percona Server 8.0 and later. */
+    public boolean hasInstanceLock() {
+        return flavor != Flavor.MARIADB && version.atLeast(8, 0, 0);
+    }
+
+    /** {@code performance_schema.log_status}: MySQL and Percona Server 8.0.14 and later. */
+    public boolean hasLogStatus() {
+        return flavor != Flavor.MARIADB && version.atLeast(8, 0, 14);
+    }
+
+    /** {@code BACKUP STAGE}: MariaDB 10.4 and later. */
+    public boolean hasBackupStage() {
+        return flavor == Flavor.MARIADB && version.atLeast(10, 4, 0);
+    }
+
+    /** Percona Server's {@code LOCK TABLES FOR BACKUP} ({@code have_backup_locks=YES}). */
+    public boolean hasBackupLocks() {
+        return flavor == Flavor.PERCONA && isYes("have_backup_locks");
+    }
+
+    /** The statement that prints the binary log file and position on this server. */
+    public String binaryLogStatusStatement() {
+        // SHOW MASTER STATUS was deprecated in MySQL 8.2 and removed in 8.4; MariaDB keeps it.
+        if (flavor != Flavor.MARIADB && version.atLeast(8, 2, 0)) {
+            return "SHOW BINARY LOG STATUS";
+        }
+        return "SHOW MASTER STATUS";
+    }
+
+    /** The statement that prints this server's replica status. */
+    public String replicaStatusStatement() {
+        boolean replicaSyntax = flavor == Flavor.MARIADB ? version.atLeast(10, 5, 1) : version.atLeast(8, 0, 22);
+        return replicaSyntax ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
+    }
+
+    /** A variable the probe read, by its lower-case name. */
+    public Optional<String> variable(String name) {
+        return Optional.ofNullable(variables.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    /** True when the variable reads YES, ON or 1. */
+    public boolean isYes(String variable) {
+        return variable(variable).map(v -> v.equalsIgnoreCase("YES") || v.equalsIgnoreCase("ON") || v.equals("1")).orElse(false);
+    }
+
+    @Override
+    public String toString() {
+        return describe() + (endpoint.isEmpty() ? "" : " at " + endpoint);
+    }
+}

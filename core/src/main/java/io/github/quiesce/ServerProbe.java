@@ -1,0 +1,117 @@
+package io.github.quiesce;
+
+import io.github.quiesce.spi.Sql;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Learns what a server is and can do in four round trips: its variables, the connection's identity,
+ * the account's grants, and its replica status. The result is an immutable {@link ServerInfo}.
+ */
+public final class ServerProbe {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerProbe.class);
+
+    /** Variables that do not exist on a flavour are simply absent from the result (no error). */
+    static final String VARIABLES = "SHOW VARIABLES WHERE Variable_name IN ("
+            + "'version', 'version_comment', 'log_bin', 'gtid_mode', 'read_only', 'super_read_only', "
+            + "'have_backup_locks', 'have_backup_safe_binlog_info', 'lock_wait_timeout', 'delay_key_write', "
+            + "'event_scheduler', 'server_id', 'server_uuid')";
+    static final String IDENTITY = "SELECT CONNECTION_ID() AS connection_id, CURRENT_USER() AS account";
+    static final String GRANTS = "SHOW GRANTS";
+
+    private ServerProbe() {
+    }
+
+    /** Probes the server behind a connection (which it leaves open and unchanged). */
+    public static ServerInfo probe(Connection connection) {
+        String endpoint;
+        try {
+            endpoint = JdbcUrls.hostAndPort(connection.getMetaData().getURL());
+        } catch (SQLException e) {
+            endpoint = "";
+        }
+        return probe(new Sql(connection, "probe", endpoint.isEmpty() ? null : endpoint), endpoint).server();
+    }
+
+    /** The server, and the id of the connection it was probed on. */
+    record Result(ServerInfo server, long connectionId) {
+    }
+
+    static Result probe(Sql sql, String endpoint) {
+        Map<String, String> vars = new HashMap<>();
+        for (Map<String, String> row : sql.rows(VARIABLES)) {
+            vars.put(row.get("Variable_name").toLowerCase(Locale.ROOT), row.get("Value"));
+        }
+        String versionText = vars.get("version");
+        if (versionText == null) {
+            throw new UnsupportedServerException("The server at " + endpoint + " did not report @@version: it does not look like MySQL, Percona Server or MariaDB");
+        }
+        ServerVersion version = parseVersion(versionText, endpoint);
+        Flavor flavor = Flavor.detect(versionText, vars.get("version_comment"));
+
+        Map<String, String> identity = sql.firstRow(IDENTITY).orElseThrow();
+        long connectionId = Long.parseLong(identity.get("connection_id"));
+        String account = identity.get("account");
+
+        Privileges privileges = readPrivileges(sql, account);
+        boolean logBin = isOn(vars.get("log_bin"));
+        String gtidMode = flavor == Flavor.MARIADB ? (logBin ? "ON" : "OFF") : vars.getOrDefault("gtid_mode", "OFF");
+        ServerInfo partial = new ServerInfo(flavor, version, versionText, vars.get("version_comment"), endpoint, logBin,
+                gtidMode, isOn(vars.get("read_only")), isOn(vars.get("super_read_only")), false, privileges, vars);
+        boolean replica = isReplica(sql.on(partial.toString()), partial);
+        ServerInfo server = new ServerInfo(flavor, version, versionText, vars.get("version_comment"), endpoint, logBin,
+                gtidMode, partial.readOnly(), partial.superReadOnly(), replica, privileges, vars);
+        LOG.debug("Probed {}: log_bin={}, gtid_mode={}, read_only={}, super_read_only={}, replica={}, account={}, privileges={}",
+                server, logBin, gtidMode, server.readOnly(), server.superReadOnly(), replica, account,
+                privileges.known() ? (privileges.allPrivileges() ? "ALL" : privileges.granted()) : "unknown");
+        return new Result(server, connectionId);
+    }
+
+    private static ServerVersion parseVersion(String versionText, String endpoint) {
+        try {
+            return ServerVersion.parse(versionText);
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedServerException("The server at " + endpoint + " reports a version quiesce cannot read: '" + versionText + "'", e);
+        }
+    }
+
+    private static Privileges readPrivileges(Sql sql, String account) {
+        try {
+            List<String> lines = sql.rows(GRANTS).stream()
+                    .map(row -> row.values().iterator().next())
+                    .collect(Collectors.toList());
+            Privileges p = GrantsParser.parse(account, lines);
+            if (!p.known()) {
+                LOG.warn("Account {} gets privileges through roles; quiesce cannot check them up front and will rely on the server's answer", account);
+            }
+            return p;
+        } catch (BackupSqlException e) {
+            LOG.warn("Could not read the grants of {} ({}); privilege checks are skipped", account, e.getMessage());
+            return Privileges.unknown(account);
+        }
+    }
+
+    private static boolean isReplica(Sql sql, ServerInfo server) {
+        try {
+            return sql.firstRow(server.replicaStatusStatement()).isPresent();
+        } catch (BackupSqlException e) {
+            if (e.vendorCode() == SqlErrors.SPECIFIC_ACCESS_DENIED) {
+                LOG.debug("Cannot read replica status without REPLICATION CLIENT/SUPER; assuming {} is not a replica", server);
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isOn(String value) {
+        return value != null && (value.equalsIgnoreCase("ON") || value.equals("1") || value.equalsIgnoreCase("YES"));
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.quiesce.spi;
+
+import io.github.quiesce.BackupOptions;
+import io.github.quiesce.ServerInfo;
+
+/**
+ * What a strategy gets from the session: the probed server, a statement runner on the session's own
+ * dedicated connection, the options, and a place to register how to undo each step it takes.
+ *
+ * <p>Every step a strategy completes that changes the server must be followed at once by a call to
+ * {@link #onRelease} or {@link #onReleaseGlobal}. The session runs those steps in reverse order when it
+ * closes, and also when any later step fails, so a strategy never writes its own rollback paths.
+ */
+public interface LockContext {
+
+    ServerInfo server();
+
+    /** Statement runner on the session's connection; logs carry the strategy's name. */
+    Sql sql();
+
+    BackupOptions options();
+
+    /** {@code CONNECTION_ID()} of the session's connection. */
+    long connectionId();
+
+    /**
+     * Registers the undo of a step whose effect belongs to this connection (a lock it holds, a session
+     * variable). If the connection is lost, the server has already dropped it, so it is not retried.
+     *
+     * @param description the statement(s), for logs and errors, e.g. {@code UNLOCK TABLES}
+     */
+    void onRelease(String description, ReleaseAction action);
+
+    /**
+     * Registers the undo of a step whose effect outlives the connection (a global variable such as
+     * {@code read_only}). If the session's connection is lost, it is run on a fresh connection.
+     */
+    void onReleaseGlobal(String description, ReleaseAction action);
+}

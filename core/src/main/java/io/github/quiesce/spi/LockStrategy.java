@@ -1,0 +1,57 @@
+package io.github.quiesce.spi;
+
+import io.github.quiesce.BinlogCoordinates;
+import io.github.quiesce.ServerInfo;
+import java.util.List;
+
+/**
+ * A way to take a MySQL-family server to a consistent point, discovered with
+ * {@link java.util.ServiceLoader} from {@code META-INF/services/io.github.quiesce.spi.LockStrategy}.
+ *
+ * <p>The strategy owns its whole lifecycle. {@link #acquire} takes its locks and registers, with
+ * {@link LockContext#onRelease}, the statement that releases each one; {@link #captureCoordinates}
+ * reads the binary log position under that lock (and may take and drop a further short lock to do
+ * so); the session runs the registered release steps, newest first, on close or after any failure.
+ * Core issues no lock or unlock statement of its own.
+ *
+ * <p>Implementations must be stateless (one instance serves every session) and have a public
+ * no-argument constructor.
+ */
+public interface LockStrategy {
+
+    /** Unique, lower-case name used in {@code BackupOptions.strategy(...)}, e.g. {@code ftwrl}. */
+    String name();
+
+    /** Whether the strategy can run on this server, and if not, why. Must not touch the server. */
+    Support supports(ServerInfo server);
+
+    /**
+     * Rank under {@code auto}: higher wins among supported strategies. Rank by what the lock
+     * blocks, least first; say why in a comment next to the value.
+     */
+    int priority();
+
+    /** False for strategies that change global state and must only run when named explicitly. */
+    default boolean selectableByAuto() {
+        return true;
+    }
+
+    /** The privileges this strategy needs on this server; checked before any lock is taken. */
+    default List<PrivilegeRequirement> requiredPrivileges(ServerInfo server) {
+        return List.of();
+    }
+
+    /**
+     * Takes the lock. Register the release of each step with the context as soon as it succeeds;
+     * throw (any {@link io.github.quiesce.BackupException}) on failure: the session undoes what was
+     * registered and reports it.
+     */
+    void acquire(LockContext context);
+
+    /**
+     * Reads the coordinates that match the data under the lock. Called at most once per session, only
+     * when the binary log is enabled. A step taken here that must not outlive this call (e.g.
+     * {@code LOCK BINLOG FOR BACKUP}) is released here too.
+     */
+    BinlogCoordinates captureCoordinates(LockContext context);
+}

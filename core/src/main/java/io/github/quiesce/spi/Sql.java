@@ -1,0 +1,143 @@
+package io.github.quiesce.spi;
+
+import io.github.quiesce.BackupSqlException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs statements on one connection, logs each at DEBUG with its duration, and turns driver errors
+ * into {@link BackupSqlException}s that carry the statement, SQLState, vendor code and server.
+ *
+ * <p>Statements are fixed strings written by a strategy; values go through {@code ?} parameters,
+ * never through concatenation. Rows come back as case-insensitive column maps of strings.
+ */
+public final class Sql {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sql.class);
+
+    private final Connection connection;
+    private final String owner;
+    private final String server;
+
+    public Sql(Connection connection, String owner, String server) {
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.server = server;
+    }
+
+    /** The same connection, with another name in the logs (e.g. the strategy's). */
+    public Sql as(String newOwner) {
+        return new Sql(connection, newOwner, server);
+    }
+
+    /** The same connection, with the server description that error messages name. */
+    public Sql on(String serverDescription) {
+        return new Sql(connection, owner, serverDescription);
+    }
+
+    public String server() {
+        return server;
+    }
+
+    /** Runs a statement that returns no rows. */
+    public void execute(String statement) {
+        long start = System.nanoTime();
+        try (Statement st = connection.createStatement()) {
+            st.execute(statement);
+            logged(statement, start, "ok");
+        } catch (SQLException e) {
+            throw failed(statement, start, e);
+        }
+    }
+
+    /** Runs a statement with {@code ?} parameters bound in order. */
+    public void execute(String statement, Object... parameters) {
+        long start = System.nanoTime();
+        try (PreparedStatement ps = connection.prepareStatement(statement)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
+            ps.execute();
+            logged(statement, start, "ok");
+        } catch (SQLException e) {
+            throw failed(statement, start, e);
+        }
+    }
+
+    /** All rows of a query, each as a case-insensitive map from column label to string value. */
+    public List<Map<String, String>> rows(String statement, Object... parameters) {
+        long start = System.nanoTime();
+        try (PreparedStatement ps = connection.prepareStatement(statement)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
+            List<Map<String, String>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                while (rs.next()) {
+                    Map<String, String> row = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                    for (int c = 1; c <= md.getColumnCount(); c++) {
+                        row.put(md.getColumnLabel(c), rs.getString(c));
+                    }
+                    rows.add(Collections.unmodifiableMap(row));
+                }
+            }
+            logged(statement, start, rows.size() + " row(s)");
+            return rows;
+        } catch (SQLException e) {
+            throw failed(statement, start, e);
+        }
+    }
+
+    /** The first row of a query, if any. */
+    public Optional<Map<String, String>> firstRow(String statement, Object... parameters) {
+        List<Map<String, String>> rows = rows(statement, parameters);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** The first column of the first row (null when there is no row or the value is NULL). */
+    public String scalar(String statement, Object... parameters) {
+        long start = System.nanoTime();
+        try (PreparedStatement ps = connection.prepareStatement(statement)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                String value = rs.next() ? rs.getString(1) : null;
+                logged(statement, start, "ok");
+                return value;
+            }
+        } catch (SQLException e) {
+            throw failed(statement, start, e);
+        }
+    }
+
+    private void logged(String statement, long startNanos, String outcome) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("[{}] {} -> {} in {} ms", owner, statement, outcome, millis(startNanos));
+        }
+    }
+
+    private BackupSqlException failed(String statement, long startNanos, SQLException e) {
+        LOG.debug("[{}] {} -> failed in {} ms: SQLState {}, error {}: {}",
+                owner, statement, millis(startNanos), e.getSQLState(), e.getErrorCode(), e.getMessage());
+        return new BackupSqlException(statement + " failed: " + e.getMessage(), e, statement, server);
+    }
+
+    private static String millis(long startNanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - startNanos) / 1e6);
+    }
+}

@@ -1,0 +1,55 @@
+package io.github.quiesce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class BackupOptionsTest {
+
+    static final StrategyOption<Boolean> FLAG = StrategyOption.of("test.flag", Boolean.class, false);
+
+    @Test
+    void defaultsAreAutoWithSixtySecondsAndFallback() {
+        BackupOptions o = BackupOptions.defaults();
+        assertThat(o.strategy()).isEqualTo("auto");
+        assertThat(o.isAuto()).isTrue();
+        assertThat(o.lockWaitTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(o.allowFallback()).isTrue();
+        assertThat(o.get(FLAG)).isFalse();
+    }
+
+    @Test
+    void rejectsNegativeZeroAndNullDurations() {
+        assertThatThrownBy(() -> BackupOptions.builder().lockWaitTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lockWaitTimeout");
+        assertThatThrownBy(() -> BackupOptions.builder().lockWaitTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BackupOptions.builder().lockWaitTimeout(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> BackupOptions.builder().lockWaitTimeout(Duration.ofDays(400)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void rejectsStrategyNamesThatCouldNotBeAStrategy() {
+        assertThatThrownBy(() -> BackupOptions.builder().strategy("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BackupOptions.builder().strategy("x; DROP TABLE t")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BackupOptions.builder().strategy(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void lockWaitTimeoutRoundsUpToWholeSeconds() {
+        assertThat(BackupOptions.builder().lockWaitTimeout(Duration.ofMillis(1500)).build().lockWaitTimeoutSeconds()).isEqualTo(2);
+        assertThat(BackupOptions.builder().lockWaitTimeout(Duration.ofMillis(10)).build().lockWaitTimeoutSeconds()).isEqualTo(1);
+    }
+
+    @Test
+    void strategyOptionsAreTypedAndCopied() {
+        BackupOptions.Builder b = BackupOptions.builder().set(FLAG, true);
+        BackupOptions o = b.build();
+        b.set(FLAG, false);
+        assertThat(o.get(FLAG)).isTrue();
+        assertThat(o.toBuilder().build().get(FLAG)).isTrue();
+    }
+}

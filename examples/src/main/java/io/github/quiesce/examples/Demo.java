@@ -1,0 +1,123 @@
+package io.github.quiesce.examples;
+
+import com.mysql.cj.jdbc.MysqlDataSource;
+import io.github.quiesce.BackupOptions;
+import io.github.quiesce.BackupSession;
+import io.github.quiesce.BinlogCoordinates;
+import io.github.quiesce.JdbcUrls;
+import io.github.quiesce.SessionTimings;
+import io.github.quiesce.testkit.EmbeddedServer;
+import io.github.quiesce.testkit.ServerDistribution;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The quickstart: opens a session with {@code auto} and prints one JSON line with the strategy used,
+ * the coordinates and the lock timings. Without options it starts an embedded MySQL 8.0.15 and writes
+ * a few rows first; with {@code --url jdbc:mysql://... --user U --password-env VAR} it uses that server.
+ * Logs go to stderr; stdout carries only the JSON line.
+ */
+public final class Demo {
+
+    private Demo() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            System.out.println(run(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("demo: " + e.getMessage());
+            System.err.println("usage: demo [--url jdbc:mysql://host:port/ --user USER --password-env VAR] [--strategy NAME]");
+            System.exit(2);
+        } catch (RuntimeException e) {
+            System.err.println("demo: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    static String run(String[] args) {
+        Map<String, String> opts = parse(args);
+        BackupOptions options = BackupOptions.builder().strategy(opts.getOrDefault("--strategy", BackupOptions.AUTO)).build();
+        if (opts.containsKey("--url")) {
+            return session(external(opts), options);
+        }
+        try (EmbeddedServer server = EmbeddedServer.start(ServerDistribution.MYSQL_8_0_15)) {
+            writeSomeRows(server);
+            return session(server.dataSource(), options);
+        }
+    }
+
+    private static String session(DataSource dataSource, BackupOptions options) {
+        BinlogCoordinates c;
+        String server;
+        String strategy;
+        BackupSession s = BackupSession.open(dataSource, options);
+        try (s) {
+            c = s.coordinates();
+            server = s.server().describe();
+            strategy = s.strategy();
+        }
+        SessionTimings t = s.timings();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("server", server);
+        json.put("strategy", strategy);
+        json.put("file", c.file());
+        json.put("position", c.position());
+        json.put("gtidSet", c.gtidSet());
+        json.put("lockWaitMs", t.lockWaitMillis());
+        json.put("lockHeldMs", t.lockHeldMillis());
+        return Json.object(json);
+    }
+
+    private static void writeSomeRows(EmbeddedServer server) {
+        server.execute("CREATE DATABASE IF NOT EXISTS demo",
+                "CREATE TABLE IF NOT EXISTS demo.orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40)) ENGINE=InnoDB");
+        try (Connection c = server.connect(); Statement st = c.createStatement()) {
+            for (int i = 0; i < 10; i++) {
+                st.execute("INSERT INTO demo.orders (note) VALUES ('order " + i + "')");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not write demo rows: " + e.getMessage(), e);
+        }
+    }
+
+    private static DataSource external(Map<String, String> opts) {
+        String url = opts.get("--url");
+        String user = opts.get("--user");
+        String passwordVar = opts.get("--password-env");
+        if (user == null) {
+            throw new IllegalArgumentException("--url needs --user");
+        }
+        String password = passwordVar == null ? "" : System.getenv(passwordVar);
+        if (password == null) {
+            throw new IllegalArgumentException("environment variable " + passwordVar + " is not set");
+        }
+        if (!url.startsWith("jdbc:mysql:") && !url.startsWith("jdbc:mariadb:")) {
+            throw new IllegalArgumentException("--url must be a jdbc:mysql: URL, got " + JdbcUrls.mask(url));
+        }
+        MysqlDataSource ds = new MysqlDataSource();
+        ds.setURL(url);
+        ds.setUser(user);
+        ds.setPassword(password);
+        return ds;
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.equals("--url") && !a.equals("--user") && !a.equals("--password-env") && !a.equals("--strategy")) {
+                throw new IllegalArgumentException("unknown option " + a);
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(a + " needs a value");
+            }
+            m.put(a, args[++i]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,50 @@
+package io.github.quiesce.examples;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** Just enough JSON writing for one flat object of strings and numbers. */
+final class Json {
+
+    private Json() {
+    }
+
+    static String object(Map<String, Object> fields) {
+        StringBuilder sb = new StringBuilder("{");
+        fields.forEach((k, v) -> {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append(quote(k)).append(':');
+            if (v instanceof Double d) {
+                sb.append(String.format(Locale.ROOT, "%.1f", d));
+            } else if (v instanceof Number n) {
+                sb.append(n);
+            } else {
+                sb.append(quote(String.valueOf(v)));
+            }
+        });
+        return sb.append('}').toString();
+    }
+
+    static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

@@ -1,0 +1,77 @@
+package io.github.quiesce.ftwrl;
+
+import io.github.quiesce.BinlogCoordinates;
+import io.github.quiesce.Privilege;
+import io.github.quiesce.ServerInfo;
+import io.github.quiesce.spi.BinaryLogStatus;
+import io.github.quiesce.spi.LockContext;
+import io.github.quiesce.spi.LockStrategy;
+import io.github.quiesce.spi.PrivilegeRequirement;
+import io.github.quiesce.spi.Sql;
+import io.github.quiesce.spi.Support;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code FLUSH TABLES WITH READ LOCK}: a global read lock that every MySQL-family server has.
+ *
+ * <p>Sequence on the session's connection:
+ * <ol>
+ *   <li>{@code FLUSH NO_WRITE_TO_BINLOG TABLES} — closes open tables first without blocking writers,
+ *       so the global lock below has less to flush and is held for less time (XtraBackup and MySQL
+ *       Shell do the same). Not replicated: {@code NO_WRITE_TO_BINLOG}.</li>
+ *   <li>{@code FLUSH TABLES WITH READ LOCK} — from here every write on the server waits.</li>
+ *   <li>on {@code coordinates()}: {@code SHOW MASTER STATUS} (8.2+: {@code SHOW BINARY LOG STATUS}),
+ *       plus {@code SELECT @@GLOBAL.gtid_binlog_pos} on MariaDB.</li>
+ *   <li>on close: {@code UNLOCK TABLES}.</li>
+ * </ol>
+ * It blocks all writes, so it ranks lowest among the strategies that take a lock. Needs RELOAD, and
+ * REPLICATION CLIENT (MariaDB: BINLOG MONITOR) or SUPER to read the binary log status.
+ */
+public final class FtwrlStrategy implements LockStrategy {
+
+    public static final String NAME = "ftwrl";
+
+    static final String PRE_FLUSH = "FLUSH NO_WRITE_TO_BINLOG TABLES";
+    static final String LOCK = "FLUSH TABLES WITH READ LOCK";
+    static final String UNLOCK = "UNLOCK TABLES";
+
+    /** Lowest of the lock-taking strategies: it stops every writer on the server while held. */
+    static final int PRIORITY = 10;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Support supports(ServerInfo server) {
+        return Support.yes();
+    }
+
+    @Override
+    public int priority() {
+        return PRIORITY;
+    }
+
+    @Override
+    public List<PrivilegeRequirement> requiredPrivileges(ServerInfo server) {
+        List<PrivilegeRequirement> r = new ArrayList<>();
+        r.add(PrivilegeRequirement.of(Privilege.RELOAD, LOCK));
+        r.addAll(BinaryLogStatus.requirements(server));
+        return r;
+    }
+
+    @Override
+    public void acquire(LockContext context) {
+        Sql sql = context.sql();
+        sql.execute(PRE_FLUSH);
+        sql.execute(LOCK);
+        context.onRelease(UNLOCK, s -> s.execute(UNLOCK));
+    }
+
+    @Override
+    public BinlogCoordinates captureCoordinates(LockContext context) {
+        return BinaryLogStatus.read(context.sql(), context.server());
+    }
+}

@@ -1,0 +1,146 @@
+package io.github.quiesce.testkit.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.quiesce.BackupOptions;
+import io.github.quiesce.BackupSession;
+import io.github.quiesce.BinlogCoordinates;
+import io.github.quiesce.MissingPrivilegeException;
+import io.github.quiesce.StrategyNotFoundException;
+import io.github.quiesce.testkit.EmbeddedServer;
+import io.github.quiesce.testkit.EmbeddedServers;
+import io.github.quiesce.testkit.Gtids;
+import io.github.quiesce.testkit.ServerChecks;
+import io.github.quiesce.testkit.ServerChecks.BinlogEvent;
+import io.github.quiesce.testkit.ServerDistribution;
+import io.github.quiesce.testkit.Writers;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What every lock strategy must do on a real server, whatever it locks: coordinates that match the
+ * data, nothing left locked after close, no leaked connection, typed errors before any lock.
+ * A strategy module's IT extends this once per server it supports and names the strategy.
+ *
+ * <p>Runs on a server shared by the JVM ({@link EmbeddedServers}); every test leaves it as it found it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class LockStrategyContract {
+
+    protected static final String SCHEMA = "quiesce_it";
+
+    protected EmbeddedServer server;
+
+    /** The server to run on. */
+    protected abstract ServerDistribution distribution();
+
+    /** The strategy under test, by name. */
+    protected abstract String strategyName();
+
+    @BeforeAll
+    void startServer() {
+        server = EmbeddedServers.shared(distribution());
+    }
+
+    protected BackupOptions.Builder options() {
+        return BackupOptions.builder().strategy(strategyName()).lockWaitTimeout(Duration.ofSeconds(10));
+    }
+
+    /**
+     * The number of rows of {@code table} as of the session's consistent point. By default read on another
+     * connection while the session is open, which is right for strategies that stop writers; strategies
+     * that let writers run override it (e.g. with a consistent-snapshot connection).
+     */
+    protected long rowsAtThePoint(BackupSession session, String table) {
+        return ServerChecks.count(server, "SELECT COUNT(*) FROM " + SCHEMA + "." + table);
+    }
+
+    protected static String uniqueTable(String prefix) {
+        return prefix + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+    }
+
+    @Test
+    void sessionsTakenWhileWritersRunAreConsistent() throws Exception {
+        String table = uniqueTable("consistency");
+        Writers.createTable(server, SCHEMA, table);
+        String uuid = distribution().isMariaDb() ? null : ServerChecks.scalar(server, "SELECT @@server_uuid");
+        long baseline = Gtids.count(currentGtidSet());
+        try (Writers writers = Writers.start(server, SCHEMA, table, 4, 1_000_000)) {
+            for (int round = 0; round < 5; round++) {
+                writers.awaitCommitted((round + 1) * 40L, 10_000);
+                BinlogCoordinates c;
+                long rows;
+                try (BackupSession s = BackupSession.open(server.dataSource(), options().build())) {
+                    c = s.coordinates();
+                    rows = rowsAtThePoint(s, table);
+                }
+                assertThat(rows)
+                        .as("rows at the point vs transactions in %s (baseline %d)", c, baseline)
+                        .isEqualTo(Gtids.count(c.gtidSet()) - baseline);
+                long target = writers.committed() + 8;
+                writers.awaitCommitted(target, 10_000);
+                Optional<BinlogEvent> next = ServerChecks.eventAt(server, c.file(), c.position());
+                assertThat(next).as("an event must start exactly at %s", c).isPresent();
+                assertThat(next.get().type()).as("event at %s", c).isEqualTo("Gtid");
+                assertThat(next.get().info()).as("the event at %s starts the first transaction not in the set", c)
+                        .contains(Gtids.next(c.gtidSet(), uuid));
+            }
+            assertThat(writers.errors()).isEmpty();
+        }
+    }
+
+    @Test
+    void nothingIsLockedAndThePoolIsIdleAfterClose() {
+        String table = uniqueTable("after_close");
+        Writers.createTable(server, SCHEMA, table);
+        try (HikariDataSource pool = server.pooledDataSource("root", "", 2)) {
+            try (BackupSession s = BackupSession.open(pool, options().build())) {
+                assertThat(s.strategy()).isEqualTo(strategyName());
+                s.coordinates();
+            }
+            assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
+        }
+        assertThat(ServerChecks.completesWithin(server,
+                "INSERT INTO " + SCHEMA + "." + table + " (writer, seq) VALUES (0, 0)", 2_000))
+                .as("a write right after close must not wait").isTrue();
+        if (!distribution().isMariaDb()) {
+            assertThat(ServerChecks.globalMetadataLocks(server)).as("global/backup metadata locks after close").isZero();
+        }
+    }
+
+    @Test
+    void unknownStrategyFailsBeforeConnectingAndListsWhatWasFound() {
+        assertThatThrownBy(() -> BackupSession.open(server.dataSource(), BackupOptions.builder().strategy("no-such-lock").build()))
+                .isInstanceOf(StrategyNotFoundException.class)
+                .hasMessageContaining("no-such-lock")
+                .hasMessageContaining(strategyName());
+    }
+
+    @Test
+    void accountWithoutPrivilegesFailsBeforeAnyLockWithoutLeakingThePassword() {
+        String user = "weak_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffL);
+        String password = "Secret_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
+        server.createUser(user, password, "SELECT");
+        try (HikariDataSource pool = server.pooledDataSource(user, password, 2)) {
+            assertThatThrownBy(() -> BackupSession.open(pool, options().build()))
+                    .isInstanceOf(MissingPrivilegeException.class)
+                    .hasMessageContaining(user)
+                    .hasMessageContaining("Nothing was locked")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(password));
+            assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
+        } finally {
+            server.execute("DROP USER IF EXISTS '" + user + "'@'%'");
+        }
+        assertThat(ServerChecks.sessionsWaitingForLock(server)).isZero();
+    }
+
+    protected String currentGtidSet() {
+        return ServerChecks.scalar(server, distribution().isMariaDb() ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed");
+    }
+}

@@ -1,0 +1,352 @@
+package io.github.quiesce.testkit.scripted;
+
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * A server at the JDBC level, for flavours that cannot run here (Percona Server): it answers the
+ * probe as the real server does, records every statement in order, and fails any statement with the
+ * server's real SQLState and error code. It models behaviour from the vendor's documentation; it is
+ * not a stand-in for lock behaviour, which is tested on real servers.
+ */
+public final class ScriptedServer {
+
+    /** A scripted failure: the error the real server returns. */
+    public record Failure(String sqlState, int errorCode, String message) {
+    }
+
+    /** A result: column names and rows of string values. */
+    public record Result(List<String> columns, List<List<String>> rows) {
+        public static Result of(List<String> columns, List<List<String>> rows) {
+            return new Result(List.copyOf(columns), rows.stream().map(r -> Collections.unmodifiableList(new ArrayList<>(r))).toList());
+        }
+
+        public static Result empty(String... columns) {
+            return new Result(List.of(columns), List.of());
+        }
+    }
+
+    private final Map<String, String> variables = new LinkedHashMap<>();
+    private final List<String> grants = new ArrayList<>();
+    private final Map<String, Function<String, Result>> answers = new LinkedHashMap<>();
+    private final Map<String, Failure> failures = new HashMap<>();
+    private final List<String> statements = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicLong nextConnectionId = new AtomicLong(100);
+    private String account = "'backup'@'%'";
+    private String binlogFile = "binlog.000003";
+    private long binlogPosition = 1234;
+    private String gtidExecuted = "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42";
+    private boolean replica;
+
+    private ScriptedServer() {
+    }
+
+    /** Percona Server 5.7 with backup locks, as {@code SHOW VARIABLES} prints it. */
+    public static ScriptedServer percona57() {
+        return new ScriptedServer()
+                .variable("version", "5.7.44-48-log")
+                .variable("version_comment", "Percona Server (GPL), Release 48, Revision 497f936a373")
+                .variable("have_backup_locks", "YES")
+                .variable("have_backup_safe_binlog_info", "YES")
+                .commonMysqlVariables();
+    }
+
+    /** Percona Server 8.0: have_backup_locks=YES, but no LOCK BINLOG FOR BACKUP. */
+    public static ScriptedServer percona80() {
+        return new ScriptedServer()
+                .variable("version", "8.0.36-28")
+                .variable("version_comment", "Percona Server (GPL), Release 28, Revision 47601f19")
+                .variable("have_backup_locks", "YES")
+                .variable("have_backup_safe_binlog_info", "NO")
+                .commonMysqlVariables();
+    }
+
+    /** Oracle MySQL 8.0.15 (no backup locks variables). */
+    public static ScriptedServer mysql8() {
+        return new ScriptedServer()
+                .variable("version", "8.0.15")
+                .variable("version_comment", "MySQL Community Server - GPL")
+                .commonMysqlVariables();
+    }
+
+    /** MariaDB 11.4.5. */
+    public static ScriptedServer mariadb11() {
+        ScriptedServer s = new ScriptedServer()
+                .variable("version", "11.4.5-MariaDB-log")
+                .variable("version_comment", "MariaDB Server")
+                .variable("log_bin", "ON")
+                .variable("read_only", "OFF")
+                .variable("lock_wait_timeout", "86400")
+                .variable("delay_key_write", "ON");
+        s.gtidExecuted = "0-1-42";
+        return s.grants("GRANT ALL PRIVILEGES ON *.* TO `backup`@`%`");
+    }
+
+    private ScriptedServer commonMysqlVariables() {
+        return variable("log_bin", "ON")
+                .variable("gtid_mode", "ON")
+                .variable("read_only", "OFF")
+                .variable("super_read_only", "OFF")
+                .variable("lock_wait_timeout", "31536000")
+                .variable("delay_key_write", "ON")
+                .variable("server_id", "1")
+                .grants("GRANT ALL PRIVILEGES ON *.* TO `backup`@`%`");
+    }
+
+    public ScriptedServer variable(String name, String value) {
+        variables.put(name, value);
+        return this;
+    }
+
+    public ScriptedServer withoutVariable(String name) {
+        variables.remove(name);
+        return this;
+    }
+
+    /** Replaces the grant lines {@code SHOW GRANTS} prints. */
+    public ScriptedServer grants(String... lines) {
+        grants.clear();
+        grants.addAll(List.of(lines));
+        return this;
+    }
+
+    public ScriptedServer account(String account) {
+        this.account = account;
+        return this;
+    }
+
+    public ScriptedServer binlog(String file, long position, String gtid) {
+        this.binlogFile = file;
+        this.binlogPosition = position;
+        this.gtidExecuted = gtid;
+        return this;
+    }
+
+    public ScriptedServer replica(boolean isReplica) {
+        this.replica = isReplica;
+        return this;
+    }
+
+    /** Answers a query that starts with {@code statementPrefix} (case-insensitive) with a result. */
+    public ScriptedServer answer(String statementPrefix, Result result) {
+        return answer(statementPrefix, s -> result);
+    }
+
+    public ScriptedServer answer(String statementPrefix, Function<String, Result> result) {
+        answers.put(normalize(statementPrefix), result);
+        return this;
+    }
+
+    /** Every execution of the exact statement fails with this server error. */
+    public ScriptedServer fail(String statement, String sqlState, int errorCode, String message) {
+        failures.put(normalize(statement), new Failure(sqlState, errorCode, message));
+        return this;
+    }
+
+    public ScriptedServer succeed(String statement) {
+        failures.remove(normalize(statement));
+        return this;
+    }
+
+    /** Every statement executed, in order, with parameters filled in. */
+    public List<String> statements() {
+        synchronized (statements) {
+            return List.copyOf(statements);
+        }
+    }
+
+    /** The statements after the probe (those the session and strategy issued). */
+    public List<String> statementsAfterProbe() {
+        List<String> all = statements();
+        int last = -1;
+        for (int i = 0; i < all.size(); i++) {
+            String u = all.get(i).toUpperCase(Locale.ROOT);
+            if (u.startsWith("SHOW SLAVE STATUS") || u.startsWith("SHOW REPLICA STATUS")) {
+                last = i;
+            }
+        }
+        return all.subList(last + 1, all.size());
+    }
+
+    public void clearStatements() {
+        statements.clear();
+    }
+
+    public int openConnections() {
+        return openConnections.get();
+    }
+
+    public DataSource dataSource() {
+        return proxy(DataSource.class, (p, m, a) -> switch (m.getName()) {
+            case "getConnection" -> connection();
+            case "getLogWriter" -> (PrintWriter) null;
+            case "getParentLogger" -> Logger.getGlobal();
+            case "isWrapperFor" -> false;
+            case "unwrap" -> throw new SQLException("not a wrapper");
+            case "toString" -> "ScriptedServer(" + variables.get("version") + ")";
+            case "hashCode" -> System.identityHashCode(p);
+            case "equals" -> p == a[0];
+            default -> null;
+        });
+    }
+
+    private Connection connection() {
+        long id = nextConnectionId.getAndIncrement();
+        openConnections.incrementAndGet();
+        boolean[] closed = {false};
+        return proxy(Connection.class, (p, m, a) -> switch (m.getName()) {
+            case "createStatement" -> statement(null);
+            case "prepareStatement" -> statement((String) a[0]);
+            case "close", "abort" -> {
+                if (!closed[0]) {
+                    closed[0] = true;
+                    openConnections.decrementAndGet();
+                }
+                yield null;
+            }
+            case "isClosed" -> closed[0];
+            case "isValid" -> !closed[0];
+            case "getMetaData" -> proxy(DatabaseMetaData.class, (p2, m2, a2) -> m2.getName().equals("getURL")
+                    ? "jdbc:mysql://scripted:3306/" : null);
+            case "getAutoCommit" -> true;
+            case "isWrapperFor" -> false;
+            case "unwrap" -> throw new SQLException("not a wrapper");
+            case "toString" -> "ScriptedConnection#" + id;
+            case "hashCode" -> System.identityHashCode(p);
+            case "equals" -> p == a[0];
+            default -> defaultValue(m.getReturnType());
+        });
+    }
+
+    private Statement statement(String prepared) {
+        Map<Integer, Object> params = new HashMap<>();
+        long id = nextConnectionId.get() - 1;
+        Class<?> type = prepared == null ? Statement.class : PreparedStatement.class;
+        Object[] lastResult = {null};
+        return (Statement) proxy(type, (p, m, a) -> switch (m.getName()) {
+            case "setObject", "setString", "setLong", "setInt" -> {
+                params.put((Integer) a[0], a[1]);
+                yield null;
+            }
+            case "execute" -> {
+                ResultSet rs = run(prepared != null ? bind(prepared, params) : (String) a[0], id);
+                lastResult[0] = rs;
+                yield rs != null;
+            }
+            case "executeQuery" -> {
+                ResultSet rs = run(prepared != null ? bind(prepared, params) : (String) a[0], id);
+                yield rs != null ? rs : ResultSets.of(Result.empty("result"));
+            }
+            case "executeUpdate" -> {
+                run(prepared != null ? bind(prepared, params) : (String) a[0], id);
+                yield 0;
+            }
+            case "getResultSet" -> lastResult[0];
+            case "isWrapperFor" -> false;
+            case "hashCode" -> System.identityHashCode(p);
+            case "equals" -> p == a[0];
+            default -> defaultValue(m.getReturnType());
+        });
+    }
+
+    private ResultSet run(String sql, long connectionId) throws SQLException {
+        String s = normalize(sql);
+        statements.add(s);
+        Failure f = failures.get(s);
+        if (f != null) {
+            throw new SQLException(f.message(), f.sqlState(), f.errorCode());
+        }
+        String u = s.toUpperCase(Locale.ROOT);
+        for (Map.Entry<String, Function<String, Result>> e : answers.entrySet()) {
+            if (u.startsWith(e.getKey().toUpperCase(Locale.ROOT))) {
+                return ResultSets.of(e.getValue().apply(s));
+            }
+        }
+        if (u.startsWith("SHOW VARIABLES")) {
+            List<List<String>> rows = new ArrayList<>();
+            variables.forEach((k, v) -> rows.add(List.of(k, v)));
+            return ResultSets.of(Result.of(List.of("Variable_name", "Value"), rows));
+        }
+        if (u.startsWith("SELECT CONNECTION_ID()")) {
+            return ResultSets.of(Result.of(List.of("connection_id", "account"), List.of(List.of(String.valueOf(connectionId), account))));
+        }
+        if (u.equals("SHOW GRANTS")) {
+            return ResultSets.of(Result.of(List.of("Grants for " + account), grants.stream().map(List::of).toList()));
+        }
+        if (u.startsWith("SHOW SLAVE STATUS") || u.startsWith("SHOW REPLICA STATUS")) {
+            return ResultSets.of(replica
+                    ? Result.of(List.of("Slave_IO_Running", "Slave_SQL_Running"), List.of(List.of("Yes", "Yes")))
+                    : Result.empty("Slave_IO_Running"));
+        }
+        if (u.equals("SHOW MASTER STATUS") || u.equals("SHOW BINARY LOG STATUS")) {
+            if (!"ON".equalsIgnoreCase(variables.get("log_bin"))) {
+                return ResultSets.of(Result.empty("File", "Position"));
+            }
+            return ResultSets.of(Result.of(List.of("File", "Position", "Binlog_Do_DB", "Binlog_Ignore_DB", "Executed_Gtid_Set"),
+                    List.of(List.of(binlogFile, String.valueOf(binlogPosition), "", "", gtidExecuted))));
+        }
+        if (u.equals("SELECT @@GLOBAL.GTID_BINLOG_POS")) {
+            return ResultSets.of(Result.of(List.of("@@GLOBAL.gtid_binlog_pos"), List.of(List.of(gtidExecuted))));
+        }
+        if (u.startsWith("SELECT") || u.startsWith("SHOW")) {
+            throw new SQLException("The scripted server has no answer for: " + s, "42000", 1064);
+        }
+        return null;
+    }
+
+    private static String bind(String sql, Map<Integer, Object> params) {
+        StringBuilder sb = new StringBuilder();
+        int n = 0;
+        for (char c : sql.toCharArray()) {
+            if (c == '?') {
+                Object v = params.get(++n);
+                sb.append(v instanceof String str ? "'" + str + "'" : String.valueOf(v));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String normalize(String sql) {
+        return sql.trim().replaceAll("\\s+", " ");
+    }
+
+    static Object defaultValue(Class<?> type) {
+        if (type == boolean.class) {
+            return false;
+        }
+        if (type == int.class || type == long.class || type == short.class || type == byte.class) {
+            return type == long.class ? (Object) 0L : (Object) 0;
+        }
+        if (type == double.class || type == float.class) {
+            return 0.0;
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T proxy(Class<T> type, InvocationHandler handler) {
+        return (T) Proxy.newProxyInstance(ScriptedServer.class.getClassLoader(), new Class<?>[] {type}, handler);
+    }
+}

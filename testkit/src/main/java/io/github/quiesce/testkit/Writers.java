@@ -43,13 +43,18 @@ public final class Writers implements AutoCloseable {
     }
 
     public static Writers start(EmbeddedServer server, String schema, String table, int threads, long maxRowsPerWriter) {
+        return start(server.dataSource(), schema, table, threads, maxRowsPerWriter);
+    }
+
+    /** Writers on any server, e.g. a Testcontainers one. */
+    public static Writers start(javax.sql.DataSource dataSource, String schema, String table, int threads, long maxRowsPerWriter) {
         requireIdentifier(schema);
         requireIdentifier(table);
         Writers w = new Writers();
         String insert = "INSERT INTO " + schema + "." + table + " (writer, seq) VALUES (?, ?)";
         for (int i = 0; i < threads; i++) {
             int writer = i;
-            Thread t = new Thread(() -> w.loop(server, insert, writer, maxRowsPerWriter), "writer-" + i);
+            Thread t = new Thread(() -> w.loop(dataSource, insert, writer, maxRowsPerWriter), "writer-" + i);
             t.setDaemon(true);
             w.threads.add(t);
             t.start();
@@ -57,8 +62,8 @@ public final class Writers implements AutoCloseable {
         return w;
     }
 
-    private void loop(EmbeddedServer server, String insert, int writer, long maxRows) {
-        try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement(insert)) {
+    private void loop(javax.sql.DataSource dataSource, String insert, int writer, long maxRows) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(insert)) {
             for (long seq = 0; running.get() && seq < maxRows; seq++) {
                 ps.setInt(1, writer);
                 ps.setLong(2, seq);

@@ -1,0 +1,147 @@
+package io.github.quiesce.percona;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.quiesce.BackupOptions;
+import io.github.quiesce.BackupSession;
+import io.github.quiesce.BinlogCoordinates;
+import io.github.quiesce.testkit.Writers;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.MySQLContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The backup-locks contract on a real Percona Server, where Docker runs. Without Docker every test is
+ * reported as skipped, with the reason, in the build output and the failsafe report.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class PerconaServerContainerContract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PerconaServerContainerContract.class);
+
+    private MySQLContainer<?> container;
+    private String skipReason;
+    private DataSource dataSource;
+
+    /** e.g. {@code percona/percona-server:8.0}. */
+    abstract String image();
+
+    @BeforeAll
+    void startContainer() {
+        boolean docker;
+        try {
+            docker = DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException e) {
+            docker = false;
+        }
+        if (!docker) {
+            skipReason = "no Docker engine on this machine, so " + image()
+                    + " cannot run; the backup-locks statements are covered by PerconaScriptedTest";
+            LOG.warn("SKIPPED: {}", skipReason);
+            return;
+        }
+        container = new MySQLContainer<>(DockerImageName.parse(image()).asCompatibleSubstituteFor("mysql"))
+                .withUsername("root").withPassword("root_pw")
+                .withCommand("--server-id=1", "--log-bin=binlog", "--gtid-mode=ON", "--enforce-gtid-consistency=ON")
+                .withStartupTimeout(Duration.ofMinutes(3));
+        container.start();
+        com.mysql.cj.jdbc.MysqlDataSource ds = new com.mysql.cj.jdbc.MysqlDataSource();
+        ds.setURL(container.getJdbcUrl() + "?allowPublicKeyRetrieval=true&useSSL=false");
+        ds.setUser("root");
+        ds.setPassword("root_pw");
+        dataSource = ds;
+        execute("CREATE DATABASE IF NOT EXISTS it",
+                "CREATE TABLE IF NOT EXISTS it.inno (id BIGINT AUTO_INCREMENT PRIMARY KEY, writer INT, seq BIGINT) ENGINE=InnoDB",
+                "CREATE TABLE IF NOT EXISTS it.isam (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT) ENGINE=MyISAM");
+    }
+
+    /** Each test is reported as skipped, with the reason, when there is no Docker. */
+    @BeforeEach
+    void requireDocker() {
+        Assumptions.assumeTrue(skipReason == null, () -> skipReason);
+    }
+
+    @AfterAll
+    void stopContainer() {
+        if (container != null) {
+            container.stop();
+        }
+    }
+
+    @Test
+    void innodbWritersKeepCommittingWhileMyisamWritesAndDdlWait() throws Exception {
+        BackupOptions o = BackupOptions.builder().strategy(PerconaBackupLocksStrategy.NAME).build();
+        try (Writers writers = Writers.start(dataSource, "it", "inno", 4, 1_000_000)) {
+            writers.awaitCommitted(50, 10_000);
+            CompletableFuture<Void> myisam;
+            CompletableFuture<Void> ddl;
+            try (BackupSession s = BackupSession.open(dataSource, o)) {
+                assertThat(s.strategy()).isEqualTo(PerconaBackupLocksStrategy.NAME);
+                long before = writers.committed();
+                myisam = async("INSERT INTO it.isam (v) VALUES (1)");
+                ddl = async("CREATE TABLE it.ddl_" + System.nanoTime() + " (id INT) ENGINE=InnoDB");
+                Thread.sleep(1_000);
+                assertThat(writers.committed()).as("InnoDB DML flows under LOCK TABLES FOR BACKUP").isGreaterThan(before + 10);
+                assertThat(myisam).as("MyISAM write waits").isNotDone();
+                assertThat(ddl).as("DDL waits").isNotDone();
+                BinlogCoordinates c = s.coordinates();
+                assertThat(c.gtidSet()).isNotEmpty();
+                assertThat(eventTypeAt(c)).isIn("Gtid", null);
+            }
+            myisam.get(10, TimeUnit.SECONDS);
+            ddl.get(10, TimeUnit.SECONDS);
+            assertThat(writers.errors()).isEmpty();
+        }
+    }
+
+    @Test
+    void autoChoosesBackupLocks() {
+        try (BackupSession s = BackupSession.open(dataSource)) {
+            assertThat(s.strategy()).isEqualTo(PerconaBackupLocksStrategy.NAME);
+        }
+    }
+
+    private String eventTypeAt(BinlogCoordinates c) throws SQLException {
+        try (Connection conn = dataSource.getConnection();
+             PreparedStatement ps = conn.prepareStatement("SHOW BINLOG EVENTS IN ? FROM ? LIMIT 1")) {
+            ps.setString(1, c.file());
+            ps.setLong(2, c.position());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString("Event_type") : null;
+            }
+        }
+    }
+
+    private CompletableFuture<Void> async(String sql) {
+        return CompletableFuture.runAsync(() -> execute(sql));
+    }
+
+    private void execute(String... statements) {
+        try (Connection c = DriverManager.getConnection(container.getJdbcUrl() + "?allowPublicKeyRetrieval=true&useSSL=false", "root", "root_pw");
+             Statement st = c.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -126,7 +126,8 @@ public final class BackupSession implements AutoCloseable {
                 long locked = System.nanoTime();
                 return new BackupSession(dataSource, connection, context, strategy, probeTime,
                         Duration.ofNanos(locked - lockStart), locked);
-            } catch (BackupException e) {
+            } catch (RuntimeException raw) {
+                BackupException e = typed(strategy, raw);
                 ReleaseStack.Outcome outcome = context.unwind(e.isConnectionFailure());
                 e.recordRollback(outcome.undone(), outcome.notUndone());
                 if (!outcome.clean() || outcome.connectionLost()) {
@@ -159,7 +160,8 @@ public final class BackupSession implements AutoCloseable {
         long start = System.nanoTime();
         try {
             coordinates = strategy.captureCoordinates(context);
-        } catch (BackupException e) {
+        } catch (RuntimeException raw) {
+            BackupException e = typed(strategy, raw);
             state = State.FAILED;
             ReleaseStack.Outcome outcome = releaseAfterFailure(e);
             e.recordRollback(outcome.undone(), outcome.notUndone());
@@ -231,6 +233,14 @@ public final class BackupSession implements AutoCloseable {
             ConnectionDisposal.discard(dataSource, connection);
         }
         return outcome;
+    }
+
+    /** A strategy's bug (any unchecked exception) must still roll back what it had locked. */
+    private static BackupException typed(LockStrategy strategy, RuntimeException raw) {
+        if (raw instanceof BackupException e) {
+            return e;
+        }
+        return new LockAcquisitionException("Strategy '" + strategy.name() + "' failed unexpectedly: " + raw, raw);
     }
 
     private static void setLockWaitTimeout(Context context, ServerInfo server) {

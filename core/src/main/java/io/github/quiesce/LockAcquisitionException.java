@@ -1,7 +1,5 @@
 package io.github.quiesce;
 
-import java.sql.SQLException;
-
 /** The lock could not be taken: it timed out, was refused, or its connection failed. Nothing is left locked when this is thrown (see rolledBack()). */
 public class LockAcquisitionException extends BackupException {
 
@@ -13,11 +11,8 @@ public class LockAcquisitionException extends BackupException {
         super(message, cause);
     }
 
+    /** Keeps the SQL context (statement, SQLState, vendor code, server) of the underlying failure. */
     public LockAcquisitionException(String message, BackupException cause) {
         super(message, cause);
-    }
-
-    public LockAcquisitionException(String message, SQLException cause, String statement, String server) {
-        super(message, cause, statement, server);
     }
 }

@@ -5,18 +5,6 @@ import java.sql.SQLException;
 /** The server could not be reached or the connection was lost. */
 public class ServerConnectionException extends BackupException {
 
-    public ServerConnectionException(String message) {
-        super(message);
-    }
-
-    public ServerConnectionException(String message, Throwable cause) {
-        super(message, cause);
-    }
-
-    public ServerConnectionException(String message, BackupException cause) {
-        super(message, cause);
-    }
-
     public ServerConnectionException(String message, SQLException cause, String statement, String server) {
         super(message, cause, statement, server);
     }

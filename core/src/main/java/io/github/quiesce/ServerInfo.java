@@ -101,6 +101,11 @@ public record ServerInfo(
 
     /** The statement that prints this server's replica status. */
     public String replicaStatusStatement() {
+        return replicaStatusStatement(flavor, version);
+    }
+
+    /** SHOW REPLICA STATUS from MySQL 8.0.22 and MariaDB 10.5.1; SHOW SLAVE STATUS before. */
+    static String replicaStatusStatement(Flavor flavor, ServerVersion version) {
         boolean replicaSyntax = flavor == Flavor.MARIADB ? version.atLeast(10, 5, 1) : version.atLeast(8, 0, 22);
         return replicaSyntax ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
     }

@@ -64,11 +64,9 @@ public final class ServerProbe {
         Privileges privileges = readPrivileges(sql, account);
         boolean logBin = isOn(vars.get("log_bin"));
         String gtidMode = flavor == Flavor.MARIADB ? (logBin ? "ON" : "OFF") : vars.getOrDefault("gtid_mode", "OFF");
-        ServerInfo partial = new ServerInfo(flavor, version, versionText, vars.get("version_comment"), endpoint, logBin,
-                gtidMode, isOn(vars.get("read_only")), isOn(vars.get("super_read_only")), false, privileges, vars);
-        boolean replica = isReplica(sql.on(partial.toString()), partial);
+        boolean replica = isReplica(sql, ServerInfo.replicaStatusStatement(flavor, version));
         ServerInfo server = new ServerInfo(flavor, version, versionText, vars.get("version_comment"), endpoint, logBin,
-                gtidMode, partial.readOnly(), partial.superReadOnly(), replica, privileges, vars);
+                gtidMode, isOn(vars.get("read_only")), isOn(vars.get("super_read_only")), replica, privileges, vars);
         LOG.debug("Probed {}: log_bin={}, gtid_mode={}, read_only={}, super_read_only={}, replica={}, account={}, privileges={}",
                 server, logBin, gtidMode, server.readOnly(), server.superReadOnly(), replica, account,
                 privileges.known() ? (privileges.allPrivileges() ? "ALL" : privileges.granted()) : "unknown");
@@ -99,12 +97,12 @@ public final class ServerProbe {
         }
     }
 
-    private static boolean isReplica(Sql sql, ServerInfo server) {
+    private static boolean isReplica(Sql sql, String replicaStatusStatement) {
         try {
-            return sql.firstRow(server.replicaStatusStatement()).isPresent();
+            return sql.firstRow(replicaStatusStatement).isPresent();
         } catch (BackupSqlException e) {
             if (e.vendorCode() == SqlErrors.SPECIFIC_ACCESS_DENIED) {
-                LOG.debug("Cannot read replica status without REPLICATION CLIENT/SUPER; assuming {} is not a replica", server);
+                LOG.debug("Cannot run {} without REPLICATION CLIENT/SUPER; assuming the server is not a replica", replicaStatusStatement);
                 return false;
             }
             throw e;

@@ -145,4 +145,16 @@ class FtwrlScriptedTest {
                 .hasMessageContaining("PostgreSQL 16.2");
         assertThat(server.openConnections()).isZero();
     }
+
+    @Test
+    void aStrategyBugAfterLockingStillRollsBackTheLock() {
+        ScriptedServer server = ScriptedServer.mysql8().binlog("binlog.000003", 1234, "x").answer("SHOW MASTER STATUS",
+                io.github.quiesce.testkit.scripted.ScriptedServer.Result.of(java.util.List.of("File", "Position"),
+                        java.util.List.of(java.util.List.of("binlog.000003", "not-a-number"))));
+        BackupSession s = BackupSession.open(server.dataSource(), FTWRL);
+        assertThatThrownBy(s::coordinates).isInstanceOfSatisfying(LockAcquisitionException.class,
+                e -> assertThat(e.rolledBack()).contains("UNLOCK TABLES")).hasMessageContaining("failed unexpectedly");
+        assertThat(server.statementsAfterProbe()).contains("UNLOCK TABLES");
+        assertThat(server.openConnections()).isZero();
+    }
 }

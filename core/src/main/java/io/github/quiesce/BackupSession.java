@@ -104,7 +104,7 @@ public final class BackupSession implements AutoCloseable {
 
     private static BackupSession openOn(DataSource dataSource, Connection connection, StrategyCatalog catalog, BackupOptions options) {
         long probeStart = System.nanoTime();
-        String endpoint = endpointOf(connection);
+        String endpoint = ServerProbe.endpointOf(connection);
         ServerProbe.Result probed = ServerProbe.probe(new Sql(connection, "probe", endpoint), endpoint);
         ServerInfo server = probed.server();
         Duration probeTime = Duration.ofNanos(System.nanoTime() - probeStart);
@@ -130,11 +130,11 @@ public final class BackupSession implements AutoCloseable {
                 BackupException e = typed(strategy, raw);
                 ReleaseStack.Outcome outcome = context.unwind(e.isConnectionFailure());
                 e.recordRollback(outcome.undone(), outcome.notUndone());
-                if (!outcome.clean() || outcome.connectionLost()) {
+                if (!outcome.connectionReusable()) {
                     ConnectionDisposal.discard(dataSource, connection);
                 }
                 boolean more = i + 1 < candidates.size();
-                if (options.isAuto() && options.allowFallback() && more && outcome.clean() && !outcome.connectionLost()) {
+                if (options.isAuto() && options.allowFallback() && more && outcome.connectionReusable()) {
                     LOG.warn("quiesce: strategy '{}' failed on {} and was rolled back ({}); falling back to '{}'",
                             strategy.name(), server, e.getMessage(), candidates.get(i + 1).name());
                     continue;
@@ -163,7 +163,7 @@ public final class BackupSession implements AutoCloseable {
         } catch (RuntimeException raw) {
             BackupException e = typed(strategy, raw);
             state = State.FAILED;
-            ReleaseStack.Outcome outcome = releaseAfterFailure(e);
+            ReleaseStack.Outcome outcome = release(e.isConnectionFailure());
             e.recordRollback(outcome.undone(), outcome.notUndone());
             throw e;
         }
@@ -202,13 +202,7 @@ public final class BackupSession implements AutoCloseable {
             return;
         }
         state = State.CLOSED;
-        ReleaseStack.Outcome outcome = context.unwind(false);
-        lockHeld = Duration.ofNanos(System.nanoTime() - lockedAtNanos);
-        if (outcome.clean() && !outcome.connectionLost()) {
-            closeQuietly(connection);
-        } else {
-            ConnectionDisposal.discard(dataSource, connection);
-        }
+        ReleaseStack.Outcome outcome = release(false);
         LOG.info("quiesce: released '{}' on {}: lock wait {} ms, held {} ms, coordinates {}; undone: {}",
                 strategy.name(), context.server(), millis(lockWait), millis(lockHeld),
                 coordinates == null ? "not read" : coordinates, outcome.undone());
@@ -224,10 +218,11 @@ public final class BackupSession implements AutoCloseable {
         }
     }
 
-    private ReleaseStack.Outcome releaseAfterFailure(BackupException cause) {
-        ReleaseStack.Outcome outcome = context.unwind(cause.isConnectionFailure());
+    /** The one release path, for close and after a failure: undo everything, then hand back or discard the connection. */
+    private ReleaseStack.Outcome release(boolean connectionLost) {
+        ReleaseStack.Outcome outcome = context.unwind(connectionLost);
         lockHeld = Duration.ofNanos(System.nanoTime() - lockedAtNanos);
-        if (outcome.clean() && !outcome.connectionLost()) {
+        if (outcome.connectionReusable()) {
             closeQuietly(connection);
         } else {
             ConnectionDisposal.discard(dataSource, connection);
@@ -272,14 +267,6 @@ public final class BackupSession implements AutoCloseable {
             return dataSource.getConnection();
         } catch (SQLException e) {
             throw new ServerConnectionException("Could not connect to the server: " + e.getMessage(), e, null, null);
-        }
-    }
-
-    private static String endpointOf(Connection connection) {
-        try {
-            return JdbcUrls.hostAndPort(connection.getMetaData().getURL());
-        } catch (SQLException | RuntimeException e) {
-            return "";
         }
     }
 

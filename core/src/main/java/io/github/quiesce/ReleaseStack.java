@@ -26,6 +26,11 @@ final class ReleaseStack {
         boolean clean() {
             return notUndone.isEmpty();
         }
+
+        /** Whether the connection may be closed normally (back to a pool): everything undone on it, and it is alive. */
+        boolean connectionReusable() {
+            return clean() && !connectionLost;
+        }
     }
 
     private final Deque<Step> steps = new ArrayDeque<>();

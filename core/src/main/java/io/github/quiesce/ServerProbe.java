@@ -32,13 +32,17 @@ public final class ServerProbe {
 
     /** Probes the server behind a connection (which it leaves open and unchanged). */
     public static ServerInfo probe(Connection connection) {
-        String endpoint;
-        try {
-            endpoint = JdbcUrls.hostAndPort(connection.getMetaData().getURL());
-        } catch (SQLException e) {
-            endpoint = "";
-        }
+        String endpoint = endpointOf(connection);
         return probe(new Sql(connection, "probe", endpoint.isEmpty() ? null : endpoint), endpoint).server();
+    }
+
+    /** host:port of the connection's URL, never with credentials; "" when the driver will not say. */
+    static String endpointOf(Connection connection) {
+        try {
+            return JdbcUrls.hostAndPort(connection.getMetaData().getURL());
+        } catch (SQLException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** The server, and the id of the connection it was probed on. */

@@ -2,6 +2,7 @@ package io.github.quiesce.percona;
 
 import io.github.quiesce.BackupSqlException;
 import io.github.quiesce.BinlogCoordinates;
+import io.github.quiesce.CoordinatesUnavailableException;
 import io.github.quiesce.Flavor;
 import io.github.quiesce.LockAcquisitionException;
 import io.github.quiesce.Privilege;
@@ -16,6 +17,7 @@ import io.github.quiesce.spi.Sql;
 import io.github.quiesce.spi.Support;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -162,11 +164,11 @@ public final class PerconaBackupLocksStrategy implements LockStrategy {
         run(sql, START_SNAPSHOT);
         context.onRelease(COMMIT, s -> s.execute(COMMIT));
         Map<String, String> status = sql.rows(SNAPSHOT_STATUS).stream()
-                .collect(Collectors.toMap(r -> r.get("Variable_name").toLowerCase(java.util.Locale.ROOT), r -> r.get("Value")));
+                .collect(Collectors.toMap(r -> r.get("Variable_name").toLowerCase(Locale.ROOT), r -> r.get("Value")));
         String file = status.get("binlog_snapshot_file");
         String position = status.get("binlog_snapshot_position");
         if (file == null || position == null || file.isEmpty()) {
-            throw new io.github.quiesce.CoordinatesUnavailableException(context.server()
+            throw new CoordinatesUnavailableException(context.server()
                     + " reported no Binlog_snapshot_file/Binlog_snapshot_position after " + START_SNAPSHOT);
         }
         String gtid = status.getOrDefault("binlog_snapshot_gtid_executed", "");

@@ -4,6 +4,7 @@ import io.github.quiesce.spi.BinaryLogStatus;
 import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.LockStrategy;
 import io.github.quiesce.spi.ReleaseAction;
+import io.github.quiesce.spi.Snapshots;
 import io.github.quiesce.spi.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -39,6 +40,9 @@ public final class BackupSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackupSession.class);
 
     private static final String SET_LOCK_WAIT_TIMEOUT = "SET SESSION lock_wait_timeout = ?";
+
+    /** More snapshot connections than this is almost certainly a bug in the caller. */
+    public static final int MAX_SNAPSHOTS = 256;
 
     private enum State { OPEN, CLOSED, FAILED }
 
@@ -109,7 +113,9 @@ public final class BackupSession implements AutoCloseable {
         ServerInfo server = probed.server();
         Duration probeTime = Duration.ofNanos(System.nanoTime() - probeStart);
 
-        StrategyCatalog.Selection selection = catalog.select(server, options);
+        Sql inspector = new Sql(connection, "inspect", server.toString());
+        StrategyCatalog.Selection selection = catalog.select(server, options,
+                s -> s.inspect(server, inspector.as("inspect " + s.name()), options));
         List<LockStrategy> candidates = selection.candidates();
         for (int i = 0; i < candidates.size(); i++) {
             LockStrategy strategy = candidates.get(i);
@@ -147,29 +153,90 @@ public final class BackupSession implements AutoCloseable {
 
     /** The coordinates that match the data under the lock; read on first call, the same value after. */
     public synchronized BinlogCoordinates coordinates() {
+        if (coordinates == null) {
+            capture(SnapshotSet.NONE);
+        }
+        return coordinates;
+    }
+
+    /**
+     * Opens {@code count} connections, each inside {@code START TRANSACTION WITH CONSISTENT SNAPSHOT,
+     * READ ONLY} at {@code REPEATABLE READ}, all at the session's consistent point, and reads the
+     * coordinates at that same point: every connection sees exactly the data that
+     * {@link #coordinates()} describes. Use them for a parallel logical dump, as mydumper and MySQL Shell
+     * do with their worker sessions.
+     *
+     * <p>The connections are the caller's to close (closing ends the transaction). They stay valid after
+     * this session is closed, so the usual pattern holds the lock for milliseconds only:
+     * open the session, take the snapshots, close the session, then dump from the snapshots.
+     * They come from the session's DataSource: a pool must have room for {@code count + 1}.
+     *
+     * @param count how many, 1 to {@value #MAX_SNAPSHOTS}
+     * @throws IllegalStateException if the coordinates were already read: the snapshots must be opened at
+     *                               the moment they are read, so call this first
+     * @throws ServerConnectionException if the connections cannot be had; the session stays open
+     * @throws BackupException if the strategy cannot open them at its point; the session is then released
+     */
+    public synchronized List<Connection> snapshotConnections(int count) {
+        if (count < 1 || count > MAX_SNAPSHOTS) {
+            throw new IllegalArgumentException("count must be between 1 and " + MAX_SNAPSHOTS + ", was " + count);
+        }
         if (coordinates != null) {
-            return coordinates;
+            throw new IllegalStateException("snapshotConnections(n) must be called before coordinates(): the snapshots are"
+                    + " opened at the instant the coordinates are read, and that instant has passed");
         }
-        if (state != State.OPEN) {
-            throw new BackupException("The session on " + context.server() + " is " + state.name().toLowerCase(java.util.Locale.ROOT)
-                    + " and its coordinates were never read: call coordinates() while the session is open.");
+        requireOpenForCapture();
+        SnapshotSet snapshots = new SnapshotSet(dataSource, count, context.server().toString());
+        snapshots.connect();
+        try {
+            capture(snapshots);
+        } catch (RuntimeException e) {
+            snapshots.closeAll();
+            throw e;
         }
+        if (!snapshots.started()) {
+            snapshots.closeAll();
+            BackupException e = new BackupException("Strategy '" + strategy.name() + "' read the coordinates but opened no"
+                    + " snapshot transactions: it does not support snapshotConnections(n)");
+            fail(e);
+            throw e;
+        }
+        return snapshots.handOver();
+    }
+
+    private void capture(SnapshotSet snapshots) {
+        requireOpenForCapture();
         if (!context.server().binaryLogEnabled()) {
             throw BinaryLogStatus.disabled(context.server());
         }
         long start = System.nanoTime();
+        context.snapshots = snapshots;
         try {
             coordinates = strategy.captureCoordinates(context);
         } catch (RuntimeException raw) {
             BackupException e = typed(strategy, raw);
-            state = State.FAILED;
-            ReleaseStack.Outcome outcome = release(e.isConnectionFailure());
-            e.recordRollback(outcome.undone(), outcome.notUndone());
+            fail(e);
             throw e;
+        } finally {
+            context.snapshots = SnapshotSet.NONE;
         }
         captureTime = Duration.ofNanos(System.nanoTime() - start);
-        LOG.debug("quiesce: coordinates {} read in {} ms", coordinates, captureTime.toNanos() / 1e6);
-        return coordinates;
+        LOG.debug("quiesce: coordinates {} read in {} ms{}", coordinates, captureTime.toNanos() / 1e6,
+                snapshots.requested() > 0 ? " with " + snapshots.requested() + " snapshot transactions" : "");
+    }
+
+    private void requireOpenForCapture() {
+        if (state != State.OPEN) {
+            throw new BackupException("The session on " + context.server() + " is " + state.name().toLowerCase(java.util.Locale.ROOT)
+                    + " and its coordinates were never read: read them while the session is open.");
+        }
+    }
+
+    /** After a failure under the lock: release everything and say so in the exception. */
+    private void fail(BackupException e) {
+        state = State.FAILED;
+        ReleaseStack.Outcome outcome = release(e.isConnectionFailure());
+        e.recordRollback(outcome.undone(), outcome.notUndone());
     }
 
     /** The name of the strategy holding the point, e.g. {@code ftwrl}. */
@@ -290,6 +357,8 @@ public final class BackupSession implements AutoCloseable {
         private final BackupOptions options;
         private final long connectionId;
         private final ReleaseStack releases = new ReleaseStack();
+        /** Set only while the strategy captures; guarded by the session's lock. */
+        private SnapshotSet snapshots = SnapshotSet.NONE;
 
         Context(DataSource dataSource, ServerInfo server, Sql sql, BackupOptions options, long connectionId) {
             this.dataSource = dataSource;
@@ -321,6 +390,11 @@ public final class BackupSession implements AutoCloseable {
         @Override
         public long connectionId() {
             return connectionId;
+        }
+
+        @Override
+        public Snapshots snapshots() {
+            return snapshots;
         }
 
         @Override

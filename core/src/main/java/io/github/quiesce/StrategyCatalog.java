@@ -79,7 +79,12 @@ final class StrategyCatalog {
     record Selection(List<LockStrategy> candidates, String explanation) {
     }
 
-    Selection select(ServerInfo server, BackupOptions options) {
+    /** Runs a strategy's {@link LockStrategy#inspect} on the server. */
+    interface Inspector {
+        Support inspect(LockStrategy strategy);
+    }
+
+    Selection select(ServerInfo server, BackupOptions options, Inspector inspector) {
         if (!options.isAuto()) {
             LockStrategy s = named(options.strategy());
             Support support = s.supports(server);
@@ -90,6 +95,11 @@ final class StrategyCatalog {
             List<String> missing = missingPrivileges(s, server);
             if (!missing.isEmpty()) {
                 throw missingPrivilegeError(s, server, missing);
+            }
+            Support inspected = inspector.inspect(s);
+            if (!inspected.supported()) {
+                throw new UnsupportedServerException("Strategy '" + s.name() + "' cannot run safely on " + server + ": "
+                        + inspected.reason() + ". Nothing was locked.");
             }
             return new Selection(List.of(s), "named explicitly");
         }
@@ -109,6 +119,11 @@ final class StrategyCatalog {
             List<String> missing = missingPrivileges(s, server);
             if (!missing.isEmpty()) {
                 notes.add(s.name() + ": missing " + String.join(", ", missing));
+                continue;
+            }
+            Support inspected = inspector.inspect(s);
+            if (!inspected.supported()) {
+                notes.add(s.name() + ": not safe here (" + inspected.reason() + ")");
                 continue;
             }
             notes.add(s.name() + ": " + (candidates.isEmpty() ? "chosen" : "fallback") + " (priority " + s.priority() + ")");

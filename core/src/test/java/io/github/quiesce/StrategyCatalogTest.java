@@ -51,10 +51,30 @@ class StrategyCatalogTest {
 
     final StrategyCatalog catalog = StrategyCatalog.of(List.of(GLOBAL, LIGHT, CHEAP, MANUAL));
 
+    static final StrategyCatalog.Inspector ANYTHING_GOES = s -> Support.yes();
+    static final StrategyCatalog.Inspector CHEAP_SEES_MYISAM =
+            s -> s == CHEAP ? Support.no("non-InnoDB tables: shop.log (MyISAM)") : Support.yes();
+
+    @Test
+    void anInspectionThatSaysNoMovesAutoToTheNextStrategyAndSaysWhy() {
+        ServerInfo server = TestServers.mysql("8.0.15", Set.of(Privilege.RELOAD, Privilege.BACKUP_ADMIN));
+        StrategyCatalog.Selection sel = catalog.select(server, BackupOptions.defaults(), CHEAP_SEES_MYISAM);
+        assertThat(sel.candidates()).containsExactly(GLOBAL);
+        assertThat(sel.explanation()).contains("cheap: not safe here (non-InnoDB tables: shop.log (MyISAM))");
+    }
+
+    @Test
+    void anInspectionThatSaysNoIsTheErrorForANamedStrategy() {
+        ServerInfo server = TestServers.mysql("8.0.15", Set.of(Privilege.RELOAD, Privilege.BACKUP_ADMIN));
+        assertThatThrownBy(() -> catalog.select(server, BackupOptions.builder().strategy("cheap").build(), CHEAP_SEES_MYISAM))
+                .isInstanceOf(UnsupportedServerException.class)
+                .hasMessageContaining("shop.log (MyISAM)").hasMessageContaining("Nothing was locked");
+    }
+
     @Test
     void autoPicksTheHighestPrioritySupportedStrategyAndSaysWhyOthersWereNot() {
         ServerInfo server = TestServers.mysql("8.0.15", Set.of(Privilege.RELOAD, Privilege.BACKUP_ADMIN));
-        StrategyCatalog.Selection sel = catalog.select(server, BackupOptions.defaults());
+        StrategyCatalog.Selection sel = catalog.select(server, BackupOptions.defaults(), ANYTHING_GOES);
         assertThat(sel.candidates()).extracting(LockStrategy::name).containsExactly("cheap", "global");
         assertThat(sel.explanation())
                 .contains("manual: only when named")
@@ -66,7 +86,7 @@ class StrategyCatalogTest {
     @Test
     void autoSkipsAStrategyWhosePrivilegesAreMissing() {
         ServerInfo server = TestServers.mysql("8.0.15", Set.of(Privilege.RELOAD));
-        StrategyCatalog.Selection sel = catalog.select(server, BackupOptions.defaults());
+        StrategyCatalog.Selection sel = catalog.select(server, BackupOptions.defaults(), ANYTHING_GOES);
         assertThat(sel.candidates()).extracting(LockStrategy::name).containsExactly("global");
         assertThat(sel.explanation()).contains("cheap: missing BACKUP_ADMIN (for LOCK INSTANCE)");
     }
@@ -74,14 +94,14 @@ class StrategyCatalogTest {
     @Test
     void anExplicitNameWinsEvenWhenAutoWouldNotPickIt() {
         ServerInfo server = TestServers.mysql("8.0.15", Set.of(Privilege.RELOAD));
-        assertThat(catalog.select(server, BackupOptions.builder().strategy("manual").build()).candidates())
+        assertThat(catalog.select(server, BackupOptions.builder().strategy("manual").build(), ANYTHING_GOES).candidates())
                 .extracting(LockStrategy::name).containsExactly("manual");
     }
 
     @Test
     void anExplicitUnsupportedStrategySaysWhyAndSuggestsAuto() {
         ServerInfo server = TestServers.mysql("8.0.15", Set.of(Privilege.RELOAD));
-        assertThatThrownBy(() -> catalog.select(server, BackupOptions.builder().strategy("light").build()))
+        assertThatThrownBy(() -> catalog.select(server, BackupOptions.builder().strategy("light").build(), ANYTHING_GOES))
                 .isInstanceOf(UnsupportedServerException.class)
                 .hasMessageContaining("needs MySQL 9").hasMessageContaining("auto").hasMessageContaining("MySQL 8.0.15");
     }
@@ -89,7 +109,7 @@ class StrategyCatalogTest {
     @Test
     void anExplicitStrategyWithoutItsPrivilegesNamesWhatIsMissing() {
         ServerInfo server = TestServers.mysql("8.0.15", Set.of());
-        assertThatThrownBy(() -> catalog.select(server, BackupOptions.builder().strategy("global").build()))
+        assertThatThrownBy(() -> catalog.select(server, BackupOptions.builder().strategy("global").build(), ANYTHING_GOES))
                 .isInstanceOfSatisfying(MissingPrivilegeException.class,
                         e -> assertThat(e.missing()).containsExactly("RELOAD (for FTWRL)"))
                 .hasMessageContaining("'b'@'%'").hasMessageContaining("Nothing was locked");
@@ -98,7 +118,7 @@ class StrategyCatalogTest {
     @Test
     void noStrategyFitsUnderAutoListsEveryReason() {
         ServerInfo server = TestServers.mysql("8.0.15", Set.of());
-        assertThatThrownBy(() -> StrategyCatalog.of(List.of(GLOBAL, LIGHT)).select(server, BackupOptions.defaults()))
+        assertThatThrownBy(() -> StrategyCatalog.of(List.of(GLOBAL, LIGHT)).select(server, BackupOptions.defaults(), ANYTHING_GOES))
                 .isInstanceOf(UnsupportedServerException.class)
                 .hasMessageContaining("global: missing RELOAD").hasMessageContaining("light: not supported");
     }

@@ -23,6 +23,9 @@ public interface LockContext {
     /** {@code CONNECTION_ID()} of the session's connection. */
     long connectionId();
 
+    /** The snapshot transactions to open at the consistent point; see {@link Snapshots}. */
+    Snapshots snapshots();
+
     /**
      * Registers the undo of a step whose effect belongs to this connection (a lock it holds, a session
      * variable). If the connection is lost, the server has already dropped it, so it is not retried.

@@ -1,5 +1,6 @@
 package io.github.quiesce.spi;
 
+import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.ServerInfo;
 import java.util.List;
@@ -42,6 +43,16 @@ public interface LockStrategy {
     }
 
     /**
+     * A check that has to read the server (e.g. which tables are not transactional), run after
+     * {@link #supports} and the privilege check and before any lock is taken, on the session's
+     * connection. Under {@code auto} a "no" moves on to the next strategy and its reason is logged;
+     * for a strategy named explicitly it is the error. Read-only statements only.
+     */
+    default Support inspect(ServerInfo server, Sql sql, BackupOptions options) {
+        return Support.yes();
+    }
+
+    /**
      * Takes the lock. Register the release of each step with the context as soon as it succeeds;
      * throw (any {@link io.github.quiesce.BackupException}) on failure: the session undoes what was
      * registered and reports it.
@@ -49,9 +60,10 @@ public interface LockStrategy {
     void acquire(LockContext context);
 
     /**
-     * Reads the coordinates that match the data under the lock. Called at most once per session, only
-     * when the binary log is enabled. A step taken here that must not outlive this call (e.g.
-     * {@code LOCK BINLOG FOR BACKUP}) is released here too.
+     * Reads the coordinates that match the data under the lock, and opens the caller's
+     * {@link LockContext#snapshots() snapshot transactions} at that same point. Called at most once per
+     * session, only when the binary log is enabled. A step taken here that must not outlive this call
+     * (e.g. {@code LOCK BINLOG FOR BACKUP}) is released here too.
      */
     BinlogCoordinates captureCoordinates(LockContext context);
 }

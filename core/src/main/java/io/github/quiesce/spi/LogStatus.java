@@ -1,30 +1,128 @@
 package io.github.quiesce.spi;
 
+import io.github.quiesce.BackupSqlException;
 import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.CoordinatesUnavailableException;
+import io.github.quiesce.Flavor;
+import io.github.quiesce.LockAcquisitionException;
+import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
+import io.github.quiesce.ServerVersion;
+import io.github.quiesce.SqlErrors;
+import io.github.quiesce.StrategyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Reads {@code performance_schema.log_status} (MySQL and Percona Server 8.0.14+): the binary log
- * position and {@code gtid_executed} taken together without blocking commits. Needs BACKUP_ADMIN.
+ * Coordinates from {@code performance_schema.log_status} (MySQL and Percona Server 8.0.14+): the
+ * binary log position and {@code gtid_executed} read together without blocking commits. Needs
+ * BACKUP_ADMIN and SELECT on the table.
  *
- * <p>Affected by MySQL Bug #102175 / #32442772 (fixed in MySQL 8.0.42; Percona PS-7873, fixed in
- * 8.0.27-18): under concurrent commits the GTID set can lag the position. Callers on affected versions
- * must verify what they read against the binary log.
+ * <p><b>log_status can lie.</b> MySQL Bug #102175 / #32442772 (fixed in MySQL 8.0.42; Percona Server
+ * PS-7873, fixed in 8.0.27-18): under concurrent commits its {@code gtid_executed} can lag its binary
+ * log position (the transaction at the position is N+2 while the set ends at N), or the position can
+ * land inside an event. On MySQL 8.0.15 with four writers, 7 of 10 reads disagreed. On every version
+ * not known to be fixed ({@link #mayDisagree}), {@link #capture} therefore verifies each read against
+ * the binary log and reads again until the two agree (see {@link BinlogAgreement}); where nothing has
+ * been written at the position yet, it reads again until position and set are stable while the position
+ * is still the end of the log, and then takes that set. It gives up with a
+ * {@link CoordinatesUnavailableException} after {@link #AGREEMENT_TIMEOUT}. Verification needs
+ * REPLICATION SLAVE (for {@code SHOW BINLOG EVENTS}); see {@link #requirements}.
+ *
+ * <p><b>Snapshots.</b> They need an instant with no commit in flight, which the locks used with
+ * log_status never give. With RELOAD and PROCESS, and when no statement has been running for a second
+ * or more (FTWRL would queue behind it and then make every user of its tables wait for a flush):
+ * {@code SET SESSION lock_wait_timeout = 1}, {@code FLUSH TABLES WITH READ LOCK}, the verified read, the
+ * snapshots started, {@code UNLOCK TABLES} (MySQL Shell's order; writers wait for milliseconds). Otherwise
+ * snapshot transactions are opened between two reads, which never stops a writer: read C1, start all snapshots at once (in parallel), read C2; then verify C1. If C2 equals C1
+ * (same file, position and GTID set) and C1 agrees with the binary log as read, no binlogged transaction
+ * committed in between: a transaction becomes visible in InnoDB only after it is written to the binary
+ * log (so it would have moved the position) and before it is added to {@code gtid_executed} (so, being
+ * before the verified position, it was already in C1). Every snapshot therefore sees exactly C1.
+ * Otherwise the snapshots are rolled back and the bracket is tried again until
+ * {@link #AGREEMENT_TIMEOUT}. MySQL Shell's dump makes the same check when it cannot use FTWRL. That
+ * needs a moment with no commit at all, which a busy server may never give: then it fails, saying so.
  */
 public final class LogStatus {
 
-    static final String QUERY = "SELECT LOCAL FROM performance_schema.log_status";
+    /** How long {@link #capture} may keep re-reading before it gives up. */
+    public static final StrategyOption<Duration> AGREEMENT_TIMEOUT =
+            StrategyOption.of("log-status.agreement-timeout", Duration.class, Duration.ofSeconds(10));
 
+    static final String QUERY = "SELECT LOCAL FROM performance_schema.log_status";
+    static final String BRIEF_LOCK = "FLUSH TABLES WITH READ LOCK";
+    static final String UNLOCK_TABLES = "UNLOCK TABLES";
+    static final String SET_LOCK_WAIT_TIMEOUT = "SET SESSION lock_wait_timeout = ?";
+    static final int BRIEF_LOCK_WAIT_SECONDS = 1;
+    static final int LONG_STATEMENT_SECONDS = 1;
+    /** Running statements that could hold a table open, except replication, system and our own threads. */
+    static final String LONG_STATEMENTS = "SELECT ID, USER, TIME, LEFT(INFO, 200) AS QUERY FROM information_schema.PROCESSLIST"
+            + " WHERE ID <> CONNECTION_ID() AND COMMAND NOT IN ('Sleep', 'Daemon', 'Binlog Dump', 'Binlog Dump GTID', 'Connect')"
+            + " AND USER NOT IN ('system user', 'event_scheduler') AND INFO IS NOT NULL AND TIME >= ? ORDER BY TIME DESC";
+    /** Checks the account may read the table without collecting a row (which briefly blocks commits). */
+    static final String READABLE = "SELECT 1 FROM performance_schema.log_status LIMIT 0";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogStatus.class);
     private static final Pattern FILE = Pattern.compile("\"binary_log_file\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern POSITION = Pattern.compile("\"binary_log_position\"\\s*:\\s*(\\d+)");
     private static final Pattern GTID = Pattern.compile("\"gtid_executed\"\\s*:\\s*\"([^\"]*)\"");
+    private static final Pattern PERCONA_BUILD = Pattern.compile("^\\d+\\.\\d+\\.\\d+-(\\d+)");
+    private static final long STABLE_POLL_MILLIS = 2;
+    /**
+     * How long position and set must stay unchanged at the end of the log before the set is taken: longer
+     * than a group commit's sync and commit stages (an fsync), which is all a lagging set waits for.
+     */
+    private static final long SETTLED_NANOS = 20_000_000;
 
     private LogStatus() {
     }
 
+    /** Whether this server's log_status may disagree with itself (MySQL Bug #102175, PS-7873). */
+    public static boolean mayDisagree(ServerInfo server) {
+        if (server.flavor() == Flavor.PERCONA) {
+            if (server.version().atLeast(8, 0, 28)) {
+                return false;
+            }
+            Matcher build = PERCONA_BUILD.matcher(server.versionText());
+            return !(server.version().equals(ServerVersion.of(8, 0, 27))
+                    && build.find() && Integer.parseInt(build.group(1)) >= 18);
+        }
+        // Fixed in 8.0.42 on the 8.0 line; later lines are verified too until a fix is confirmed there.
+        return !(server.version().atLeast(8, 0, 42) && server.version().before(8, 1, 0));
+    }
+
+    /** What reading (and, where needed, verifying) log_status takes beyond BACKUP_ADMIN. */
+    public static List<PrivilegeRequirement> requirements(ServerInfo server) {
+        if (!server.binaryLogEnabled() || !mayDisagree(server)) {
+            return List.of();
+        }
+        return List.of(PrivilegeRequirement.anyOf("SHOW BINLOG EVENTS, to verify performance_schema.log_status (MySQL Bug #102175)",
+                Privilege.REPLICATION_SLAVE));
+    }
+
+    /** Why log_status cannot be used on this server, or yes. Reads no row. */
+    public static Support readable(Sql sql, ServerInfo server) {
+        if (!server.binaryLogEnabled()) {
+            return Support.yes();
+        }
+        if (!server.hasLogStatus()) {
+            return Support.no("performance_schema.log_status needs MySQL/Percona Server 8.0.14 or later");
+        }
+        try {
+            sql.rows(READABLE);
+            return Support.yes();
+        } catch (BackupSqlException e) {
+            return Support.no("performance_schema.log_status is not readable by " + server.privileges().account()
+                    + " (" + e.getMessage() + "); it needs BACKUP_ADMIN and SELECT on it, and performance_schema=ON");
+        }
+    }
+
+    /** One read, unverified. */
     public static BinlogCoordinates read(Sql sql, ServerInfo server) {
         if (!server.binaryLogEnabled()) {
             throw BinaryLogStatus.disabled(server);
@@ -37,6 +135,191 @@ public final class LogStatus {
             throw new CoordinatesUnavailableException(QUERY + " returned no row on " + server);
         }
         return parse(local, server);
+    }
+
+    /**
+     * Coordinates that agree with the binary log, with the context's snapshot transactions opened at
+     * exactly that point. See the class comment for how.
+     */
+    public static BinlogCoordinates capture(LockContext context) {
+        Sql sql = context.sql();
+        ServerInfo server = context.server();
+        Snapshots snapshots = context.snapshots();
+        long deadline = deadline(context);
+        if (snapshots.requested() == 0) {
+            return agreed(sql, server, deadline);
+        }
+        if (server.has(Privilege.RELOAD) && noLongStatementRunning(context)) {
+            return underBriefGlobalReadLock(context);
+        }
+        int attempts = 0;
+        String lastReason;
+        while (true) {
+            attempts++;
+            // The bracket is kept as short as it can be: two reads and the parallel starts; verifying comes after.
+            BinlogCoordinates before = read(sql, server);
+            snapshots.open();
+            BinlogCoordinates after = read(sql, server);
+            if (samePoint(before, after)) {
+                BinlogAgreement.Verdict v = verify(sql, server, before, deadline);
+                if (v instanceof BinlogAgreement.Agrees agrees && samePoint(agrees.coordinates(), before)) {
+                    LOG.debug("quiesce: {} snapshot transactions on {} opened at {} (attempt {})", snapshots.requested(), server, before, attempts);
+                    return before;
+                }
+                lastReason = v instanceof BinlogAgreement.Disagrees d ? d.why()
+                        : "the read had to be corrected, so what the snapshots saw is not known";
+            } else {
+                lastReason = "commits landed while they were opened (" + before + " then " + after + ")";
+            }
+            snapshots.discard();
+            if (System.nanoTime() > deadline) {
+                throw new CoordinatesUnavailableException("Could not open " + snapshots.requested() + " snapshot transactions on "
+                        + server + " between two identical, verified reads of performance_schema.log_status in " + attempts
+                        + " attempts (last: " + lastReason + "). This lock does not stop commits; for snapshot dumps of a server"
+                        + " this busy use a strategy that does (e.g. ftwrl), or raise " + AGREEMENT_TIMEOUT.name() + ".");
+            }
+        }
+    }
+
+    /**
+     * FTWRL flushes tables: behind a statement that keeps a table open it waits, and every later statement
+     * on that table then waits for the flush until that statement ends, timeout or not. So the brief lock is
+     * only taken when nothing has run for a second or more; that takes PROCESS to see other accounts'
+     * statements. Otherwise the two-read bracket is used, which never stops writers.
+     */
+    private static boolean noLongStatementRunning(LockContext context) {
+        if (!context.server().has(Privilege.PROCESS)) {
+            LOG.debug("quiesce: no PROCESS privilege on {}: cannot rule out a long query, so no brief FTWRL", context.server());
+            return false;
+        }
+        List<Map<String, String>> running = context.sql().rows(LONG_STATEMENTS, LONG_STATEMENT_SECONDS);
+        if (!running.isEmpty()) {
+            LOG.info("quiesce: {} statement(s) running for {} s or more on {} (first: id {} by {} for {} s: {}); snapshots are"
+                    + " opened between two log_status reads instead of under FTWRL, which would queue behind them",
+                    running.size(), LONG_STATEMENT_SECONDS, context.server(), running.get(0).get("ID"), running.get(0).get("USER"),
+                    running.get(0).get("TIME"), running.get(0).get("QUERY"));
+        }
+        return running.isEmpty();
+    }
+
+    /**
+     * The lock held alongside never gives an instant with no commit in flight, and on a busy server two
+     * identical reads are rare. So, as MySQL Shell does, commits are stopped just long enough to start the
+     * snapshots: FTWRL with {@code lock_wait_timeout} of one second, so that a long query in the way
+     * stalls writers at most that long and then fails clearly instead of freezing them.
+     */
+    private static BinlogCoordinates underBriefGlobalReadLock(LockContext context) {
+        Sql sql = context.sql();
+        sql.execute(SET_LOCK_WAIT_TIMEOUT, BRIEF_LOCK_WAIT_SECONDS);
+        try {
+            sql.execute(BRIEF_LOCK);
+        } catch (BackupSqlException e) {
+            if (e.vendorCode() == SqlErrors.LOCK_WAIT_TIMEOUT) {
+                throw new LockAcquisitionException("Opening snapshot transactions on " + context.server() + " needs commits stopped"
+                        + " for an instant, but " + BRIEF_LOCK + " waited more than " + BRIEF_LOCK_WAIT_SECONDS + " s (a long"
+                        + " query or transaction holds a table) and was given up so that writers do not freeze. Try again"
+                        + " when it has finished.", e);
+            }
+            throw e;
+        } finally {
+            sql.execute(SET_LOCK_WAIT_TIMEOUT, context.options().lockWaitTimeoutSeconds());
+        }
+        // Registered too, so that a failure below still releases it before the connection is reused.
+        context.onRelease(UNLOCK_TABLES, s -> s.execute(UNLOCK_TABLES));
+        try {
+            BinlogCoordinates c = agreed(sql, context.server(), deadline(context));
+            context.snapshots().open();
+            return c;
+        } finally {
+            sql.execute(UNLOCK_TABLES);
+        }
+    }
+
+    private static long deadline(LockContext context) {
+        return System.nanoTime() + context.options().get(AGREEMENT_TIMEOUT).toNanos();
+    }
+
+    private static boolean samePoint(BinlogCoordinates a, BinlogCoordinates b) {
+        return a.file().equals(b.file()) && a.position() == b.position()
+                && GtidSet.parse(a.gtidSet()).equals(GtidSet.parse(b.gtidSet()));
+    }
+
+    /** Reads until a read agrees with the binary log (only one read where the server is not affected). */
+    static BinlogCoordinates agreed(Sql sql, ServerInfo server, long deadlineNanos) {
+        int reads = 0;
+        while (true) {
+            reads++;
+            BinlogCoordinates c = read(sql, server);
+            BinlogAgreement.Verdict v = verify(sql, server, c, deadlineNanos);
+            if (v instanceof BinlogAgreement.Agrees agrees) {
+                if (reads > 1) {
+                    LOG.debug("quiesce: log_status on {} agreed with the binary log after {} reads", server, reads);
+                }
+                return agrees.coordinates();
+            }
+            String why = ((BinlogAgreement.Disagrees) v).why();
+            LOG.debug("quiesce: log_status on {} read {} disagrees with the binary log: {}", server, c, why);
+            if (System.nanoTime() > deadlineNanos) {
+                throw new CoordinatesUnavailableException("performance_schema.log_status on " + server + " never agreed with the"
+                        + " binary log in " + reads + " reads (MySQL Bug #102175; last: " + why + "). Coordinates that do"
+                        + " not match the data are never returned. Upgrade to 8.0.42+, or use the ftwrl strategy.");
+            }
+        }
+    }
+
+    private static String ownUuid(ServerInfo server) {
+        return server.variable("server_uuid").orElse("");
+    }
+
+    /** Whether one read agrees with the binary log; at the end of the log, the settled (maybe corrected) read. */
+    private static BinlogAgreement.Verdict verify(Sql sql, ServerInfo server, BinlogCoordinates c, long deadlineNanos) {
+        if (!mayDisagree(server) || !server.usesMysqlGtids() || !server.gtidEnabled()) {
+            return new BinlogAgreement.Agrees(c);
+        }
+        BinlogAgreement.Verdict v = BinlogAgreement.check(sql, c, ownUuid(server));
+        return v instanceof BinlogAgreement.AtEnd ? settleAtEnd(sql, server, c, deadlineNanos) : v;
+    }
+
+    /**
+     * Nothing is readable at the position. Either it is the end of the log, and the set must be exactly
+     * what has committed: read again until position and set have stayed the same for 20 ms (a commit
+     * written before the position finishes in milliseconds) and use that set; if the log grows meanwhile,
+     * the event written at the position decides. Or the log has grown
+     * past it and nothing starts there, so the position is inside an event: disagreement.
+     */
+    private static BinlogAgreement.Verdict settleAtEnd(Sql sql, ServerInfo server, BinlogCoordinates c, long deadlineNanos) {
+        BinlogCoordinates previous = c;
+        long unchangedSince = System.nanoTime();
+        while (System.nanoTime() < deadlineNanos) {
+            sleep();
+            BinlogCoordinates now = read(sql, server);
+            if (!now.file().equals(c.file()) || now.position() != c.position()) {
+                BinlogAgreement.Verdict v = BinlogAgreement.check(sql, c, ownUuid(server));
+                return v instanceof BinlogAgreement.AtEnd
+                        ? new BinlogAgreement.Disagrees("the log grew to " + now.file() + ":" + now.position()
+                                + " but no event starts at " + c.file() + ":" + c.position())
+                        : v;
+            }
+            if (!samePoint(now, previous)) {
+                previous = now;
+                unchangedSince = System.nanoTime();
+            } else if (System.nanoTime() - unchangedSince >= SETTLED_NANOS) {
+                if (!GtidSet.parse(now.gtidSet()).containsAll(GtidSet.parse(c.gtidSet()))) {
+                    return new BinlogAgreement.Disagrees("the set shrank from " + c.gtidSet() + " to " + now.gtidSet());
+                }
+                return new BinlogAgreement.Agrees(now);
+            }
+        }
+        return new BinlogAgreement.Disagrees("the set did not settle at the end of " + c.file());
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(STABLE_POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CoordinatesUnavailableException("Interrupted while verifying performance_schema.log_status");
+        }
     }
 
     static BinlogCoordinates parse(String localJson, ServerInfo server) {

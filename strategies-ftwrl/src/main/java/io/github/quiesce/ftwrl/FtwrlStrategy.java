@@ -22,7 +22,8 @@ import java.util.List;
  *       Shell do the same). Not replicated: {@code NO_WRITE_TO_BINLOG}.</li>
  *   <li>{@code FLUSH TABLES WITH READ LOCK} — from here every write on the server waits.</li>
  *   <li>on {@code coordinates()}: {@code SHOW MASTER STATUS} (8.2+: {@code SHOW BINARY LOG STATUS}),
- *       plus {@code SELECT @@GLOBAL.gtid_binlog_pos} on MariaDB.</li>
+ *       plus {@code SELECT @@GLOBAL.gtid_binlog_pos} on MariaDB; snapshot transactions, if asked for,
+ *       are opened here too (no commit can land while the lock is held).</li>
  *   <li>on close: {@code UNLOCK TABLES}.</li>
  * </ol>
  * It blocks all writes, so it ranks lowest among the strategies that take a lock. Needs RELOAD, and
@@ -72,6 +73,8 @@ public final class FtwrlStrategy implements LockStrategy {
 
     @Override
     public BinlogCoordinates captureCoordinates(LockContext context) {
-        return BinaryLogStatus.read(context.sql(), context.server());
+        BinlogCoordinates c = BinaryLogStatus.read(context.sql(), context.server());
+        context.snapshots().open();
+        return c;
     }
 }

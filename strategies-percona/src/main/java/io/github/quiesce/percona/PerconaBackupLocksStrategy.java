@@ -32,19 +32,24 @@ import org.slf4j.LoggerFactory;
  *   <li>open: {@code LOCK TABLES FOR BACKUP} — blocks DDL and writes to non-transactional tables
  *       (MyISAM, CSV, MEMORY, ARCHIVE, TokuDB, MyRocks). The caller may now copy non-InnoDB files and .frm.</li>
  *   <li>{@code coordinates()}: {@code LOCK BINLOG FOR BACKUP} (blocks only what would move the binlog
- *       position), {@code SHOW MASTER STATUS}, {@code UNLOCK BINLOG}.</li>
+ *       position), {@code SHOW MASTER STATUS}, the caller's snapshot transactions if any,
+ *       {@code UNLOCK BINLOG}.</li>
  *   <li>close: {@code UNLOCK TABLES}.</li>
  * </ol>
  * With {@link #INNODB_ONLY_COORDINATES} and {@code have_backup_safe_binlog_info=YES} (PS 5.6.26+), step 2
  * takes no binlog lock: {@code START TRANSACTION WITH CONSISTENT SNAPSHOT} and the status variables
  * {@code Binlog_snapshot_file}/{@code Binlog_snapshot_position} give coordinates consistent with InnoDB
- * data only (XtraBackup's lockless binlog info); the transaction ends at close.
+ * data only (XtraBackup's lockless binlog info); the transaction ends at close. This is the consistent-snapshot
+ * variant of Percona's {@code mysqldump --lock-for-backup --single-transaction}: snapshot connections
+ * asked for with {@code snapshotConnections(n)} run {@code START TRANSACTION WITH CONSISTENT SNAPSHOT FROM
+ * SESSION <id>} and so share the session's snapshot exactly, with no lock on commits at all.
  *
  * <p><b>Percona Server 8.0</b> reports {@code have_backup_locks=YES} but has no {@code LOCK BINLOG FOR
  * BACKUP}: open takes {@code LOCK TABLES FOR BACKUP}; coordinates come from
  * {@code performance_schema.log_status}, never from {@code SHOW MASTER STATUS} under LTFB alone (InnoDB
  * commits still move the binlog: that is how Debezium's {@code minimal_percona} returns coordinates that
- * do not match the data). PS 8.0 before 8.0.27-18 is affected by PS-7873 (log_status can lag).
+ * do not match the data). PS 8.0 before 8.0.27-18 is affected by PS-7873 (log_status can lag): there
+ * {@link LogStatus#capture} verifies each read against the binary log, which needs REPLICATION SLAVE.
  *
  * <p>Privileges: RELOAD on 5.6/5.7, BACKUP_ADMIN from PS 8.0.13; plus REPLICATION CLIENT (5.x) for the
  * binary log status. Refused up front when {@code delay_key_write=ALL} (LTFB fails there: MyISAM index
@@ -66,6 +71,7 @@ public final class PerconaBackupLocksStrategy implements LockStrategy {
     static final String LOCK_BINLOG = "LOCK BINLOG FOR BACKUP";
     static final String UNLOCK_BINLOG = "UNLOCK BINLOG";
     static final String START_SNAPSHOT = "START TRANSACTION WITH CONSISTENT SNAPSHOT";
+    static final String CLONE_SNAPSHOT = "START TRANSACTION WITH CONSISTENT SNAPSHOT FROM SESSION ?";
     static final String SNAPSHOT_STATUS = "SHOW STATUS LIKE 'Binlog_snapshot_%'";
     static final String COMMIT = "COMMIT";
     /** Backup locks are no-ops on a connection that holds FTWRL; we must know, not assume. */
@@ -126,7 +132,9 @@ public final class PerconaBackupLocksStrategy implements LockStrategy {
         } else {
             r.add(PrivilegeRequirement.of(Privilege.RELOAD, LOCK_TABLES));
         }
-        if (!hasNoBinlogLock(server)) {
+        if (hasNoBinlogLock(server)) {
+            r.addAll(LogStatus.requirements(server));
+        } else {
             r.addAll(BinaryLogStatus.requirements(server));
         }
         return r;
@@ -146,14 +154,19 @@ public final class PerconaBackupLocksStrategy implements LockStrategy {
         Sql sql = context.sql();
         ServerInfo server = context.server();
         if (hasNoBinlogLock(server)) {
-            return LogStatus.read(sql, server);
+            return LogStatus.capture(context);
         }
         if (context.options().get(INNODB_ONLY_COORDINATES) && server.isYes("have_backup_safe_binlog_info")) {
-            return innodbSnapshotCoordinates(context);
+            BinlogCoordinates c = innodbSnapshotCoordinates(context);
+            // Every snapshot is a clone of the session's own, so all share its Binlog_snapshot_* position.
+            context.snapshots().open(CLONE_SNAPSHOT, context.connectionId());
+            return c;
         }
         run(sql, LOCK_BINLOG);
         try {
-            return BinaryLogStatus.read(sql, server);
+            BinlogCoordinates c = BinaryLogStatus.read(sql, server);
+            context.snapshots().open();
+            return c;
         } finally {
             run(sql, UNLOCK_BINLOG);
         }

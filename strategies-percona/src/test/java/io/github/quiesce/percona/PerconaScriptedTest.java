@@ -8,11 +8,13 @@ import io.github.quiesce.BackupSession;
 import io.github.quiesce.LockAcquisitionException;
 import io.github.quiesce.MissingPrivilegeException;
 import io.github.quiesce.UnsupportedServerException;
+import io.github.quiesce.spi.Snapshots;
 import io.github.quiesce.testkit.scripted.ScriptedServer;
 import io.github.quiesce.testkit.scripted.ScriptedServer.Result;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,72 @@ class PerconaScriptedTest {
         assertThat(server.statementsAfterProbe()).doesNotContain("LOCK BINLOG FOR BACKUP")
                 .containsSubsequence("LOCK TABLES FOR BACKUP", "START TRANSACTION WITH CONSISTENT SNAPSHOT",
                         PerconaBackupLocksStrategy.SNAPSHOT_STATUS, "COMMIT", "UNLOCK TABLES");
+    }
+
+    private static void closeAllAndExpectNoneOpen(List<Connection> snapshots, ScriptedServer server) throws Exception {
+        for (Connection c : snapshots) {
+            c.close();
+        }
+        assertThat(server.openConnections()).isZero();
+    }
+
+    @Test
+    void percona57SnapshotConnectionsStartWhileTheBinlogLockStopsCommits() throws Exception {
+        ScriptedServer server = ps57();
+        List<Connection> snapshots;
+        try (BackupSession s = BackupSession.open(server.dataSource(), PERCONA)) {
+            snapshots = s.snapshotConnections(2);
+        }
+        assertThat(server.statementsAfterProbe()).containsSubsequence("LOCK BINLOG FOR BACKUP", "SHOW MASTER STATUS",
+                Snapshots.START, Snapshots.START, "UNLOCK BINLOG", "UNLOCK TABLES");
+        assertThat(server.openConnections()).as("the snapshots outlive the session").isEqualTo(2);
+        closeAllAndExpectNoneOpen(snapshots, server);
+    }
+
+    /** Percona's mysqldump --lock-for-backup --single-transaction, for n connections: no lock on commits at all. */
+    @Test
+    void consistentSnapshotVariantClonesTheSessionsSnapshotIntoEachConnection() throws Exception {
+        ScriptedServer server = ps57().answer(PerconaBackupLocksStrategy.SNAPSHOT_STATUS, Result.of(List.of("Variable_name", "Value"),
+                List.of(List.of("Binlog_snapshot_file", "binlog.000004"), List.of("Binlog_snapshot_position", "777"))));
+        BackupOptions o = PERCONA.toBuilder().set(PerconaBackupLocksStrategy.INNODB_ONLY_COORDINATES, true).build();
+        List<Connection> snapshots;
+        try (BackupSession s = BackupSession.open(server.dataSource(), o)) {
+            snapshots = s.snapshotConnections(2);
+            assertThat(s.coordinates().toString()).startsWith("binlog.000004:777");
+        }
+        assertThat(server.statementsAfterProbe()).doesNotContain("LOCK BINLOG FOR BACKUP")
+                .containsSubsequence("LOCK TABLES FOR BACKUP", "START TRANSACTION WITH CONSISTENT SNAPSHOT",
+                        PerconaBackupLocksStrategy.SNAPSHOT_STATUS,
+                        "START TRANSACTION WITH CONSISTENT SNAPSHOT FROM SESSION 100",
+                        "START TRANSACTION WITH CONSISTENT SNAPSHOT FROM SESSION 100", "COMMIT", "UNLOCK TABLES");
+        closeAllAndExpectNoneOpen(snapshots, server);
+    }
+
+    @Test
+    void percona80SnapshotConnectionsStartUnderAOneSecondBoundedGlobalReadLock() throws Exception {
+        ScriptedServer server = ps80();
+        List<Connection> snapshots;
+        try (BackupSession s = BackupSession.open(server.dataSource(), PERCONA)) {
+            snapshots = s.snapshotConnections(2);
+        }
+        assertThat(server.statementsAfterProbe()).containsSubsequence("LOCK TABLES FOR BACKUP",
+                "SET SESSION lock_wait_timeout = 1", "FLUSH TABLES WITH READ LOCK", "SET SESSION lock_wait_timeout = 5",
+                "SELECT LOCAL FROM performance_schema.log_status", Snapshots.START, Snapshots.START,
+                "UNLOCK TABLES", "UNLOCK TABLES");
+        closeAllAndExpectNoneOpen(snapshots, server);
+    }
+
+    @Test
+    void percona80WithoutReloadStartsSnapshotsBetweenTwoIdenticalLogStatusReads() throws Exception {
+        ScriptedServer server = ps80().grants("GRANT SELECT ON *.* TO `backup`@`%`", "GRANT BACKUP_ADMIN ON *.* TO `backup`@`%`");
+        List<Connection> snapshots;
+        try (BackupSession s = BackupSession.open(server.dataSource(), PERCONA)) {
+            snapshots = s.snapshotConnections(2);
+        }
+        assertThat(server.statementsAfterProbe()).doesNotContain("FLUSH TABLES WITH READ LOCK").containsSubsequence(
+                "LOCK TABLES FOR BACKUP", "SELECT LOCAL FROM performance_schema.log_status", Snapshots.START, Snapshots.START,
+                "SELECT LOCAL FROM performance_schema.log_status", "UNLOCK TABLES");
+        closeAllAndExpectNoneOpen(snapshots, server);
     }
 
     @Test

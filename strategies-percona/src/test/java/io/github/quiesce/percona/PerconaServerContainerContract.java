@@ -13,6 +13,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -108,6 +111,32 @@ abstract class PerconaServerContainerContract {
             }
             myisam.get(10, TimeUnit.SECONDS);
             ddl.get(10, TimeUnit.SECONDS);
+            assertThat(writers.errors()).isEmpty();
+        }
+    }
+
+    /** The consistent-snapshot variant: each connection clones the session's snapshot; writers never wait. */
+    @Test
+    void clonedSnapshotConnectionsAllSeeTheSameDataWhileWritersRun() throws Exception {
+        BackupOptions o = BackupOptions.builder().strategy(PerconaBackupLocksStrategy.NAME)
+                .set(PerconaBackupLocksStrategy.INNODB_ONLY_COORDINATES, true).build();
+        try (Writers writers = Writers.start(dataSource, "it", "inno", 4, 1_000_000)) {
+            writers.awaitCommitted(50, 10_000);
+            for (int round = 0; round < 10; round++) {
+                List<Connection> snapshots;
+                try (BackupSession s = BackupSession.open(dataSource, o)) {
+                    snapshots = s.snapshotConnections(3);
+                    assertThat(s.coordinates().position()).isPositive();
+                }
+                Set<Long> counts = new HashSet<>();
+                for (Connection c : snapshots) {
+                    try (c; Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM it.inno")) {
+                        rs.next();
+                        counts.add(rs.getLong(1));
+                    }
+                }
+                assertThat(counts).as("every clone sees the same rows").hasSize(1);
+            }
             assertThat(writers.errors()).isEmpty();
         }
     }

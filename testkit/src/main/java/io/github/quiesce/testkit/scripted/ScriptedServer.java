@@ -57,6 +57,7 @@ public final class ScriptedServer {
     private long binlogPosition = 1234;
     private String gtidExecuted = "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42";
     private boolean replica;
+    private final List<String> nonTransactionalTables = new ArrayList<>();
 
     private ScriptedServer() {
     }
@@ -142,6 +143,13 @@ public final class ScriptedServer {
         return this;
     }
 
+    /** User tables that are not InnoDB, as {@code schema.table (ENGINE)}; none by default. */
+    public ScriptedServer nonTransactionalTables(String... tables) {
+        nonTransactionalTables.clear();
+        nonTransactionalTables.addAll(List.of(tables));
+        return this;
+    }
+
     public ScriptedServer replica(boolean isReplica) {
         this.replica = isReplica;
         return this;
@@ -215,8 +223,8 @@ public final class ScriptedServer {
         openConnections.incrementAndGet();
         boolean[] closed = {false};
         return proxy(Connection.class, (p, m, a) -> switch (m.getName()) {
-            case "createStatement" -> statement(null);
-            case "prepareStatement" -> statement((String) a[0]);
+            case "createStatement" -> statement(null, id);
+            case "prepareStatement" -> statement((String) a[0], id);
             case "close", "abort" -> {
                 if (!closed[0]) {
                     closed[0] = true;
@@ -238,9 +246,8 @@ public final class ScriptedServer {
         });
     }
 
-    private Statement statement(String prepared) {
+    private Statement statement(String prepared, long id) {
         Map<Integer, Object> params = new HashMap<>();
-        long id = nextConnectionId.get() - 1;
         Class<?> type = prepared == null ? Statement.class : PreparedStatement.class;
         Object[] lastResult = {null};
         return (Statement) proxy(type, (p, m, a) -> switch (m.getName()) {
@@ -304,6 +311,33 @@ public final class ScriptedServer {
             }
             return ResultSets.of(Result.of(List.of("File", "Position", "Binlog_Do_DB", "Binlog_Ignore_DB", "Executed_Gtid_Set"),
                     List.of(List.of(binlogFile, String.valueOf(binlogPosition), "", "", gtidExecuted))));
+        }
+        if (u.equals("SELECT LOCAL FROM PERFORMANCE_SCHEMA.LOG_STATUS")) {
+            String local = "{\"gtid_executed\": \"" + gtidExecuted + "\", \"binary_log_file\": \"" + binlogFile
+                    + "\", \"binary_log_position\": " + binlogPosition + "}";
+            return ResultSets.of(Result.of(List.of("LOCAL"), List.of(List.of(local))));
+        }
+        if (u.startsWith("SELECT 1 FROM PERFORMANCE_SCHEMA.LOG_STATUS")) {
+            return ResultSets.of(Result.empty("1"));
+        }
+        if (u.startsWith("SHOW BINLOG EVENTS IN")) {
+            // The transaction after the set (one source UUID), as a consistent server would show it.
+            String last = gtidExecuted.substring(gtidExecuted.lastIndexOf(':') + 1);
+            long next = Long.parseLong(last.substring(last.lastIndexOf('-') + 1)) + 1;
+            String uuid = gtidExecuted.substring(0, gtidExecuted.indexOf(':'));
+            return ResultSets.of(Result.of(List.of("Log_name", "Pos", "Event_type", "Server_id", "End_log_pos", "Info"),
+                    List.of(List.of(binlogFile, String.valueOf(binlogPosition), "Gtid", "1", String.valueOf(binlogPosition + 77),
+                            "SET @@SESSION.GTID_NEXT= '" + uuid + ":" + next + "'"))));
+        }
+        if (u.startsWith("SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, ' (', ENGINE, ')')")) {
+            return ResultSets.of(Result.of(List.of("name"), nonTransactionalTables.stream().map(List::of).toList()));
+        }
+        if (u.contains(" FROM INFORMATION_SCHEMA.TABLES ")) {
+            return ResultSets.of(Result.empty("name"));
+        }
+        if (u.contains(" FROM INFORMATION_SCHEMA.PROCESSLIST ")) {
+            // A quiet server: nothing else is running.
+            return ResultSets.of(Result.empty("ID", "USER", "TIME", "QUERY"));
         }
         if (u.equals("SELECT @@GLOBAL.GTID_BINLOG_POS")) {
             return ResultSets.of(Result.of(List.of("@@GLOBAL.gtid_binlog_pos"), List.of(List.of(gtidExecuted))));

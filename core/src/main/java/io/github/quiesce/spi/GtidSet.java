@@ -1,0 +1,151 @@
+package io.github.quiesce.spi;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * A MySQL GTID set ({@code uuid:1-5:7,uuid2:1-3}) as intervals per source UUID, for comparing what a
+ * status row says with what the binary log holds. Not for MariaDB's {@code domain-server-seq} positions.
+ */
+public final class GtidSet {
+
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern INTERVAL = Pattern.compile("\\d{1,19}(-\\d{1,19})?");
+
+    /** Per lower-case UUID, closed intervals [from, to] sorted and merged. */
+    private final Map<String, List<long[]>> intervals;
+
+    private GtidSet(Map<String, List<long[]>> intervals) {
+        this.intervals = intervals;
+    }
+
+    /** Parses a set as {@code @@gtid_executed} prints it (whitespace, including newlines, is ignored). */
+    public static GtidSet parse(String text) {
+        Map<String, List<long[]>> map = new TreeMap<>();
+        String s = text == null ? "" : text.replaceAll("\\s+", "");
+        if (s.isEmpty()) {
+            return new GtidSet(map);
+        }
+        for (String uuidSet : s.split(",")) {
+            String[] parts = uuidSet.split(":");
+            if (parts.length < 2 || !UUID.matcher(parts[0]).matches()) {
+                throw new IllegalArgumentException("not a MySQL GTID set: '" + text + "'");
+            }
+            List<long[]> list = map.computeIfAbsent(parts[0].toLowerCase(Locale.ROOT), k -> new ArrayList<>());
+            for (int i = 1; i < parts.length; i++) {
+                if (!INTERVAL.matcher(parts[i]).matches()) {
+                    throw new IllegalArgumentException("not a MySQL GTID set: '" + text + "'");
+                }
+                String[] range = parts[i].split("-");
+                long from = Long.parseLong(range[0]);
+                list.add(new long[] {from, range.length > 1 ? Long.parseLong(range[1]) : from});
+            }
+        }
+        map.replaceAll((uuid, list) -> merge(list));
+        return new GtidSet(map);
+    }
+
+    private static List<long[]> merge(List<long[]> list) {
+        list.sort((a, b) -> Long.compare(a[0], b[0]));
+        List<long[]> merged = new ArrayList<>();
+        for (long[] r : list) {
+            long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && r[0] <= last[1] + 1) {
+                last[1] = Math.max(last[1], r[1]);
+            } else {
+                merged.add(new long[] {r[0], r[1]});
+            }
+        }
+        return Collections.unmodifiableList(merged);
+    }
+
+    public boolean contains(String uuid, long sequence) {
+        for (long[] r : intervals.getOrDefault(uuid.toLowerCase(Locale.ROOT), List.of())) {
+            if (sequence >= r[0] && sequence <= r[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The highest sequence number of {@code uuid} in the set, 0 when it has none. */
+    public long last(String uuid) {
+        List<long[]> list = intervals.getOrDefault(uuid.toLowerCase(Locale.ROOT), List.of());
+        return list.isEmpty() ? 0 : list.get(list.size() - 1)[1];
+    }
+
+    /** This set plus {@code uuid:from-to}. */
+    public GtidSet with(String uuid, long from, long to) {
+        return parse(this + (isEmpty() ? "" : ",") + uuid.toLowerCase(Locale.ROOT) + ":" + from + "-" + to);
+    }
+
+    /** Whether every transaction of {@code other} is in this set. */
+    public boolean containsAll(GtidSet other) {
+        for (Map.Entry<String, List<long[]>> e : other.intervals.entrySet()) {
+            for (long[] r : e.getValue()) {
+                if (!covers(e.getKey(), r)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean covers(String uuid, long[] range) {
+        for (long[] r : intervals.getOrDefault(uuid, List.of())) {
+            if (range[0] >= r[0] && range[1] <= r[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Number of transactions in the set. */
+    public long size() {
+        long n = 0;
+        for (List<long[]> list : intervals.values()) {
+            for (long[] r : list) {
+                n += r[1] - r[0] + 1;
+            }
+        }
+        return n;
+    }
+
+    public boolean isEmpty() {
+        return intervals.isEmpty();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GtidSet other && toString().equals(other.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+
+    /** Canonical form: UUIDs in order, lower case, intervals merged, no whitespace. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        intervals.forEach((uuid, list) -> {
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(uuid);
+            for (long[] r : list) {
+                sb.append(':').append(r[0]);
+                if (r[1] != r[0]) {
+                    sb.append('-').append(r[1]);
+                }
+            }
+        });
+        return sb.toString();
+    }
+}

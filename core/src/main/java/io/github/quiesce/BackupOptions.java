@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  *   <tr><td>lockWaitTimeout</td><td>60 s</td><td>session {@code lock_wait_timeout} while locking (whole seconds, rounded up)</td></tr>
  *   <tr><td>allowFallback</td><td>true</td><td>under {@code auto}, try the next strategy when one fails to lock</td></tr>
  *   <tr><td>classLoader</td><td>quiesce's own</td><td>where {@link java.util.ServiceLoader} looks for strategies</td></tr>
+ *   <tr><td>longQueryGuard</td><td>1 s / 30 s / all</td><td>before a table-flushing lock, wait for statements running that long, then fail naming them</td></tr>
  * </table>
  */
 public final class BackupOptions {
@@ -33,6 +34,7 @@ public final class BackupOptions {
     private final Duration lockWaitTimeout;
     private final boolean allowFallback;
     private final ClassLoader classLoader;
+    private final LongQueryGuard longQueryGuard;
     private final Map<StrategyOption<?>, Object> strategyOptions;
 
     private BackupOptions(Builder b) {
@@ -40,6 +42,7 @@ public final class BackupOptions {
         this.lockWaitTimeout = b.lockWaitTimeout;
         this.allowFallback = b.allowFallback;
         this.classLoader = b.classLoader;
+        this.longQueryGuard = b.longQueryGuard;
         this.strategyOptions = Map.copyOf(b.strategyOptions);
     }
 
@@ -58,6 +61,7 @@ public final class BackupOptions {
         b.lockWaitTimeout = lockWaitTimeout;
         b.allowFallback = allowFallback;
         b.classLoader = classLoader;
+        b.longQueryGuard = longQueryGuard;
         b.strategyOptions.putAll(strategyOptions);
         return b;
     }
@@ -88,6 +92,11 @@ public final class BackupOptions {
         return classLoader;
     }
 
+    /** What a table-flushing lock waits for before it is issued. */
+    public LongQueryGuard longQueryGuard() {
+        return longQueryGuard;
+    }
+
     /** The value of a strategy's own option, or its default. */
     public <T> T get(StrategyOption<T> option) {
         Object v = strategyOptions.get(option);
@@ -97,7 +106,7 @@ public final class BackupOptions {
     @Override
     public String toString() {
         return "BackupOptions{strategy=" + strategy + ", lockWaitTimeout=" + lockWaitTimeout
-                + ", allowFallback=" + allowFallback + ", strategyOptions=" + strategyOptions.keySet() + '}';
+                + ", allowFallback=" + allowFallback + ", longQueryGuard=" + longQueryGuard + ", strategyOptions=" + strategyOptions.keySet() + '}';
     }
 
     /** Plain, final builder. Every setter validates at once, so a bad value fails where it is written. */
@@ -106,6 +115,7 @@ public final class BackupOptions {
         private Duration lockWaitTimeout = DEFAULT_LOCK_WAIT_TIMEOUT;
         private boolean allowFallback = true;
         private ClassLoader classLoader = BackupOptions.class.getClassLoader();
+        private LongQueryGuard longQueryGuard = LongQueryGuard.DEFAULT;
         private final Map<StrategyOption<?>, Object> strategyOptions = new LinkedHashMap<>();
 
         private Builder() {
@@ -135,6 +145,12 @@ public final class BackupOptions {
 
         public Builder classLoader(ClassLoader loader) {
             this.classLoader = Objects.requireNonNull(loader, "classLoader must not be null");
+            return this;
+        }
+
+        /** See {@link LongQueryGuard}; {@link LongQueryGuard#OFF} to lock at once. */
+        public Builder longQueryGuard(LongQueryGuard guard) {
+            this.longQueryGuard = Objects.requireNonNull(guard, "longQueryGuard must not be null (use LongQueryGuard.OFF)");
             return this;
         }
 

@@ -52,4 +52,14 @@ class BackupOptionsTest {
         assertThat(o.get(FLAG)).isTrue();
         assertThat(o.toBuilder().build().get(FLAG)).isTrue();
     }
+
+    @Test
+    void theLongQueryGuardIsOnByDefaultAndValidated() {
+        assertThat(BackupOptions.defaults().longQueryGuard()).isEqualTo(LongQueryGuard.DEFAULT);
+        assertThat(LongQueryGuard.DEFAULT.enabled()).isTrue();
+        assertThat(LongQueryGuard.OFF.enabled()).isFalse();
+        assertThatThrownBy(() -> new LongQueryGuard(Duration.ZERO, Duration.ofSeconds(1), LongQueryGuard.QueryType.ALL))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threshold");
+        assertThatThrownBy(() -> BackupOptions.builder().longQueryGuard(null)).isInstanceOf(NullPointerException.class);
+    }
 }

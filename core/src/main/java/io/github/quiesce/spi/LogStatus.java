@@ -12,7 +12,6 @@ import io.github.quiesce.SqlErrors;
 import io.github.quiesce.StrategyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -60,10 +59,6 @@ public final class LogStatus {
     static final String SET_LOCK_WAIT_TIMEOUT = "SET SESSION lock_wait_timeout = ?";
     static final int BRIEF_LOCK_WAIT_SECONDS = 1;
     static final int LONG_STATEMENT_SECONDS = 1;
-    /** Running statements that could hold a table open, except replication, system and our own threads. */
-    static final String LONG_STATEMENTS = "SELECT ID, USER, TIME, LEFT(INFO, 200) AS QUERY FROM information_schema.PROCESSLIST"
-            + " WHERE ID <> CONNECTION_ID() AND COMMAND NOT IN ('Sleep', 'Daemon', 'Binlog Dump', 'Binlog Dump GTID', 'Connect')"
-            + " AND USER NOT IN ('system user', 'event_scheduler') AND INFO IS NOT NULL AND TIME >= ? ORDER BY TIME DESC";
     /** Checks the account may read the table without collecting a row (which briefly blocks commits). */
     static final String READABLE = "SELECT 1 FROM performance_schema.log_status LIMIT 0";
 
@@ -188,16 +183,15 @@ public final class LogStatus {
      * statements. Otherwise the two-read bracket is used, which never stops writers.
      */
     private static boolean noLongStatementRunning(LockContext context) {
-        if (!context.server().has(Privilege.PROCESS)) {
+        if (!LongQueries.visible(context.server())) {
             LOG.debug("quiesce: no PROCESS privilege on {}: cannot rule out a long query, so no brief FTWRL", context.server());
             return false;
         }
-        List<Map<String, String>> running = context.sql().rows(LONG_STATEMENTS, LONG_STATEMENT_SECONDS);
+        List<LongQueries.Statement> running = LongQueries.running(context.sql(), LONG_STATEMENT_SECONDS);
         if (!running.isEmpty()) {
-            LOG.info("quiesce: {} statement(s) running for {} s or more on {} (first: id {} by {} for {} s: {}); snapshots are"
-                    + " opened between two log_status reads instead of under FTWRL, which would queue behind them",
-                    running.size(), LONG_STATEMENT_SECONDS, context.server(), running.get(0).get("ID"), running.get(0).get("USER"),
-                    running.get(0).get("TIME"), running.get(0).get("QUERY"));
+            LOG.info("quiesce: {} statement(s) running for {} s or more on {} (first: {}); snapshots are opened between two"
+                    + " log_status reads instead of under FTWRL, which would queue behind them",
+                    running.size(), LONG_STATEMENT_SECONDS, context.server(), running.get(0));
         }
         return running.isEmpty();
     }

@@ -6,6 +6,7 @@ import io.github.quiesce.ServerInfo;
 import io.github.quiesce.spi.BinaryLogStatus;
 import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.LockStrategy;
+import io.github.quiesce.spi.LongQueries;
 import io.github.quiesce.spi.PrivilegeRequirement;
 import io.github.quiesce.spi.Sql;
 import io.github.quiesce.spi.Support;
@@ -17,6 +18,9 @@ import java.util.List;
  *
  * <p>Sequence on the session's connection:
  * <ol>
+ *   <li>the long-query guard ({@code BackupOptions.longQueryGuard}): while a statement has run for
+ *       1 s or more, wait (up to 30 s by default), then fail naming it. Either flush below would queue
+ *       behind it, and FTWRL would hold every writer meanwhile.</li>
  *   <li>{@code FLUSH NO_WRITE_TO_BINLOG TABLES} — closes open tables first without blocking writers,
  *       so the global lock below has less to flush and is held for less time (XtraBackup and MySQL
  *       Shell do the same). Not replicated: {@code NO_WRITE_TO_BINLOG}.</li>
@@ -66,6 +70,8 @@ public final class FtwrlStrategy implements LockStrategy {
     @Override
     public void acquire(LockContext context) {
         Sql sql = context.sql();
+        // Both flushes mark tables in use for closing; behind a long statement that freezes writers.
+        LongQueries.awaitNone(context, LOCK);
         sql.execute(PRE_FLUSH);
         sql.execute(LOCK);
         context.onRelease(UNLOCK, s -> s.execute(UNLOCK));

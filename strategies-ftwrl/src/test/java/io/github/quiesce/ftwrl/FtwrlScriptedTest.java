@@ -10,6 +10,7 @@ import io.github.quiesce.CoordinatesUnavailableException;
 import io.github.quiesce.LockAcquisitionException;
 import io.github.quiesce.MissingPrivilegeException;
 import io.github.quiesce.ReleaseException;
+import io.github.quiesce.spi.LongQueries;
 import io.github.quiesce.testkit.scripted.ScriptedServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ class FtwrlScriptedTest {
         }
         assertThat(server.statementsAfterProbe()).containsExactly(
                 "SET SESSION lock_wait_timeout = 7",
+                LongQueries.QUERY.replace("?", "1"),
                 "FLUSH NO_WRITE_TO_BINLOG TABLES",
                 "FLUSH TABLES WITH READ LOCK",
                 "SHOW MASTER STATUS",

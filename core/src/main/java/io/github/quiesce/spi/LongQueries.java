@@ -1,0 +1,122 @@
+package io.github.quiesce.spi;
+
+import io.github.quiesce.LockAcquisitionException;
+import io.github.quiesce.LongQueryGuard;
+import io.github.quiesce.Privilege;
+import io.github.quiesce.ServerInfo;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Statements that have been running long, seen in {@code information_schema.PROCESSLIST}, for strategies
+ * that must not issue a table-flushing lock behind them (see {@link LongQueryGuard}). Sleeping,
+ * replication, system and our own threads never count. Seeing other accounts' statements takes PROCESS.
+ */
+public final class LongQueries {
+
+    /** Running statements except replication, system and our own threads, longest first. */
+    public static final String QUERY = "SELECT ID, USER, TIME, LEFT(INFO, 200) AS QUERY FROM information_schema.PROCESSLIST"
+            + " WHERE ID <> CONNECTION_ID() AND COMMAND NOT IN ('Sleep', 'Daemon', 'Binlog Dump', 'Binlog Dump GTID', 'Connect')"
+            + " AND USER NOT IN ('system user', 'event_scheduler') AND INFO IS NOT NULL AND TIME >= ? ORDER BY TIME DESC";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LongQueries.class);
+    private static final Pattern LEADING_COMMENTS = Pattern.compile("^(\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*", Pattern.DOTALL);
+    private static final long POLL_MILLIS = 100;
+
+    private LongQueries() {
+    }
+
+    /** One running statement, as an operator needs it at 3 a.m. */
+    public record Statement(String id, String user, long seconds, String query) {
+        @Override
+        public String toString() {
+            return "id " + id + " by " + user + " for " + seconds + " s: " + query;
+        }
+
+        boolean isSelect() {
+            String q = LEADING_COMMENTS.matcher(query).replaceFirst("").toUpperCase(Locale.ROOT);
+            return q.startsWith("SELECT") || q.startsWith("WITH") || q.startsWith("(");
+        }
+    }
+
+    /** Whether this account can see every account's statements. */
+    public static boolean visible(ServerInfo server) {
+        return server.has(Privilege.PROCESS);
+    }
+
+    /** Statements running for at least {@code seconds}, longest first. */
+    public static List<Statement> running(Sql sql, long seconds) {
+        return sql.rows(QUERY, seconds).stream().map(LongQueries::statement).toList();
+    }
+
+    private static Statement statement(Map<String, String> row) {
+        String time = row.get("TIME");
+        return new Statement(row.get("ID"), row.get("USER"), time == null ? 0 : Long.parseLong(time),
+                String.valueOf(row.get("QUERY")));
+    }
+
+    /**
+     * Waits, as the options' {@link LongQueryGuard} says, until no long statement of its type runs; throws
+     * a {@link LockAcquisitionException} naming them when its timeout passes. Call it right before a lock
+     * that flushes tables.
+     */
+    public static void awaitNone(LockContext context, String lock) {
+        LongQueryGuard guard = context.options().longQueryGuard();
+        ServerInfo server = context.server();
+        if (!guard.enabled()) {
+            return;
+        }
+        if (!visible(server)) {
+            LOG.warn("quiesce: account {} lacks PROCESS on {}, so the long-query guard cannot see other accounts' statements"
+                    + " before {}; grant PROCESS to keep a long query from stalling every writer", server.privileges().account(),
+                    server, lock);
+        }
+        long thresholdSeconds = Math.max(1, (guard.threshold().toMillis() + 999) / 1000);
+        long deadline = System.nanoTime() + guard.timeout().toNanos();
+        long start = System.nanoTime();
+        boolean announced = false;
+        while (true) {
+            List<Statement> blockers = running(context.sql(), thresholdSeconds).stream()
+                    .filter(s -> counts(guard.type(), s)).toList();
+            if (blockers.isEmpty()) {
+                if (announced) {
+                    LOG.info("quiesce: long statements on {} ended after {} ms; taking {}", server,
+                            Duration.ofNanos(System.nanoTime() - start).toMillis(), lock);
+                }
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new LockAcquisitionException("Did not take " + lock + " on " + server + ": " + blockers.size()
+                        + " statement(s) kept running for " + thresholdSeconds + " s or more through the " + guard.timeout().toSeconds()
+                        + " s long-query guard, and the lock would have queued behind them while blocking every writer: "
+                        + blockers.stream().limit(5).map(Statement::toString).collect(Collectors.joining("; "))
+                        + ". Retry when they end, kill them, or widen BackupOptions.longQueryGuard.");
+            }
+            if (!announced) {
+                LOG.info("quiesce: waiting up to {} s before {} on {}: {} long statement(s), first {}", guard.timeout().toSeconds(),
+                        lock, server, blockers.size(), blockers.get(0));
+                announced = true;
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LockAcquisitionException("Interrupted while waiting for long statements to end before " + lock);
+            }
+        }
+    }
+
+    private static boolean counts(LongQueryGuard.QueryType type, Statement s) {
+        return switch (type) {
+            case ALL -> true;
+            case SELECT -> s.isSelect();
+            case UPDATE -> !s.isSelect();
+        };
+    }
+}

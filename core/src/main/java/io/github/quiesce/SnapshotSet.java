@@ -69,24 +69,22 @@ final class SnapshotSet implements Snapshots {
     }
 
     @Override
-    public List<Sql> open() {
-        return open(START);
+    public void open() {
+        open(START);
     }
 
     /** Starts all transactions at once, one thread each, so they begin within one round trip of each other. */
     @Override
-    public List<Sql> open(String startStatement, Object... parameters) {
+    public void open(String startStatement, Object... parameters) {
         if (requested == 0) {
-            return List.of();
+            return;
         }
         if (started) {
             discard();
         }
-        List<Sql> opened = new ArrayList<>();
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         for (int i = 0; i < connections.size(); i++) {
             Sql sql = new Sql(connections.get(i), "snapshot-" + (i + 1), server);
-            opened.add(sql);
             Runnable start = parameters.length == 0 ? () -> sql.execute(startStatement) : () -> sql.execute(startStatement, parameters);
             starts.add(CompletableFuture.runAsync(start, starters));
         }
@@ -103,7 +101,6 @@ final class SnapshotSet implements Snapshots {
         if (failure != null) {
             throw failure;
         }
-        return List.copyOf(opened);
     }
 
     @Override

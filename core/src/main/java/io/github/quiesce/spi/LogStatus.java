@@ -58,7 +58,6 @@ public final class LogStatus {
     static final String UNLOCK_TABLES = "UNLOCK TABLES";
     static final String SET_LOCK_WAIT_TIMEOUT = "SET SESSION lock_wait_timeout = ?";
     static final int BRIEF_LOCK_WAIT_SECONDS = 1;
-    static final int LONG_STATEMENT_SECONDS = 1;
     /** Checks the account may read the table without collecting a row (which briefly blocks commits). */
     static final String READABLE = "SELECT 1 FROM performance_schema.log_status LIMIT 0";
 
@@ -179,19 +178,20 @@ public final class LogStatus {
     /**
      * FTWRL flushes tables: behind a statement that keeps a table open it waits, and every later statement
      * on that table then waits for the flush until that statement ends, timeout or not. So the brief lock is
-     * only taken when nothing has run for a second or more; that takes PROCESS to see other accounts'
-     * statements. Otherwise the two-read bracket is used, which never stops writers.
+     * only taken when the long-query guard sees nothing (by default: nothing has run for a second or more);
+     * that takes PROCESS to see other accounts' statements. Otherwise the two-read bracket is used, which
+     * never stops writers.
      */
     private static boolean noLongStatementRunning(LockContext context) {
         if (!LongQueries.visible(context.server())) {
             LOG.debug("quiesce: no PROCESS privilege on {}: cannot rule out a long query, so no brief FTWRL", context.server());
             return false;
         }
-        List<LongQueries.Statement> running = LongQueries.running(context.sql(), LONG_STATEMENT_SECONDS);
+        List<LongQueries.Statement> running = LongQueries.blocking(context);
         if (!running.isEmpty()) {
-            LOG.info("quiesce: {} statement(s) running for {} s or more on {} (first: {}); snapshots are opened between two"
+            LOG.info("quiesce: {} long statement(s) running on {} (first: {}); snapshots are opened between two"
                     + " log_status reads instead of under FTWRL, which would queue behind them",
-                    running.size(), LONG_STATEMENT_SECONDS, context.server(), running.get(0));
+                    running.size(), context.server(), running.get(0));
         }
         return running.isEmpty();
     }
@@ -199,8 +199,8 @@ public final class LogStatus {
     /**
      * The lock held alongside never gives an instant with no commit in flight, and on a busy server two
      * identical reads are rare. So, as MySQL Shell does, commits are stopped just long enough to start the
-     * snapshots: FTWRL with {@code lock_wait_timeout} of one second, so that a long query in the way
-     * stalls writers at most that long and then fails clearly instead of freezing them.
+     * snapshots: FTWRL, only once no long statement runs, with {@code lock_wait_timeout} of one second so
+     * that one starting in between makes it give up instead of holding writers behind it.
      */
     private static BinlogCoordinates underBriefGlobalReadLock(LockContext context) {
         Sql sql = context.sql();

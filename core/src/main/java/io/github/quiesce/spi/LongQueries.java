@@ -61,6 +61,17 @@ public final class LongQueries {
                 String.valueOf(row.get("QUERY")));
     }
 
+    /** The statements the options' {@link LongQueryGuard} counts as long right now, longest first. */
+    public static List<Statement> blocking(LockContext context) {
+        LongQueryGuard guard = context.options().longQueryGuard();
+        return running(context.sql(), thresholdSeconds(guard)).stream().filter(s -> counts(guard.type(), s)).toList();
+    }
+
+    /** PROCESSLIST counts whole seconds. */
+    private static long thresholdSeconds(LongQueryGuard guard) {
+        return Math.max(1, (guard.threshold().toMillis() + 999) / 1000);
+    }
+
     /**
      * Waits, as the options' {@link LongQueryGuard} says, until no long statement of its type runs; throws
      * a {@link LockAcquisitionException} naming them when its timeout passes. Call it right before a lock
@@ -77,13 +88,11 @@ public final class LongQueries {
                     + " before {}; grant PROCESS to keep a long query from stalling every writer", server.privileges().account(),
                     server, lock);
         }
-        long thresholdSeconds = Math.max(1, (guard.threshold().toMillis() + 999) / 1000);
         long deadline = System.nanoTime() + guard.timeout().toNanos();
         long start = System.nanoTime();
         boolean announced = false;
         while (true) {
-            List<Statement> blockers = running(context.sql(), thresholdSeconds).stream()
-                    .filter(s -> counts(guard.type(), s)).toList();
+            List<Statement> blockers = blocking(context);
             if (blockers.isEmpty()) {
                 if (announced) {
                     LOG.info("quiesce: long statements on {} ended after {} ms; taking {}", server,
@@ -93,7 +102,7 @@ public final class LongQueries {
             }
             if (System.nanoTime() > deadline) {
                 throw new LockAcquisitionException("Did not take " + lock + " on " + server + ": " + blockers.size()
-                        + " statement(s) kept running for " + thresholdSeconds + " s or more through the " + guard.timeout().toSeconds()
+                        + " statement(s) kept running for " + thresholdSeconds(guard) + " s or more through the " + guard.timeout().toSeconds()
                         + " s long-query guard, and the lock would have queued behind them while blocking every writer: "
                         + blockers.stream().limit(5).map(Statement::toString).collect(Collectors.joining("; "))
                         + ". Retry when they end, kill them, or widen BackupOptions.longQueryGuard.");

@@ -1,7 +1,5 @@
 package io.github.quiesce.spi;
 
-import java.util.List;
-
 /**
  * The consistent-snapshot transactions a caller asked for with
  * {@code BackupSession.snapshotConnections(n)}. A strategy opens them in
@@ -20,14 +18,14 @@ public interface Snapshots {
     /** How many connections the caller asked for (0 when none). */
     int requested();
 
-    /** Opens the requested connections, each inside {@link #START}; returns a runner on each. */
-    List<Sql> open();
+    /** Opens the requested connections, each inside {@link #START}. */
+    void open();
 
     /**
      * Opens them with the strategy's own start statement, e.g. Percona Server's
      * {@code START TRANSACTION WITH CONSISTENT SNAPSHOT FROM SESSION ?} to clone the session's snapshot.
      */
-    List<Sql> open(String startStatement, Object... parameters);
+    void open(String startStatement, Object... parameters);
 
     /** Closes what was opened, so the strategy can try again at a new point (or give up). */
     void discard();

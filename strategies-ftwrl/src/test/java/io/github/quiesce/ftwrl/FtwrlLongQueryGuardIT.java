@@ -42,6 +42,13 @@ class FtwrlLongQueryGuardIT {
         return t;
     }
 
+    /** Four writers on the table, already committing. */
+    private Writers writersOn(String table) throws InterruptedException {
+        Writers writers = Writers.start(server, SCHEMA, table, 4, 1_000_000);
+        writers.awaitCommitted(20, 10_000);
+        return writers;
+    }
+
     private CompletableFuture<Long> longSelect(String table, int seconds) throws InterruptedException {
         CompletableFuture<Long> q = ServerChecks.runAsync(server, "SELECT SLEEP(" + seconds + "), COUNT(*) FROM " + SCHEMA + "." + table);
         Thread.sleep(1_200);
@@ -51,8 +58,7 @@ class FtwrlLongQueryGuardIT {
     @Test
     void withTheDefaultGuardALongQueryNeverFreezesWritersAndTheErrorNamesIt() throws Exception {
         String table = table();
-        try (Writers writers = Writers.start(server, SCHEMA, table, 4, 1_000_000)) {
-            writers.awaitCommitted(20, 10_000);
+        try (Writers writers = writersOn(table)) {
             CompletableFuture<Long> query = longSelect(table, 4);
             long from = System.nanoTime();
             LongQueryGuard shortWait = new LongQueryGuard(Duration.ofSeconds(1), Duration.ofMillis(800), LongQueryGuard.QueryType.ALL);
@@ -75,8 +81,7 @@ class FtwrlLongQueryGuardIT {
     @Test
     void theGuardWaitsForTheQueryThenLocksWhereNoGuardFreezesWritersForTheQuerysLength() throws Exception {
         String table = table();
-        try (Writers writers = Writers.start(server, SCHEMA, table, 4, 1_000_000)) {
-            writers.awaitCommitted(20, 10_000);
+        try (Writers writers = writersOn(table)) {
 
             CompletableFuture<Long> query = longSelect(table, 3);
             long from = System.nanoTime();

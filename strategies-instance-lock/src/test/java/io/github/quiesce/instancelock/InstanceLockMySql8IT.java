@@ -104,10 +104,8 @@ class InstanceLockMySql8IT extends BlocksDdlOnlyContract {
                     .as("a write to the long-queried table does not wait").isTrue();
         }
         for (Connection c : snapshots) {
-            try (c; java.sql.Statement st = c.createStatement();
-                 java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + SCHEMA + "." + table)) {
-                rs.next();
-                assertThat(rs.getLong(1)).as("the snapshot is from before the second insert").isEqualTo(1);
+            try (c) {
+                assertThat(count(c, table)).as("the snapshot is from before the second insert").isEqualTo(1);
             }
         }
         assertThat(longQuery).as("the long query was left alone").isNotDone();

@@ -97,6 +97,13 @@ class PerconaScriptedTest {
                         PerconaBackupLocksStrategy.SNAPSHOT_STATUS, "COMMIT", "UNLOCK TABLES");
     }
 
+    /** Opens a session, takes two snapshot connections, closes the session; the snapshots stay open. */
+    private static List<Connection> twoSnapshots(ScriptedServer server, BackupOptions options) {
+        try (BackupSession s = BackupSession.open(server.dataSource(), options)) {
+            return s.snapshotConnections(2);
+        }
+    }
+
     private static void closeAllAndExpectNoneOpen(List<Connection> snapshots, ScriptedServer server) throws Exception {
         for (Connection c : snapshots) {
             c.close();
@@ -107,10 +114,7 @@ class PerconaScriptedTest {
     @Test
     void percona57SnapshotConnectionsStartWhileTheBinlogLockStopsCommits() throws Exception {
         ScriptedServer server = ps57();
-        List<Connection> snapshots;
-        try (BackupSession s = BackupSession.open(server.dataSource(), PERCONA)) {
-            snapshots = s.snapshotConnections(2);
-        }
+        List<Connection> snapshots = twoSnapshots(server, PERCONA);
         assertThat(server.statementsAfterProbe()).containsSubsequence("LOCK BINLOG FOR BACKUP", "SHOW MASTER STATUS",
                 Snapshots.START, Snapshots.START, "UNLOCK BINLOG", "UNLOCK TABLES");
         assertThat(server.openConnections()).as("the snapshots outlive the session").isEqualTo(2);
@@ -139,10 +143,7 @@ class PerconaScriptedTest {
     @Test
     void percona80SnapshotConnectionsStartUnderAOneSecondBoundedGlobalReadLock() throws Exception {
         ScriptedServer server = ps80();
-        List<Connection> snapshots;
-        try (BackupSession s = BackupSession.open(server.dataSource(), PERCONA)) {
-            snapshots = s.snapshotConnections(2);
-        }
+        List<Connection> snapshots = twoSnapshots(server, PERCONA);
         assertThat(server.statementsAfterProbe()).containsSubsequence("LOCK TABLES FOR BACKUP",
                 "SET SESSION lock_wait_timeout = 1", "FLUSH TABLES WITH READ LOCK", "SET SESSION lock_wait_timeout = 5",
                 "SELECT LOCAL FROM performance_schema.log_status", Snapshots.START, Snapshots.START,
@@ -153,10 +154,7 @@ class PerconaScriptedTest {
     @Test
     void percona80WithoutReloadStartsSnapshotsBetweenTwoIdenticalLogStatusReads() throws Exception {
         ScriptedServer server = ps80().grants("GRANT SELECT ON *.* TO `backup`@`%`", "GRANT BACKUP_ADMIN ON *.* TO `backup`@`%`");
-        List<Connection> snapshots;
-        try (BackupSession s = BackupSession.open(server.dataSource(), PERCONA)) {
-            snapshots = s.snapshotConnections(2);
-        }
+        List<Connection> snapshots = twoSnapshots(server, PERCONA);
         assertThat(server.statementsAfterProbe()).doesNotContain("FLUSH TABLES WITH READ LOCK").containsSubsequence(
                 "LOCK TABLES FOR BACKUP", "SELECT LOCAL FROM performance_schema.log_status", Snapshots.START, Snapshots.START,
                 "SELECT LOCAL FROM performance_schema.log_status", "UNLOCK TABLES");

@@ -1,5 +1,6 @@
 package io.github.quiesce.testkit.scripted;
 
+import io.github.quiesce.testkit.Gtids;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
@@ -322,12 +323,9 @@ public final class ScriptedServer {
         }
         if (u.startsWith("SHOW BINLOG EVENTS IN")) {
             // The transaction after the set (one source UUID), as a consistent server would show it.
-            String last = gtidExecuted.substring(gtidExecuted.lastIndexOf(':') + 1);
-            long next = Long.parseLong(last.substring(last.lastIndexOf('-') + 1)) + 1;
-            String uuid = gtidExecuted.substring(0, gtidExecuted.indexOf(':'));
             return ResultSets.of(Result.of(List.of("Log_name", "Pos", "Event_type", "Server_id", "End_log_pos", "Info"),
                     List.of(List.of(binlogFile, String.valueOf(binlogPosition), "Gtid", "1", String.valueOf(binlogPosition + 77),
-                            "SET @@SESSION.GTID_NEXT= '" + uuid + ":" + next + "'"))));
+                            "SET @@SESSION.GTID_NEXT= '" + Gtids.next(gtidExecuted, null) + "'"))));
         }
         if (u.startsWith("SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, ' (', ENGINE, ')')")) {
             return ResultSets.of(Result.of(List.of("name"), nonTransactionalTables.stream().map(List::of).toList()));

@@ -1,7 +1,9 @@
 package io.github.quiesce;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -18,6 +20,11 @@ import java.util.regex.Pattern;
  *   <tr><td>allowFallback</td><td>true</td><td>under {@code auto}, try the next strategy when one fails to lock</td></tr>
  *   <tr><td>classLoader</td><td>quiesce's own</td><td>where {@link java.util.ServiceLoader} looks for strategies</td></tr>
  *   <tr><td>longQueryGuard</td><td>1 s / 30 s / all</td><td>before a table-flushing lock, wait for statements running that long, then fail naming them</td></tr>
+ *   <tr><td>acquireTimeout</td><td>1 s</td><td>a table-flushing lock still waiting after this is cancelled with {@code KILL QUERY} from a second connection</td></tr>
+ *   <tr><td>acquireRetries</td><td>3</td><td>attempts after a cancelled one, each after the guard again, before failing</td></tr>
+ *   <tr><td>killLongQueries</td><td>off</td><td>end the statements the guard waits for (see {@link LongQueryKiller})</td></tr>
+ *   <tr><td>maxLockHold</td><td>1 h</td><td>a session still open after this is released by a watchdog, which kills its lock connection</td></tr>
+ *   <tr><td>listeners</td><td>none</td><td>{@link BackupListener}s, besides those found with {@link java.util.ServiceLoader}</td></tr>
  * </table>
  */
 public final class BackupOptions {
@@ -28,6 +35,12 @@ public final class BackupOptions {
     static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofSeconds(60);
     /** The server's own maximum for lock_wait_timeout (one year). */
     static final Duration MAX_LOCK_WAIT_TIMEOUT = Duration.ofSeconds(31_536_000);
+    static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(1);
+    static final int DEFAULT_ACQUIRE_RETRIES = 3;
+    static final int MAX_ACQUIRE_RETRIES = 100;
+    /** Generous: a backup that copies files under the lock can take a while; a hung one must not hold it forever. */
+    static final Duration DEFAULT_MAX_LOCK_HOLD = Duration.ofHours(1);
+    static final Duration MAX_MAX_LOCK_HOLD = Duration.ofDays(30);
     private static final Pattern STRATEGY_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
     private final String strategy;
@@ -35,6 +48,11 @@ public final class BackupOptions {
     private final boolean allowFallback;
     private final ClassLoader classLoader;
     private final LongQueryGuard longQueryGuard;
+    private final Duration acquireTimeout;
+    private final int acquireRetries;
+    private final LongQueryKiller killLongQueries;
+    private final Duration maxLockHold;
+    private final List<BackupListener> listeners;
     private final Map<StrategyOption<?>, Object> strategyOptions;
 
     private BackupOptions(Builder b) {
@@ -43,6 +61,11 @@ public final class BackupOptions {
         this.allowFallback = b.allowFallback;
         this.classLoader = b.classLoader;
         this.longQueryGuard = b.longQueryGuard;
+        this.acquireTimeout = b.acquireTimeout;
+        this.acquireRetries = b.acquireRetries;
+        this.killLongQueries = b.killLongQueries;
+        this.maxLockHold = b.maxLockHold;
+        this.listeners = List.copyOf(b.listeners);
         this.strategyOptions = Map.copyOf(b.strategyOptions);
     }
 
@@ -62,6 +85,11 @@ public final class BackupOptions {
         b.allowFallback = allowFallback;
         b.classLoader = classLoader;
         b.longQueryGuard = longQueryGuard;
+        b.acquireTimeout = acquireTimeout;
+        b.acquireRetries = acquireRetries;
+        b.killLongQueries = killLongQueries;
+        b.maxLockHold = maxLockHold;
+        b.listeners.addAll(listeners);
         b.strategyOptions.putAll(strategyOptions);
         return b;
     }
@@ -97,6 +125,31 @@ public final class BackupOptions {
         return longQueryGuard;
     }
 
+    /** How long one attempt at a table-flushing lock may wait before it is cancelled and retried. */
+    public Duration acquireTimeout() {
+        return acquireTimeout;
+    }
+
+    /** How many more attempts follow a cancelled one before the session fails. */
+    public int acquireRetries() {
+        return acquireRetries;
+    }
+
+    /** Whether and when the guard kills the statements it waits for. */
+    public LongQueryKiller killLongQueries() {
+        return killLongQueries;
+    }
+
+    /** How long a session may hold its lock before the watchdog releases it. */
+    public Duration maxLockHold() {
+        return maxLockHold;
+    }
+
+    /** Listeners given here (ServiceLoader ones are added when a session opens). */
+    public List<BackupListener> listeners() {
+        return listeners;
+    }
+
     /** The value of a strategy's own option, or its default. */
     public <T> T get(StrategyOption<T> option) {
         Object v = strategyOptions.get(option);
@@ -106,7 +159,9 @@ public final class BackupOptions {
     @Override
     public String toString() {
         return "BackupOptions{strategy=" + strategy + ", lockWaitTimeout=" + lockWaitTimeout
-                + ", allowFallback=" + allowFallback + ", longQueryGuard=" + longQueryGuard + ", strategyOptions=" + strategyOptions.keySet() + '}';
+                + ", allowFallback=" + allowFallback + ", longQueryGuard=" + longQueryGuard + ", acquireTimeout=" + acquireTimeout
+                + ", acquireRetries=" + acquireRetries + ", killLongQueries=" + killLongQueries + ", maxLockHold=" + maxLockHold
+                + ", listeners=" + listeners.size() + ", strategyOptions=" + strategyOptions.keySet() + '}';
     }
 
     /** Plain, final builder. Every setter validates at once, so a bad value fails where it is written. */
@@ -116,6 +171,11 @@ public final class BackupOptions {
         private boolean allowFallback = true;
         private ClassLoader classLoader = BackupOptions.class.getClassLoader();
         private LongQueryGuard longQueryGuard = LongQueryGuard.DEFAULT;
+        private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
+        private int acquireRetries = DEFAULT_ACQUIRE_RETRIES;
+        private LongQueryKiller killLongQueries = LongQueryKiller.OFF;
+        private Duration maxLockHold = DEFAULT_MAX_LOCK_HOLD;
+        private final List<BackupListener> listeners = new ArrayList<>();
         private final Map<StrategyOption<?>, Object> strategyOptions = new LinkedHashMap<>();
 
         private Builder() {
@@ -154,6 +214,49 @@ public final class BackupOptions {
             return this;
         }
 
+        /**
+         * How long one attempt at a table-flushing lock ({@code FLUSH TABLES WITH READ LOCK}) may wait: it
+         * holds every writer while it waits, so after this it is cancelled from a second connection, and
+         * retried after the same pause (mydumper's FTWRL monitor). Bounds the freeze when a long statement
+         * starts after the guard looked.
+         */
+        public Builder acquireTimeout(Duration timeout) {
+            this.acquireTimeout = positive("acquireTimeout", timeout, MAX_LOCK_WAIT_TIMEOUT);
+            return this;
+        }
+
+        /** Attempts after a cancelled one, 0 to {@value #MAX_ACQUIRE_RETRIES}. */
+        public Builder acquireRetries(int retries) {
+            if (retries < 0 || retries > MAX_ACQUIRE_RETRIES) {
+                throw new IllegalArgumentException("acquireRetries must be between 0 and " + MAX_ACQUIRE_RETRIES + ", was " + retries);
+            }
+            this.acquireRetries = retries;
+            return this;
+        }
+
+        /** See {@link LongQueryKiller}; needs the long-query guard on, and waits less than its timeout. */
+        public Builder killLongQueries(LongQueryKiller killer) {
+            this.killLongQueries = Objects.requireNonNull(killer, "killLongQueries must not be null (use LongQueryKiller.OFF)");
+            return this;
+        }
+
+        /**
+         * The longest a session may hold its lock. After it, a watchdog kills the lock connection from a
+         * second connection (the server drops its locks), restores what the strategy changed, and marks the
+         * session failed: {@code coordinates()} still returns what was read, {@code close()} throws a
+         * {@link WatchdogExpiredException}. Up to 30 days.
+         */
+        public Builder maxLockHold(Duration maxHold) {
+            this.maxLockHold = positive("maxLockHold", maxHold, MAX_MAX_LOCK_HOLD);
+            return this;
+        }
+
+        /** Adds a listener; may be called more than once. */
+        public Builder listener(BackupListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+            return this;
+        }
+
         /** Sets an option that a strategy defines. */
         public <T> Builder set(StrategyOption<T> option, T value) {
             Objects.requireNonNull(option, "option must not be null");
@@ -163,6 +266,15 @@ public final class BackupOptions {
         }
 
         public BackupOptions build() {
+            if (killLongQueries.enabled()) {
+                if (!longQueryGuard.enabled()) {
+                    throw new IllegalArgumentException("killLongQueries acts while the long-query guard waits; it is OFF");
+                }
+                if (killLongQueries.after().compareTo(longQueryGuard.timeout()) >= 0) {
+                    throw new IllegalArgumentException("killLongQueries after " + killLongQueries.after()
+                            + " would never fire: the long-query guard gives up after " + longQueryGuard.timeout());
+                }
+            }
             return new BackupOptions(this);
         }
     }

@@ -10,7 +10,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@link #coordinates()} reads the coordinates under the lock on first call and then returns the same
  * value. {@link #close()} releases with the strategy's own statements; if that fails, the connection
  * is closed physically (never returned to a pool still holding a lock) and a {@link ReleaseException}
- * says what was and was not undone.
+ * says what was and was not undone. A session held longer than {@link BackupOptions#maxLockHold()} is
+ * released by a watchdog (see {@link WatchdogExpiredException}). Phases go to
+ * {@link BackupListener}s as {@link BackupEvent}s; one INFO line sums each session up when it ends.
  *
  * <p>Thread-safe; {@code close()} is idempotent.
  */
@@ -40,6 +44,8 @@ public final class BackupSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackupSession.class);
 
     private static final String SET_LOCK_WAIT_TIMEOUT = "SET SESSION lock_wait_timeout = ?";
+    /** The connection id is the server's number, not input: KILL takes no parameter. */
+    private static final String KILL_CONNECTION = "KILL CONNECTION ";
 
     /** More snapshot connections than this is almost certainly a bug in the caller. */
     public static final int MAX_SNAPSHOTS = 256;
@@ -51,23 +57,45 @@ public final class BackupSession implements AutoCloseable {
     private final Context context;
     private final LockStrategy strategy;
     private final Duration probeTime;
+    private final Duration chooseTime;
     private final Duration lockWait;
     private final long lockedAtNanos;
+    private ScheduledFuture<?> watchdog;
 
-    private State state = State.OPEN;
+    /** Written under the session's monitor; volatile so the watchdog may look without it. */
+    private volatile State state = State.OPEN;
     private BinlogCoordinates coordinates;
     private Duration captureTime = Duration.ZERO;
     private Duration lockHeld;
+    private Duration releaseTime = Duration.ZERO;
+    /**
+     * Orders the watchdog's KILL against the release: once released, the connection may be back in a
+     * pool, serving someone else, and must never be killed; a kill under way makes release discard it.
+     */
+    private final Object killGuard = new Object();
+    private boolean released;
+    /** Set by the watchdog before it kills the lock connection; read by the caller's thread. */
+    private volatile boolean watchdogFired;
+    private WatchdogExpiredException watchdogFailure;
 
     private BackupSession(DataSource dataSource, Connection connection, Context context, LockStrategy strategy,
-                          Duration probeTime, Duration lockWait, long lockedAtNanos) {
+                          Duration probeTime, Duration chooseTime, Duration lockWait, long lockedAtNanos) {
         this.dataSource = dataSource;
         this.connection = connection;
         this.context = context;
         this.strategy = strategy;
         this.probeTime = probeTime;
+        this.chooseTime = chooseTime;
         this.lockWait = lockWait;
         this.lockedAtNanos = lockedAtNanos;
+    }
+
+    private BackupSession armed() {
+        Duration maxHold = context.options().maxLockHold();
+        synchronized (this) {
+            watchdog = Timers.after(maxHold, this::expire);
+        }
+        return this;
     }
 
     /** Opens a session with {@link BackupOptions#defaults()}. */
@@ -93,10 +121,11 @@ public final class BackupSession implements AutoCloseable {
         } else {
             catalog.named(options.strategy());
         }
+        Events events = Events.of(options);
         Connection connection = connect(dataSource);
         boolean handedOver = false;
         try {
-            BackupSession session = openOn(dataSource, connection, catalog, options);
+            BackupSession session = openOn(dataSource, connection, catalog, options, events);
             handedOver = true;
             return session;
         } finally {
@@ -106,36 +135,43 @@ public final class BackupSession implements AutoCloseable {
         }
     }
 
-    private static BackupSession openOn(DataSource dataSource, Connection connection, StrategyCatalog catalog, BackupOptions options) {
+    private static BackupSession openOn(DataSource dataSource, Connection connection, StrategyCatalog catalog, BackupOptions options,
+                                        Events events) {
         long probeStart = System.nanoTime();
         String endpoint = ServerProbe.endpointOf(connection);
-        ServerProbe.Result probed = ServerProbe.probe(new Sql(connection, "probe", endpoint), endpoint);
+        Sql.Observer observer = observer(events);
+        ServerProbe.Result probed = ServerProbe.probe(new Sql(connection, "probe", endpoint, observer), endpoint);
         ServerInfo server = probed.server();
         Duration probeTime = Duration.ofNanos(System.nanoTime() - probeStart);
+        events.publish(new BackupEvent.Probed(server, probeTime));
 
-        Sql inspector = new Sql(connection, "inspect", server.toString());
+        long chooseStart = System.nanoTime();
+        Sql inspector = new Sql(connection, "inspect", server.toString(), observer);
         StrategyCatalog.Selection selection = catalog.select(server, options,
                 s -> s.inspect(server, inspector.as("inspect " + s.name()), options));
+        Duration chooseTime = Duration.ofNanos(System.nanoTime() - chooseStart);
+        String why = options.isAuto() ? "auto: " + selection.explanation() : selection.explanation();
         List<LockStrategy> candidates = selection.candidates();
         for (int i = 0; i < candidates.size(); i++) {
             LockStrategy strategy = candidates.get(i);
-            if (i == 0) {
-                LOG.info("quiesce: using strategy '{}' on {} ({})", strategy.name(), server,
-                        options.isAuto() ? "auto: " + selection.explanation() : selection.explanation());
-            }
-            Context context = new Context(dataSource, server, new Sql(connection, strategy.name(), server.toString()),
-                    options, probed.connectionId());
+            LOG.debug("quiesce: trying strategy '{}' on {} ({})", strategy.name(), server, why);
+            events.publish(new BackupEvent.StrategyChosen(strategy.name(), why));
+            Context context = new Context(dataSource, server, new Sql(connection, strategy.name(), server.toString(), observer),
+                    options, probed.connectionId(), events);
             long lockStart = System.nanoTime();
             try {
+                events.publish(new BackupEvent.LockRequested(strategy.name()));
                 setLockWaitTimeout(context, server);
                 strategy.acquire(context);
                 long locked = System.nanoTime();
-                return new BackupSession(dataSource, connection, context, strategy, probeTime,
-                        Duration.ofNanos(locked - lockStart), locked);
+                Duration lockWait = Duration.ofNanos(locked - lockStart);
+                events.publish(new BackupEvent.LockAcquired(strategy.name(), lockWait));
+                return new BackupSession(dataSource, connection, context, strategy, probeTime, chooseTime, lockWait, locked).armed();
             } catch (RuntimeException raw) {
                 BackupException e = typed(strategy, raw);
                 ReleaseStack.Outcome outcome = context.unwind(e.isConnectionFailure());
                 e.recordRollback(outcome.undone(), outcome.notUndone());
+                events.publish(new BackupEvent.StateRestored(outcome.undone(), outcome.notUndone()));
                 if (!outcome.connectionReusable()) {
                     ConnectionDisposal.discard(dataSource, connection);
                 }
@@ -145,13 +181,27 @@ public final class BackupSession implements AutoCloseable {
                             strategy.name(), server, e.getMessage(), candidates.get(i + 1).name());
                     continue;
                 }
-                throw asAcquisitionFailure(strategy, server, options, e);
+                BackupException thrown = asAcquisitionFailure(strategy, server, options, e);
+                LOG.warn("quiesce: could not take '{}' on {} after {} ms; undone: {}; {}", strategy.name(), server,
+                        millis(Duration.ofNanos(System.nanoTime() - lockStart)), outcome.undone(), thrown.getMessage());
+                throw thrown;
             }
         }
         throw new IllegalStateException("unreachable: selection is never empty");
     }
 
-    /** The coordinates that match the data under the lock; read on first call, the same value after. */
+    private static Sql.Observer observer(Events events) {
+        if (!events.any()) {
+            return Sql.Observer.NONE;
+        }
+        return (owner, statement, nanos, outcome) ->
+                events.publish(new BackupEvent.StatementExecuted(owner, statement, Duration.ofNanos(nanos), outcome));
+    }
+
+    /**
+     * The coordinates that match the data under the lock; read on first call, the same value after
+     * (also after close, or after the watchdog released the lock, when they were read before).
+     */
     public synchronized BinlogCoordinates coordinates() {
         if (coordinates == null) {
             capture(SnapshotSet.NONE);
@@ -221,13 +271,15 @@ public final class BackupSession implements AutoCloseable {
             context.snapshots = SnapshotSet.NONE;
         }
         captureTime = Duration.ofNanos(System.nanoTime() - start);
-        LOG.debug("quiesce: coordinates {} read in {} ms{}", coordinates, captureTime.toNanos() / 1e6,
+        LOG.debug("quiesce: coordinates {} read in {} ms{}", coordinates, millis(captureTime),
                 snapshots.requested() > 0 ? " with " + snapshots.requested() + " snapshot transactions" : "");
+        context.events.publish(new BackupEvent.CoordinatesCaptured(coordinates, snapshots.requested(), captureTime));
     }
 
     private void requireOpenForCapture() {
         if (state != State.OPEN) {
-            throw new BackupException("The session on " + context.server() + " is " + state.name().toLowerCase(java.util.Locale.ROOT)
+            String why = watchdogFired ? " (the watchdog released it after maxLockHold=" + context.options().maxLockHold() + ")" : "";
+            throw new BackupException("The session on " + context.server() + " is " + state.name().toLowerCase(Locale.ROOT) + why
                     + " and its coordinates were never read: read them while the session is open.");
         }
     }
@@ -235,8 +287,57 @@ public final class BackupSession implements AutoCloseable {
     /** After a failure under the lock: release everything and say so in the exception. */
     private void fail(BackupException e) {
         state = State.FAILED;
-        ReleaseStack.Outcome outcome = release(e.isConnectionFailure());
+        ReleaseStack.Outcome outcome = release(e.isConnectionFailure(), "failure: " + e.getMessage());
         e.recordRollback(outcome.undone(), outcome.notUndone());
+        LOG.warn("quiesce: session '{}' on {} failed under the lock and was released: {}", strategy.name(), context.server(), summary(outcome));
+    }
+
+    /**
+     * The watchdog: the caller kept the lock past maxLockHold (a hung backup tool). Kill the lock
+     * connection first, from a second one, because the caller's thread may be inside a statement on it
+     * and holding this session's monitor; the server drops the session's locks at once. Then restore
+     * what outlives the connection.
+     */
+    private void expire() {
+        Duration maxHold = context.options().maxLockHold();
+        BackupException killFailure;
+        synchronized (killGuard) {
+            if (released) {
+                return;
+            }
+            watchdogFired = true;
+            LOG.error("quiesce: session '{}' on {} held its lock past maxLockHold={}; the watchdog kills lock connection {} and restores"
+                    + " the server. The consistent point ends now.", strategy.name(), context.server(), maxHold, context.connectionId());
+            context.events.publish(new BackupEvent.WatchdogFired(strategy.name(), maxHold, context.connectionId()));
+            killFailure = killLockConnection();
+        }
+        synchronized (this) {
+            ReleaseStack.Outcome outcome = null;
+            if (state == State.OPEN) {
+                state = State.FAILED;
+                outcome = release(true, "watchdog after maxLockHold=" + maxHold);
+                LOG.warn("quiesce: watchdog released '{}' on {}: {}", strategy.name(), context.server(), summary(outcome));
+            }
+            watchdogFailure = new WatchdogExpiredException("The watchdog released '" + strategy.name() + "' on " + context.server()
+                    + " after it was held past maxLockHold=" + maxHold + " (lock connection " + context.connectionId()
+                    + (killFailure == null ? " killed" : " could not be killed: " + killFailure.getMessage() + "; it was closed instead") + ")."
+                    + " Whatever was copied after that is not consistent with coordinates " + (coordinates == null ? "(never read)" : coordinates)
+                    + ". Raise BackupOptions.maxLockHold if the work needs longer.", killFailure);
+            if (outcome != null) {
+                watchdogFailure.recordRollback(outcome.undone(), outcome.notUndone());
+            }
+        }
+    }
+
+    /** @return null when the lock connection was killed, else why not */
+    private BackupException killLockConnection() {
+        try (FreshConnection other = FreshConnection.open(dataSource, "watchdog", context.server().toString())) {
+            other.sql().execute(KILL_CONNECTION + Math.abs(context.connectionId()));
+            return null;
+        } catch (BackupException e) {
+            LOG.error("quiesce: the watchdog could not kill lock connection {} on {}: {}", context.connectionId(), context.server(), e.getMessage());
+            return e;
+        }
     }
 
     /** The name of the strategy holding the point, e.g. {@code ftwrl}. */
@@ -253,26 +354,31 @@ public final class BackupSession implements AutoCloseable {
         return state == State.OPEN;
     }
 
+    /** How long each phase took; the lock's hold time so far while the session is open. */
     public synchronized SessionTimings timings() {
         Duration held = lockHeld != null ? lockHeld : Duration.ofNanos(System.nanoTime() - lockedAtNanos);
-        return new SessionTimings(probeTime, lockWait, captureTime, held);
+        return new SessionTimings(probeTime, chooseTime, context.longQueryWait(), lockWait, captureTime, held, releaseTime);
     }
 
     /**
      * Releases every lock and restores every setting, newest first, with the strategy's own statements.
      *
      * @throws ReleaseException if a step could not be undone; the connection is then closed physically
+     * @throws WatchdogExpiredException (once) if the watchdog had released the session before
      */
     @Override
     public synchronized void close() {
+        if (watchdogFailure != null) {
+            WatchdogExpiredException e = watchdogFailure;
+            watchdogFailure = null;
+            throw e;
+        }
         if (state != State.OPEN) {
             return;
         }
         state = State.CLOSED;
-        ReleaseStack.Outcome outcome = release(false);
-        LOG.info("quiesce: released '{}' on {}: lock wait {} ms, held {} ms, coordinates {}; undone: {}",
-                strategy.name(), context.server(), millis(lockWait), millis(lockHeld),
-                coordinates == null ? "not read" : coordinates, outcome.undone());
+        ReleaseStack.Outcome outcome = release(false, "close");
+        LOG.info("quiesce: released '{}' on {}: {}", strategy.name(), context.server(), summary(outcome));
         if (!outcome.clean()) {
             ReleaseException e = new ReleaseException("Releasing '" + strategy.name() + "' on " + context.server()
                     + " failed; the lock connection was closed physically so the server drops its session locks", outcome.firstFailure());
@@ -285,16 +391,39 @@ public final class BackupSession implements AutoCloseable {
         }
     }
 
-    /** The one release path, for close and after a failure: undo everything, then hand back or discard the connection. */
-    private ReleaseStack.Outcome release(boolean connectionLost) {
-        ReleaseStack.Outcome outcome = context.unwind(connectionLost);
+    /**
+     * The one release path, for close, after a failure and for the watchdog: undo everything, then hand
+     * back or discard the connection.
+     */
+    private ReleaseStack.Outcome release(boolean connectionLost, String why) {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
+        synchronized (killGuard) {
+            released = true;
+        }
+        long start = System.nanoTime();
+        ReleaseStack.Outcome outcome = context.unwind(connectionLost || watchdogFired);
         lockHeld = Duration.ofNanos(System.nanoTime() - lockedAtNanos);
         if (outcome.connectionReusable()) {
             closeQuietly(connection);
         } else {
             ConnectionDisposal.discard(dataSource, connection);
         }
+        releaseTime = Duration.ofNanos(System.nanoTime() - start);
+        context.events.publish(new BackupEvent.LockReleased(strategy.name(), lockHeld, why));
+        context.events.publish(new BackupEvent.StateRestored(outcome.undone(), outcome.notUndone()));
         return outcome;
+    }
+
+    /** The one line an operator reads: what was held, how long each phase took, what the point was, what was undone. */
+    private String summary(ReleaseStack.Outcome outcome) {
+        SessionTimings t = timings();
+        return "probe " + millis(t.probe()) + " ms, choose " + millis(t.choose()) + " ms, lock wait " + millis(t.lockWait())
+                + " ms (long queries " + millis(t.longQueryWait()) + " ms), coordinates " + millis(t.capture()) + " ms, held "
+                + millis(t.lockHeld()) + " ms, release " + millis(t.release()) + " ms; coordinates "
+                + (coordinates == null ? "not read" : coordinates) + "; undone: " + outcome.undone()
+                + (outcome.clean() ? "" : "; NOT undone: " + outcome.notUndone());
     }
 
     /** A strategy's bug (any unchecked exception) must still roll back what it had locked. */
@@ -346,7 +475,7 @@ public final class BackupSession implements AutoCloseable {
     }
 
     private static String millis(Duration d) {
-        return String.format(java.util.Locale.ROOT, "%.1f", d.toNanos() / 1e6);
+        return String.format(Locale.ROOT, "%.1f", d.toNanos() / 1e6);
     }
 
     /** The {@link LockContext} of one attempt: the strategy's view of the session. */
@@ -356,16 +485,23 @@ public final class BackupSession implements AutoCloseable {
         private final Sql sql;
         private final BackupOptions options;
         private final long connectionId;
+        private final Events events;
         private final ReleaseStack releases = new ReleaseStack();
         /** Set only while the strategy captures; guarded by the session's lock. */
         private SnapshotSet snapshots = SnapshotSet.NONE;
+        private volatile long longQueryWaitNanos;
 
-        Context(DataSource dataSource, ServerInfo server, Sql sql, BackupOptions options, long connectionId) {
+        Context(DataSource dataSource, ServerInfo server, Sql sql, BackupOptions options, long connectionId, Events events) {
             this.dataSource = dataSource;
             this.server = server;
             this.sql = sql;
             this.options = options;
             this.connectionId = connectionId;
+            this.events = events;
+        }
+
+        Duration longQueryWait() {
+            return Duration.ofNanos(longQueryWaitNanos);
         }
 
         @Override
@@ -398,6 +534,19 @@ public final class BackupSession implements AutoCloseable {
         }
 
         @Override
+        public boolean executeWithin(String statement, Duration timeout) {
+            return SelfCancellingStatement.run(sql, statement, timeout, connectionId, this::fresh);
+        }
+
+        @Override
+        public void publish(BackupEvent event) {
+            if (event instanceof BackupEvent.WaitedForLongQueries w) {
+                longQueryWaitNanos += w.waited().toNanos();
+            }
+            events.publish(event);
+        }
+
+        @Override
         public void onRelease(String description, ReleaseAction action) {
             releases.push(description, action, false);
         }
@@ -408,7 +557,11 @@ public final class BackupSession implements AutoCloseable {
         }
 
         ReleaseStack.Outcome unwind(boolean connectionLost) {
-            return releases.unwind(sql, connectionLost, () -> FreshConnection.open(dataSource, "restore", server.toString()));
+            return releases.unwind(sql, connectionLost, this::fresh);
+        }
+
+        private FreshConnection fresh() {
+            return FreshConnection.open(dataSource, "restore", server.toString());
         }
     }
 }

@@ -5,12 +5,16 @@ import java.time.Duration;
 /**
  * How long each phase of a session took.
  *
- * @param probe    probing the server (variables, grants, replica status)
- * @param lockWait from sending the lock statements until the lock was held
- * @param capture  reading the coordinates (zero until {@code coordinates()} was first called)
- * @param lockHeld from the lock being held until it was released (so far, while the session is open)
+ * @param probe         probing the server (variables, grants, replica status)
+ * @param choose        choosing the strategy, including its read-only checks of the server
+ * @param longQueryWait the part of {@code lockWait} spent by the long-query guard waiting for long statements
+ * @param lockWait      from sending the lock statements until the lock was held (guard wait and cancelled attempts included)
+ * @param capture       reading the coordinates, with any snapshot transactions (zero until {@code coordinates()} was first called)
+ * @param lockHeld      from the lock being held until it was released (so far, while the session is open)
+ * @param release       running the release steps (zero while open)
  */
-public record SessionTimings(Duration probe, Duration lockWait, Duration capture, Duration lockHeld) {
+public record SessionTimings(Duration probe, Duration choose, Duration longQueryWait, Duration lockWait, Duration capture,
+                             Duration lockHeld, Duration release) {
 
     public double lockWaitMillis() {
         return lockWait.toNanos() / 1e6;

@@ -62,4 +62,44 @@ class BackupOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threshold");
         assertThatThrownBy(() -> BackupOptions.builder().longQueryGuard(null)).isInstanceOf(NullPointerException.class);
     }
+
+    @Test
+    void stallBoundsDefaultToOneSecondThreeRetriesNoKillerAndAnHourOfHold() {
+        BackupOptions d = BackupOptions.defaults();
+        assertThat(d.acquireTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(d.acquireRetries()).isEqualTo(3);
+        assertThat(d.killLongQueries()).isEqualTo(LongQueryKiller.OFF);
+        assertThat(d.killLongQueries().enabled()).isFalse();
+        assertThat(d.maxLockHold()).isEqualTo(Duration.ofHours(1));
+        assertThat(d.listeners()).isEmpty();
+        assertThatThrownBy(() -> BackupOptions.builder().acquireRetries(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BackupOptions.builder().acquireRetries(101)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BackupOptions.builder().acquireTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BackupOptions.builder().maxLockHold(Duration.ofDays(31)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLockHold");
+        assertThatThrownBy(() -> BackupOptions.builder().listener(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void aKillerThatCouldNeverFireIsRejectedWhereItIsWritten() {
+        LongQueryKiller killer = LongQueryKiller.selectsAfter(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> BackupOptions.builder().killLongQueries(killer).longQueryGuard(LongQueryGuard.OFF).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("guard");
+        LongQueryGuard shortGuard = new LongQueryGuard(Duration.ofSeconds(1), Duration.ofSeconds(5), LongQueryGuard.QueryType.ALL);
+        assertThatThrownBy(() -> BackupOptions.builder().killLongQueries(killer).longQueryGuard(shortGuard).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("never fire");
+        BackupOptions ok = BackupOptions.builder().killLongQueries(killer).build();
+        assertThat(ok.toBuilder().build().killLongQueries()).isEqualTo(killer);
+    }
+
+    @Test
+    void aListenerThatThrowsNeverReachesTheSession() {
+        java.util.List<BackupEvent> seen = new java.util.ArrayList<>();
+        BackupOptions options = BackupOptions.builder().listener(e -> {
+            throw new IllegalStateException("listener bug");
+        }).listener(seen::add).build();
+        Events events = Events.of(options);
+        events.publish(new BackupEvent.LockRequested("ftwrl"));
+        assertThat(seen).singleElement().isInstanceOf(BackupEvent.LockRequested.class);
+    }
 }

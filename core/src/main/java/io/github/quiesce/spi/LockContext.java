@@ -1,7 +1,9 @@
 package io.github.quiesce.spi;
 
+import io.github.quiesce.BackupEvent;
 import io.github.quiesce.BackupOptions;
 import io.github.quiesce.ServerInfo;
+import java.time.Duration;
 
 /**
  * What a strategy gets from the session: the probed server, a statement runner on the session's own
@@ -25,6 +27,18 @@ public interface LockContext {
 
     /** The snapshot transactions to open at the consistent point; see {@link Snapshots}. */
     Snapshots snapshots();
+
+    /**
+     * Runs a statement on the session's connection; if it has not returned after {@code timeout}, it is
+     * cancelled with {@code KILL QUERY} from a second connection. For a lock that blocks writers while it
+     * waits ({@code FLUSH TABLES WITH READ LOCK}); see {@link FlushingLock}.
+     *
+     * @return true if it ran to completion, false if it was cancelled (it then holds nothing)
+     */
+    boolean executeWithin(String statement, Duration timeout);
+
+    /** Tells the session's listeners of a phase (e.g. the long-query guard starting to wait). */
+    void publish(BackupEvent event);
 
     /**
      * Registers the undo of a step whose effect belongs to this connection (a lock it holds, a session

@@ -208,6 +208,7 @@ public final class LogStatus {
         try {
             sql.execute(BRIEF_LOCK);
         } catch (BackupSqlException e) {
+            FlushingLock.releaseAfterFailure(sql, UNLOCK_TABLES);
             if (e.vendorCode() == SqlErrors.LOCK_WAIT_TIMEOUT) {
                 throw new LockAcquisitionException("Opening snapshot transactions on " + context.server() + " needs commits stopped"
                         + " for an instant, but " + BRIEF_LOCK + " waited more than " + BRIEF_LOCK_WAIT_SECONDS + " s (a long"

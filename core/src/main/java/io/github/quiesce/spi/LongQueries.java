@@ -1,11 +1,15 @@
 package io.github.quiesce.spi;
 
+import io.github.quiesce.BackupEvent;
 import io.github.quiesce.LockAcquisitionException;
 import io.github.quiesce.LongQueryGuard;
+import io.github.quiesce.LongQueryKiller;
 import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -24,6 +28,9 @@ public final class LongQueries {
     public static final String QUERY = "SELECT ID, USER, TIME, LEFT(INFO, 200) AS QUERY FROM information_schema.PROCESSLIST"
             + " WHERE ID <> CONNECTION_ID() AND COMMAND NOT IN ('Sleep', 'Daemon', 'Binlog Dump', 'Binlog Dump GTID', 'Connect')"
             + " AND USER NOT IN ('system user', 'event_scheduler') AND INFO IS NOT NULL AND TIME >= ? ORDER BY TIME DESC";
+
+    /** The id is a number from PROCESSLIST, checked before use: KILL takes no parameter. */
+    static final String KILL_QUERY = "KILL QUERY ";
 
     private static final Logger LOG = LoggerFactory.getLogger(LongQueries.class);
     private static final Pattern LEADING_COMMENTS = Pattern.compile("^(\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*", Pattern.DOTALL);
@@ -74,8 +81,8 @@ public final class LongQueries {
 
     /**
      * Waits, as the options' {@link LongQueryGuard} says, until no long statement of its type runs; throws
-     * a {@link LockAcquisitionException} naming them when its timeout passes. Call it right before a lock
-     * that flushes tables.
+     * a {@link LockAcquisitionException} naming them when its timeout passes. With a {@link LongQueryKiller}
+     * on, ends them once it has waited long enough. Call it right before a lock that flushes tables.
      */
     public static void awaitNone(LockContext context, String lock) {
         LongQueryGuard guard = context.options().longQueryGuard();
@@ -88,19 +95,23 @@ public final class LongQueries {
                     + " before {}; grant PROCESS to keep a long query from stalling every writer", server.privileges().account(),
                     server, lock);
         }
-        long deadline = System.nanoTime() + guard.timeout().toNanos();
+        LongQueryKiller killer = context.options().killLongQueries();
         long start = System.nanoTime();
+        long deadline = start + guard.timeout().toNanos();
         boolean announced = false;
+        Set<String> killed = new HashSet<>();
         while (true) {
             List<Statement> blockers = blocking(context);
             if (blockers.isEmpty()) {
                 if (announced) {
-                    LOG.info("quiesce: long statements on {} ended after {} ms; taking {}", server,
-                            Duration.ofNanos(System.nanoTime() - start).toMillis(), lock);
+                    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+                    LOG.info("quiesce: long statements on {} ended after {} ms; taking {}", server, waited.toMillis(), lock);
+                    context.publish(new BackupEvent.WaitedForLongQueries(lock, waited, true));
                 }
                 return;
             }
             if (System.nanoTime() > deadline) {
+                context.publish(new BackupEvent.WaitedForLongQueries(lock, Duration.ofNanos(System.nanoTime() - start), false));
                 throw new LockAcquisitionException("Did not take " + lock + " on " + server + ": " + blockers.size()
                         + " statement(s) kept running for " + thresholdSeconds(guard) + " s or more through the " + guard.timeout().toSeconds()
                         + " s long-query guard, and the lock would have queued behind them while blocking every writer: "
@@ -110,13 +121,33 @@ public final class LongQueries {
             if (!announced) {
                 LOG.info("quiesce: waiting up to {} s before {} on {}: {} long statement(s), first {}", guard.timeout().toSeconds(),
                         lock, server, blockers.size(), blockers.get(0));
+                context.publish(new BackupEvent.WaitingForLongQueries(lock, blockers, guard.timeout()));
                 announced = true;
+            }
+            if (killer.enabled() && System.nanoTime() - start >= killer.after().toNanos()) {
+                kill(context, blockers.stream().filter(b -> counts(killer.type(), b) && killed.add(b.id())).toList(), lock);
             }
             try {
                 Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new LockAcquisitionException("Interrupted while waiting for long statements to end before " + lock);
+            }
+        }
+    }
+
+    /** Ends each victim's statement (once); its connection stays. A failed kill is logged and waited out like any blocker. */
+    private static void kill(LockContext context, List<Statement> victims, String lock) {
+        for (Statement victim : victims) {
+            if (!victim.id().matches("\\d{1,20}")) {
+                continue;
+            }
+            LOG.warn("quiesce: killing a statement that blocks {} on {} (killLongQueries is on): {}", lock, context.server(), victim);
+            try {
+                context.sql().execute(KILL_QUERY + victim.id());
+                context.publish(new BackupEvent.LongQueryKilled(victim));
+            } catch (RuntimeException e) {
+                LOG.warn("quiesce: could not kill id {} on {}: {}", victim.id(), context.server(), e.getMessage());
             }
         }
     }

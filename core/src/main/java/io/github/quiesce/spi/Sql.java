@@ -28,24 +28,38 @@ public final class Sql {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sql.class);
 
+    /** Told of every statement run, after it ran (the session turns it into a listener event). */
+    @FunctionalInterface
+    public interface Observer {
+        Observer NONE = (owner, statement, nanos, outcome) -> { };
+
+        void executed(String owner, String statement, long nanos, String outcome);
+    }
+
     private final Connection connection;
     private final String owner;
     private final String server;
+    private final Observer observer;
 
     public Sql(Connection connection, String owner, String server) {
+        this(connection, owner, server, Observer.NONE);
+    }
+
+    public Sql(Connection connection, String owner, String server, Observer observer) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.owner = Objects.requireNonNull(owner, "owner");
         this.server = server;
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     /** The same connection, with another name in the logs (e.g. the strategy's). */
     public Sql as(String newOwner) {
-        return new Sql(connection, newOwner, server);
+        return new Sql(connection, newOwner, server, observer);
     }
 
     /** The same connection, with the server description that error messages name. */
     public Sql on(String serverDescription) {
-        return new Sql(connection, owner, serverDescription);
+        return new Sql(connection, owner, serverDescription, observer);
     }
 
     public String server() {
@@ -126,18 +140,22 @@ public final class Sql {
     }
 
     private void logged(String statement, long startNanos, String outcome) {
+        long nanos = System.nanoTime() - startNanos;
         if (LOG.isDebugEnabled()) {
-            LOG.debug("[{}] {} -> {} in {} ms", owner, statement, outcome, millis(startNanos));
+            LOG.debug("[{}] {} -> {} in {} ms", owner, statement, outcome, millis(nanos));
         }
+        observer.executed(owner, statement, nanos, outcome);
     }
 
     private BackupSqlException failed(String statement, long startNanos, SQLException e) {
+        long nanos = System.nanoTime() - startNanos;
         LOG.debug("[{}] {} -> failed in {} ms: SQLState {}, error {}: {}",
-                owner, statement, millis(startNanos), e.getSQLState(), e.getErrorCode(), e.getMessage());
+                owner, statement, millis(nanos), e.getSQLState(), e.getErrorCode(), e.getMessage());
+        observer.executed(owner, statement, nanos, "failed: SQLState " + e.getSQLState() + ", error " + e.getErrorCode());
         return new BackupSqlException(statement + " failed: " + e.getMessage(), e, statement, server);
     }
 
-    private static String millis(long startNanos) {
-        return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - startNanos) / 1e6);
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
     }
 }

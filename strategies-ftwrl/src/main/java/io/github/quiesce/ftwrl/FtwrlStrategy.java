@@ -5,10 +5,9 @@ import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.spi.BinaryLogStatus;
 import io.github.quiesce.spi.LockContext;
+import io.github.quiesce.spi.FlushingLock;
 import io.github.quiesce.spi.LockStrategy;
-import io.github.quiesce.spi.LongQueries;
 import io.github.quiesce.spi.PrivilegeRequirement;
-import io.github.quiesce.spi.Sql;
 import io.github.quiesce.spi.Support;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,9 @@ import java.util.List;
  *   <li>{@code FLUSH NO_WRITE_TO_BINLOG TABLES} — closes open tables first without blocking writers,
  *       so the global lock below has less to flush and is held for less time (XtraBackup and MySQL
  *       Shell do the same). Not replicated: {@code NO_WRITE_TO_BINLOG}.</li>
- *   <li>{@code FLUSH TABLES WITH READ LOCK} — from here every write on the server waits.</li>
+ *   <li>{@code FLUSH TABLES WITH READ LOCK} — from here every write on the server waits. Either flush
+ *       still waiting after {@code acquireTimeout} (1 s) is cancelled from a second connection and the
+ *       attempt is retried, up to {@code acquireRetries} (3) times: see {@code FlushingLock}.</li>
  *   <li>on {@code coordinates()}: {@code SHOW MASTER STATUS} (8.2+: {@code SHOW BINARY LOG STATUS}),
  *       plus {@code SELECT @@GLOBAL.gtid_binlog_pos} on MariaDB; snapshot transactions, if asked for,
  *       are opened here too (no commit can land while the lock is held).</li>
@@ -69,11 +70,8 @@ public final class FtwrlStrategy implements LockStrategy {
 
     @Override
     public void acquire(LockContext context) {
-        Sql sql = context.sql();
         // Both flushes mark tables in use for closing; behind a long statement that freezes writers.
-        LongQueries.awaitNone(context, LOCK);
-        sql.execute(PRE_FLUSH);
-        sql.execute(LOCK);
+        FlushingLock.acquire(context, UNLOCK, PRE_FLUSH, LOCK);
         context.onRelease(UNLOCK, s -> s.execute(UNLOCK));
     }
 

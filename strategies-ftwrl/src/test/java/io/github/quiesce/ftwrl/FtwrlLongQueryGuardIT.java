@@ -14,7 +14,6 @@ import io.github.quiesce.testkit.ServerDistribution;
 import io.github.quiesce.testkit.Writers;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -37,16 +36,11 @@ class FtwrlLongQueryGuardIT {
     }
 
     private String table() {
-        String t = "guard_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
-        Writers.createTable(server, SCHEMA, t);
-        return t;
+        return Writers.newTable(server, SCHEMA, "guard");
     }
 
-    /** Four writers on the table, already committing. */
     private Writers writersOn(String table) throws InterruptedException {
-        Writers writers = Writers.start(server, SCHEMA, table, 4, 1_000_000);
-        writers.awaitCommitted(20, 10_000);
-        return writers;
+        return Writers.running(server, SCHEMA, table);
     }
 
     private CompletableFuture<Long> longSelect(String table, int seconds) throws InterruptedException {

@@ -42,6 +42,20 @@ public final class Writers implements AutoCloseable {
                         + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, writer INT NOT NULL, seq BIGINT NOT NULL) ENGINE=InnoDB");
     }
 
+    /** A fresh table named {@code prefix_<random hex>} in {@code schema}, so that tests on a shared server never collide. */
+    public static String newTable(EmbeddedServer server, String schema, String prefix) {
+        String table = prefix + "_" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
+        createTable(server, schema, table);
+        return table;
+    }
+
+    /** Four writers on the table, returned once they are committing: the load the stall tests measure. */
+    public static Writers running(EmbeddedServer server, String schema, String table) throws InterruptedException {
+        Writers writers = start(server, schema, table, 4, 1_000_000);
+        writers.awaitCommitted(20, 10_000);
+        return writers;
+    }
+
     public static Writers start(EmbeddedServer server, String schema, String table, int threads, long maxRowsPerWriter) {
         return start(server.dataSource(), schema, table, threads, maxRowsPerWriter);
     }

@@ -1,0 +1,29 @@
+package io.github.quiesce.bench;
+
+import java.util.Set;
+
+/**
+ * What else happens on the server while each tool runs. {@link #prepare} once before the scenario's
+ * runs, {@link #beforeRun} before each run (its result is closed after the run), {@link #finish} at the end.
+ */
+interface Scenario {
+
+    String name();
+
+    boolean appliesTo(Target target);
+
+    /** The tools compared here, by name; empty for all. */
+    default Set<String> tools() {
+        return Set.of();
+    }
+
+    default void prepare(Target target) throws Exception {
+    }
+
+    default AutoCloseable beforeRun(Target target) throws Exception {
+        return () -> { };
+    }
+
+    default void finish(Target target) throws Exception {
+    }
+}

@@ -1,0 +1,74 @@
+package io.github.quiesce;
+
+import io.github.quiesce.spi.LongQueries;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One phase of a session, delivered to {@link BackupListener}s in the order it happened. A session
+ * that succeeds sees: {@link Probed}, {@link StrategyChosen}, {@link LockRequested}, (while the
+ * long-query guard waits: {@link WaitingForLongQueries} … {@link WaitedForLongQueries}),
+ * {@link LockAcquired}, {@link CoordinatesCaptured}, {@link LockReleased}, {@link StateRestored};
+ * {@link StatementExecuted} for every statement in between.
+ */
+public sealed interface BackupEvent {
+
+    /** The server was probed: version, variables, grants. */
+    record Probed(ServerInfo server, Duration took) implements BackupEvent {
+    }
+
+    /** The strategy that will be tried, and why (under {@code auto}: what was said about each). */
+    record StrategyChosen(String strategy, String why) implements BackupEvent {
+    }
+
+    /** The strategy starts taking its lock. */
+    record LockRequested(String strategy) implements BackupEvent {
+    }
+
+    /** Before a table-flushing lock: statements running too long for it; the guard waits. */
+    record WaitingForLongQueries(String lock, List<LongQueries.Statement> blockers, Duration timeout) implements BackupEvent {
+    }
+
+    /** The guard's wait ended; {@code cleared} is false when it gave up. */
+    record WaitedForLongQueries(String lock, Duration waited, boolean cleared) implements BackupEvent {
+    }
+
+    /** The opt-in killer ({@link LongQueryKiller}) ended a blocking statement with {@code KILL QUERY}. */
+    record LongQueryKilled(LongQueries.Statement victim) implements BackupEvent {
+    }
+
+    /**
+     * A lock statement waited longer than {@code acquireTimeout} and was cancelled with {@code KILL QUERY}
+     * from a second connection, so writers stop queuing behind it; {@code attempt} counts from 1.
+     */
+    record LockAttemptCancelled(String statement, int attempt, Duration waited) implements BackupEvent {
+    }
+
+    /** The lock is held; {@code waited} includes any long-query guard wait and cancelled attempts. */
+    record LockAcquired(String strategy, Duration waited) implements BackupEvent {
+    }
+
+    /** The coordinates were read under the lock (with {@code snapshots} snapshot transactions opened at that point). */
+    record CoordinatesCaptured(BinlogCoordinates coordinates, int snapshots, Duration took) implements BackupEvent {
+    }
+
+    /** The session was still open after {@code maxLockHold}; its lock connection is being killed. */
+    record WatchdogFired(String strategy, Duration maxLockHold, long lockConnectionId) implements BackupEvent {
+    }
+
+    /** The lock is no longer held: released on close, after a failure, or by the watchdog. */
+    record LockReleased(String strategy, Duration held, String why) implements BackupEvent {
+    }
+
+    /** What the release path undid, newest first, and what it could not undo (empty when clean). */
+    record StateRestored(List<String> undone, List<String> notUndone) implements BackupEvent {
+        public StateRestored {
+            undone = List.copyOf(undone);
+            notUndone = List.copyOf(notUndone);
+        }
+    }
+
+    /** One statement on one of the session's connections ({@code owner} as in the DEBUG log). */
+    record StatementExecuted(String owner, String statement, Duration took, String outcome) implements BackupEvent {
+    }
+}

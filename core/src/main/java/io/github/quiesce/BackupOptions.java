@@ -1,5 +1,6 @@
 package io.github.quiesce;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
  *   <tr><td>acquireRetries</td><td>3</td><td>attempts after a cancelled one, each after the guard again, before failing</td></tr>
  *   <tr><td>killLongQueries</td><td>off</td><td>end the statements the guard waits for (see {@link LongQueryKiller})</td></tr>
  *   <tr><td>maxLockHold</td><td>1 h</td><td>a session still open after this is released by a watchdog, which kills its lock connection</td></tr>
+ *   <tr><td>journalDirectory</td><td>{@code ~/.local/state/quiesce}</td><td>where a session that changes global settings records how to undo them, for {@link BackupSession#recover}</td></tr>
  *   <tr><td>listeners</td><td>none</td><td>{@link BackupListener}s, besides those found with {@link java.util.ServiceLoader}</td></tr>
  * </table>
  */
@@ -53,6 +55,7 @@ public final class BackupOptions {
     private final LongQueryKiller killLongQueries;
     private final Duration maxLockHold;
     private final List<BackupListener> listeners;
+    private final Path journalDirectory;
     private final Map<StrategyOption<?>, Object> strategyOptions;
 
     private BackupOptions(Builder b) {
@@ -66,6 +69,7 @@ public final class BackupOptions {
         this.killLongQueries = b.killLongQueries;
         this.maxLockHold = b.maxLockHold;
         this.listeners = List.copyOf(b.listeners);
+        this.journalDirectory = b.journalDirectory;
         this.strategyOptions = Map.copyOf(b.strategyOptions);
     }
 
@@ -90,6 +94,7 @@ public final class BackupOptions {
         b.killLongQueries = killLongQueries;
         b.maxLockHold = maxLockHold;
         b.listeners.addAll(listeners);
+        b.journalDirectory = journalDirectory;
         b.strategyOptions.putAll(strategyOptions);
         return b;
     }
@@ -150,6 +155,11 @@ public final class BackupOptions {
         return listeners;
     }
 
+    /** Where sessions that change global settings keep their journal. */
+    public Path journalDirectory() {
+        return journalDirectory;
+    }
+
     /** The value of a strategy's own option, or its default. */
     public <T> T get(StrategyOption<T> option) {
         Object v = strategyOptions.get(option);
@@ -161,7 +171,7 @@ public final class BackupOptions {
         return "BackupOptions{strategy=" + strategy + ", lockWaitTimeout=" + lockWaitTimeout
                 + ", allowFallback=" + allowFallback + ", longQueryGuard=" + longQueryGuard + ", acquireTimeout=" + acquireTimeout
                 + ", acquireRetries=" + acquireRetries + ", killLongQueries=" + killLongQueries + ", maxLockHold=" + maxLockHold
-                + ", listeners=" + listeners.size() + ", strategyOptions=" + strategyOptions.keySet() + '}';
+                + ", listeners=" + listeners.size() + ", journalDirectory=" + journalDirectory + ", strategyOptions=" + strategyOptions.keySet() + '}';
     }
 
     /** Plain, final builder. Every setter validates at once, so a bad value fails where it is written. */
@@ -176,6 +186,7 @@ public final class BackupOptions {
         private LongQueryKiller killLongQueries = LongQueryKiller.OFF;
         private Duration maxLockHold = DEFAULT_MAX_LOCK_HOLD;
         private final List<BackupListener> listeners = new ArrayList<>();
+        private Path journalDirectory = Journal.defaultDirectory();
         private final Map<StrategyOption<?>, Object> strategyOptions = new LinkedHashMap<>();
 
         private Builder() {
@@ -254,6 +265,17 @@ public final class BackupOptions {
         /** Adds a listener; may be called more than once. */
         public Builder listener(BackupListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+            return this;
+        }
+
+        /**
+         * Where a session that changes global settings (the {@code read-only} strategy) writes, before the
+         * change, what would undo it. Default {@code $XDG_STATE_HOME/quiesce} or {@code ~/.local/state/quiesce}:
+         * it must survive the backup process and a reboot of its machine, and be the same for every run
+         * against a server, so {@code open()} can refuse and {@link BackupSession#recover} can find it.
+         */
+        public Builder journalDirectory(Path directory) {
+            this.journalDirectory = Objects.requireNonNull(directory, "journalDirectory must not be null");
             return this;
         }
 

@@ -6,12 +6,15 @@ import io.github.quiesce.spi.LockStrategy;
 import io.github.quiesce.spi.ReleaseAction;
 import io.github.quiesce.spi.Snapshots;
 import io.github.quiesce.spi.Sql;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -144,6 +147,7 @@ public final class BackupSession implements AutoCloseable {
         ServerInfo server = probed.server();
         Duration probeTime = Duration.ofNanos(System.nanoTime() - probeStart);
         events.publish(new BackupEvent.Probed(server, probeTime));
+        refuseLeftoverJournal(server, options);
 
         long chooseStart = System.nanoTime();
         Sql inspector = new Sql(connection, "inspect", server.toString(), observer);
@@ -157,7 +161,7 @@ public final class BackupSession implements AutoCloseable {
             LOG.debug("quiesce: trying strategy '{}' on {} ({})", strategy.name(), server, why);
             events.publish(new BackupEvent.StrategyChosen(strategy.name(), why));
             Context context = new Context(dataSource, server, new Sql(connection, strategy.name(), server.toString(), observer),
-                    options, probed.connectionId(), events);
+                    options, probed.connectionId(), events, strategy.name());
             long lockStart = System.nanoTime();
             try {
                 events.publish(new BackupEvent.LockRequested(strategy.name()));
@@ -172,6 +176,7 @@ public final class BackupSession implements AutoCloseable {
                 ReleaseStack.Outcome outcome = context.unwind(e.isConnectionFailure());
                 e.recordRollback(outcome.undone(), outcome.notUndone());
                 events.publish(new BackupEvent.StateRestored(outcome.undone(), outcome.notUndone()));
+                context.settleJournal(outcome);
                 if (!outcome.connectionReusable()) {
                     ConnectionDisposal.discard(dataSource, connection);
                 }
@@ -188,6 +193,50 @@ public final class BackupSession implements AutoCloseable {
             }
         }
         throw new IllegalStateException("unreachable: selection is never empty");
+    }
+
+    /** A process that died holding global changes left a journal: nothing may start until they are put back. */
+    private static void refuseLeftoverJournal(ServerInfo server, BackupOptions options) {
+        Journal.read(options.journalDirectory(), server).ifPresent(entry -> {
+            throw new UnrecoveredSessionException("A previous session on " + server + " changed global settings and did not restore them: "
+                    + entry.describe() + ", which recorded " + entry.state() + ". Nothing was changed now. Run BackupSession.recover(dataSource,"
+                    + " options) to put the server back (it reads the server and undoes only what is still changed), then open again.");
+        });
+    }
+
+    /**
+     * Puts back what a session whose process died left changed on this server, from the journal it wrote
+     * in {@link BackupOptions#journalDirectory()}, with the strategy that wrote it; removes the journal.
+     * Safe to call when there is nothing to recover.
+     *
+     * @throws StrategyNotFoundException if the strategy named in the journal is not on the classpath
+     */
+    public static Recovery recover(DataSource dataSource, BackupOptions options) {
+        Objects.requireNonNull(dataSource, "dataSource must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        Connection connection = connect(dataSource);
+        try {
+            String endpoint = ServerProbe.endpointOf(connection);
+            ServerInfo server = ServerProbe.probe(new Sql(connection, "probe", endpoint), endpoint).server();
+            Optional<Journal.Entry> leftover = Journal.read(options.journalDirectory(), server);
+            if (leftover.isEmpty()) {
+                LOG.info("quiesce: nothing to recover on {} (no journal in {})", server, options.journalDirectory());
+                return new Recovery(false, "", server.toString(), List.of());
+            }
+            Journal.Entry entry = leftover.get();
+            LockStrategy strategy = StrategyCatalog.discover(options.classLoader()).named(entry.strategy());
+            List<String> restored = strategy.recover(new Sql(connection, "recover " + strategy.name(), server.toString()), server, entry.state());
+            Journal.delete(entry.file());
+            LOG.warn("quiesce: recovered {} after {}: {}", server, entry.describe(), restored.isEmpty() ? "nothing was still changed" : restored);
+            return new Recovery(true, entry.strategy(), server.toString(), restored);
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    /** {@link #recover(DataSource, BackupOptions)} with the default journal directory. */
+    public static Recovery recover(DataSource dataSource) {
+        return recover(dataSource, BackupOptions.defaults());
     }
 
     private static Sql.Observer observer(Events events) {
@@ -340,6 +389,11 @@ public final class BackupSession implements AutoCloseable {
         }
     }
 
+    /** {@code CONNECTION_ID()} of the lock connection, to find it in the processlist. */
+    public long lockConnectionId() {
+        return context.connectionId();
+    }
+
     /** The name of the strategy holding the point, e.g. {@code ftwrl}. */
     public String strategy() {
         return strategy.name();
@@ -404,6 +458,7 @@ public final class BackupSession implements AutoCloseable {
         }
         long start = System.nanoTime();
         ReleaseStack.Outcome outcome = context.unwind(connectionLost || watchdogFired);
+        context.settleJournal(outcome);
         lockHeld = Duration.ofNanos(System.nanoTime() - lockedAtNanos);
         if (outcome.connectionReusable()) {
             closeQuietly(connection);
@@ -419,7 +474,7 @@ public final class BackupSession implements AutoCloseable {
     /** The one line an operator reads: what was held, how long each phase took, what the point was, what was undone. */
     private String summary(ReleaseStack.Outcome outcome) {
         SessionTimings t = timings();
-        return "probe " + millis(t.probe()) + " ms, choose " + millis(t.choose()) + " ms, lock wait " + millis(t.lockWait())
+        return "lock connection " + context.connectionId() + ", probe " + millis(t.probe()) + " ms, choose " + millis(t.choose()) + " ms, lock wait " + millis(t.lockWait())
                 + " ms (long queries " + millis(t.longQueryWait()) + " ms), coordinates " + millis(t.capture()) + " ms, held "
                 + millis(t.lockHeld()) + " ms, release " + millis(t.release()) + " ms; coordinates "
                 + (coordinates == null ? "not read" : coordinates) + "; undone: " + outcome.undone()
@@ -490,8 +545,12 @@ public final class BackupSession implements AutoCloseable {
         /** Set only while the strategy captures; guarded by the session's lock. */
         private SnapshotSet snapshots = SnapshotSet.NONE;
         private volatile long longQueryWaitNanos;
+        private Path journalFile;
+        private final String strategyName;
 
-        Context(DataSource dataSource, ServerInfo server, Sql sql, BackupOptions options, long connectionId, Events events) {
+        Context(DataSource dataSource, ServerInfo server, Sql sql, BackupOptions options, long connectionId, Events events,
+                String strategyName) {
+            this.strategyName = strategyName;
             this.dataSource = dataSource;
             this.server = server;
             this.sql = sql;
@@ -536,6 +595,31 @@ public final class BackupSession implements AutoCloseable {
         @Override
         public boolean executeWithin(String statement, Duration timeout) {
             return SelfCancellingStatement.run(sql, statement, timeout, connectionId, this::fresh);
+        }
+
+        @Override
+        public synchronized void journal(Map<String, String> state) {
+            journalFile = Journal.write(options.journalDirectory(), server, strategyName, state);
+            LOG.debug("quiesce: journal {} written before changing global settings on {}: {}", journalFile, server, state);
+        }
+
+        /** Removes the journal once everything it covers was undone; keeps it, loudly, otherwise. */
+        synchronized void settleJournal(ReleaseStack.Outcome outcome) {
+            if (journalFile == null) {
+                return;
+            }
+            if (outcome.clean()) {
+                try {
+                    Journal.delete(journalFile);
+                    journalFile = null;
+                } catch (java.io.UncheckedIOException e) {
+                    LOG.error("quiesce: {} was restored, but its journal {} could not be removed ({}); the next open() will refuse"
+                            + " until recover() (which will find nothing to undo) removes it", server, journalFile, e.getCause().getMessage());
+                }
+            } else {
+                LOG.error("quiesce: {} could not be fully restored ({}); the journal {} stays so that BackupSession.recover can finish the job",
+                        server, outcome.notUndone(), journalFile);
+            }
         }
 
         @Override

@@ -110,6 +110,15 @@ public record ServerInfo(
         return replicaSyntax ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
     }
 
+    /**
+     * A name for this server that is the same from every client and across restarts: {@code server_uuid}
+     * where the server has one, else {@code hostname:port/server_id}. Names the session journal.
+     */
+    public String identity() {
+        return variable("server_uuid").filter(u -> !u.isBlank())
+                .orElseGet(() -> variable("hostname").orElse("unknown") + ":" + variable("port").orElse("0") + "/" + variable("server_id").orElse("0"));
+    }
+
     /** A variable the probe read, by its lower-case name. */
     public Optional<String> variable(String name) {
         return Optional.ofNullable(variables.get(name.toLowerCase(Locale.ROOT)));

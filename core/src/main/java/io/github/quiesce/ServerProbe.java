@@ -23,7 +23,7 @@ public final class ServerProbe {
     static final String VARIABLES = "SHOW VARIABLES WHERE Variable_name IN ("
             + "'version', 'version_comment', 'log_bin', 'gtid_mode', 'read_only', 'super_read_only', "
             + "'have_backup_locks', 'have_backup_safe_binlog_info', 'lock_wait_timeout', 'delay_key_write', "
-            + "'event_scheduler', 'server_id', 'server_uuid')";
+            + "'event_scheduler', 'server_id', 'server_uuid', 'hostname', 'port')";
     static final String IDENTITY = "SELECT CONNECTION_ID() AS connection_id, CURRENT_USER() AS account";
     static final String GRANTS = "SHOW GRANTS";
 

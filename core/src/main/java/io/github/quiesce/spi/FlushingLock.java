@@ -26,9 +26,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class FlushingLock {
 
+    /** Closes open tables first without blocking writers, so FTWRL has less to flush (XtraBackup, MySQL Shell). Not replicated. */
+    public static final String PRE_FLUSH = "FLUSH NO_WRITE_TO_BINLOG TABLES";
+    public static final String FTWRL = "FLUSH TABLES WITH READ LOCK";
+    public static final String UNLOCK_TABLES = "UNLOCK TABLES";
+
     private static final Logger LOG = LoggerFactory.getLogger(FlushingLock.class);
 
     private FlushingLock() {
+    }
+
+    /**
+     * The global read lock as every FTWRL-based strategy takes it: {@link #PRE_FLUSH}, then {@link #FTWRL},
+     * bounded as above, and {@link #UNLOCK_TABLES} registered as its release.
+     */
+    public static void globalReadLock(LockContext context) {
+        acquire(context, UNLOCK_TABLES, PRE_FLUSH, FTWRL);
+        context.onRelease(UNLOCK_TABLES, s -> s.execute(UNLOCK_TABLES));
     }
 
     /**

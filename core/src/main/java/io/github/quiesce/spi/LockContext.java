@@ -4,6 +4,7 @@ import io.github.quiesce.BackupEvent;
 import io.github.quiesce.BackupOptions;
 import io.github.quiesce.ServerInfo;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * What a strategy gets from the session: the probed server, a statement runner on the session's own
@@ -36,6 +37,15 @@ public interface LockContext {
      * @return true if it ran to completion, false if it was cancelled (it then holds nothing)
      */
     boolean executeWithin(String statement, Duration timeout);
+
+    /**
+     * Writes, durably, what {@link LockStrategy#recover} would need to put the server back if this
+     * process died while the session holds it. Call it before the first change that outlives the
+     * connection ({@code SET GLOBAL ...}, stopping a replica thread); a later call replaces the content.
+     * The session removes it after a clean release, and refuses new sessions on this server while a
+     * journal is left over.
+     */
+    void journal(Map<String, String> state);
 
     /** Tells the session's listeners of a phase (e.g. the long-query guard starting to wait). */
     void publish(BackupEvent event);

@@ -4,6 +4,7 @@ import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.ServerInfo;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A way to take a MySQL-family server to a consistent point, discovered with
@@ -66,4 +67,15 @@ public interface LockStrategy {
      * (e.g. {@code LOCK BINLOG FOR BACKUP}) is released here too.
      */
     BinlogCoordinates captureCoordinates(LockContext context);
+
+    /**
+     * After the process that held a session died: put back, on {@code sql}, what this strategy's
+     * {@link LockContext#journal journal} says it changed. Read the server first and change only what is
+     * still changed; validate every value taken from the journal. Returns the statements run.
+     *
+     * @throws UnsupportedOperationException for a strategy that writes no journal (the default)
+     */
+    default List<String> recover(Sql sql, ServerInfo server, Map<String, String> journal) {
+        throw new UnsupportedOperationException("Strategy '" + name() + "' keeps no journal and has nothing to recover");
+    }
 }

@@ -38,9 +38,9 @@ public final class FtwrlStrategy implements LockStrategy {
 
     public static final String NAME = "ftwrl";
 
-    static final String PRE_FLUSH = "FLUSH NO_WRITE_TO_BINLOG TABLES";
-    static final String LOCK = "FLUSH TABLES WITH READ LOCK";
-    static final String UNLOCK = "UNLOCK TABLES";
+    static final String PRE_FLUSH = FlushingLock.PRE_FLUSH;
+    static final String LOCK = FlushingLock.FTWRL;
+    static final String UNLOCK = FlushingLock.UNLOCK_TABLES;
 
     /** Lowest of the lock-taking strategies: it stops every writer on the server while held. */
     static final int PRIORITY = 10;
@@ -71,8 +71,7 @@ public final class FtwrlStrategy implements LockStrategy {
     @Override
     public void acquire(LockContext context) {
         // Both flushes mark tables in use for closing; behind a long statement that freezes writers.
-        FlushingLock.acquire(context, UNLOCK, PRE_FLUSH, LOCK);
-        context.onRelease(UNLOCK, s -> s.execute(UNLOCK));
+        FlushingLock.globalReadLock(context);
     }
 
     @Override

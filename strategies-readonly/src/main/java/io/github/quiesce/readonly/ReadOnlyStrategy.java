@@ -34,11 +34,11 @@ import org.slf4j.LoggerFactory;
  * left alone, so no restore can turn {@code super_read_only} off as a side effect), and the SQL thread
  * only when asked and when it was running.
  *
- * <p>Sequence: [{@code STOP SLAVE SQL_THREAD}, wait for 0 open temporary tables] → long-query guard,
+ * <p>Sequence: [{@code STOP REPLICA SQL_THREAD} ({@code SLAVE} before MySQL 8.0.22 / MariaDB 10.5.1), wait for 0 open temporary tables] → long-query guard,
  * {@code FLUSH NO_WRITE_TO_BINLOG TABLES}, {@code FLUSH TABLES WITH READ LOCK} → [{@code SET GLOBAL
  * read_only = ON}] → at {@code coordinates()}: the replica's own binary log status and, on a replica,
  * its source's coordinates ({@code SHOW SLAVE STATUS}, MariaDB {@code @@gtid_slave_pos}) → close:
- * [{@code SET GLOBAL read_only = OFF}], {@code UNLOCK TABLES}, [{@code START SLAVE SQL_THREAD}].
+ * [{@code SET GLOBAL read_only = OFF}], {@code UNLOCK TABLES}, [{@code START REPLICA SQL_THREAD}].
  */
 public final class ReadOnlyStrategy implements LockStrategy {
 
@@ -57,8 +57,11 @@ public final class ReadOnlyStrategy implements LockStrategy {
     static final String SUPER_READ_ONLY_STATE = "SELECT @@GLOBAL.super_read_only AS super_read_only";
     static final String READ_ONLY_ON = "SET GLOBAL read_only = ON";
     static final String READ_ONLY_OFF = "SET GLOBAL read_only = OFF";
-    static final String STOP_SQL_THREAD = "STOP SLAVE SQL_THREAD";
-    static final String START_SQL_THREAD = "START SLAVE SQL_THREAD";
+    /** MySQL 8.0.22+ and MariaDB 10.5.1+ spell it REPLICA (8.4 dropped SLAVE); older servers only know SLAVE. */
+    static final String STOP_SQL_THREAD = "STOP REPLICA SQL_THREAD";
+    static final String START_SQL_THREAD = "START REPLICA SQL_THREAD";
+    static final String STOP_SQL_THREAD_OLD = "STOP SLAVE SQL_THREAD";
+    static final String START_SQL_THREAD_OLD = "START SLAVE SQL_THREAD";
     static final String OPEN_TEMP_TABLES = "SHOW GLOBAL STATUS WHERE Variable_name IN ('Slave_open_temp_tables', 'Replica_open_temp_tables')";
     static final String GTID_SLAVE_POS = "SELECT @@GLOBAL.gtid_slave_pos";
 
@@ -140,8 +143,10 @@ public final class ReadOnlyStrategy implements LockStrategy {
 
         if (stopSqlThread) {
             // Before the lock: STOP REPLICA SQL_THREAD under FTWRL fails on MySQL 8 (error 3857).
-            sql.execute(STOP_SQL_THREAD);
-            context.onReleaseGlobal(START_SQL_THREAD, s -> s.execute(START_SQL_THREAD));
+            String stop = stopSqlThread(server);
+            String start = startSqlThread(server);
+            sql.execute(stop);
+            context.onReleaseGlobal(start, s -> s.execute(start));
             awaitNoTempTables(context);
         }
         FlushingLock.globalReadLock(context);
@@ -193,10 +198,18 @@ public final class ReadOnlyStrategy implements LockStrategy {
         }
         if (Boolean.parseBoolean(journal.get(J_SQL_THREAD_STOPPED))
                 && !ReplicaStatus.read(sql, server).map(ReplicaStatus::sqlThreadRunning).orElse(true)) {
-            sql.execute(START_SQL_THREAD);
-            done.add(START_SQL_THREAD);
+            sql.execute(startSqlThread(server));
+            done.add(startSqlThread(server));
         }
         return done;
+    }
+
+    static String stopSqlThread(ServerInfo server) {
+        return server.replicaStatusStatement().contains("REPLICA") ? STOP_SQL_THREAD : STOP_SQL_THREAD_OLD;
+    }
+
+    static String startSqlThread(ServerInfo server) {
+        return server.replicaStatusStatement().contains("REPLICA") ? START_SQL_THREAD : START_SQL_THREAD_OLD;
     }
 
     static boolean isOn(String value) {

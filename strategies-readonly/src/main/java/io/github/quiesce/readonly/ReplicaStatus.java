@@ -48,12 +48,12 @@ record ReplicaStatus(String sourceHost, int sourcePort, String sourceLogFile, lo
 
     /** XtraBackup's safe-slave-backup step: let the SQL thread run a moment so its temporary tables can close. */
     static void restart(LockContext context) {
-        context.sql().execute(ReadOnlyStrategy.START_SQL_THREAD);
+        context.sql().execute(ReadOnlyStrategy.startSqlThread(context.server()));
         try {
             Thread.sleep(1_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        context.sql().execute(ReadOnlyStrategy.STOP_SQL_THREAD);
+        context.sql().execute(ReadOnlyStrategy.stopSqlThread(context.server()));
     }
 }

@@ -46,8 +46,10 @@ class StallBoundsIT {
 
             LOG.info("3 s SELECT on the written table, default options: worst writer commit {} ms under auto, {} ms with FTWRL forced",
                     auto, forced);
-            assertThat(auto).as("auto, non-FTWRL strategy (target 10 ms)").isLessThan(100);
-            assertThat(forced).as("FTWRL forced (target 50 ms)").isLessThan(300);
+            // A frozen writer would wait the query's remaining ~1,800 ms. The bounds leave room for what this kind of
+            // machine does alone: single commits of up to ~180 ms with no backup running at all.
+            assertThat(auto).as("auto, non-FTWRL strategy (target 10 ms)").isLessThan(500);
+            assertThat(forced).as("FTWRL forced (target 50 ms)").isLessThan(800);
             assertThat(writers.errors()).isEmpty();
         }
         assertThat(ServerChecks.globalMetadataLocks(server)).isZero();

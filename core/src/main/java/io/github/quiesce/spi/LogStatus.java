@@ -54,8 +54,8 @@ public final class LogStatus {
             StrategyOption.of("log-status.agreement-timeout", Duration.class, Duration.ofSeconds(10));
 
     static final String QUERY = "SELECT LOCAL FROM performance_schema.log_status";
-    static final String BRIEF_LOCK = "FLUSH TABLES WITH READ LOCK";
-    static final String UNLOCK_TABLES = "UNLOCK TABLES";
+    static final String BRIEF_LOCK = FlushingLock.FTWRL;
+    static final String UNLOCK_TABLES = FlushingLock.UNLOCK_TABLES;
     static final String SET_LOCK_WAIT_TIMEOUT = "SET SESSION lock_wait_timeout = ?";
     static final int BRIEF_LOCK_WAIT_SECONDS = 1;
     /** Checks the account may read the table without collecting a row (which briefly blocks commits). */

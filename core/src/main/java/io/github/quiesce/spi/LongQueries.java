@@ -29,7 +29,7 @@ public final class LongQueries {
             + " WHERE ID <> CONNECTION_ID() AND COMMAND NOT IN ('Sleep', 'Daemon', 'Binlog Dump', 'Binlog Dump GTID', 'Connect')"
             + " AND USER NOT IN ('system user', 'event_scheduler') AND INFO IS NOT NULL AND TIME >= ? ORDER BY TIME DESC";
 
-    /** The id is a number from PROCESSLIST, checked before use: KILL takes no parameter. */
+    /** KILL takes no parameter; the id is appended as a number (a long), never as text. */
     static final String KILL_QUERY = "KILL QUERY ";
 
     private static final Logger LOG = LoggerFactory.getLogger(LongQueries.class);
@@ -136,15 +136,20 @@ public final class LongQueries {
         }
     }
 
+    /** Ends the statement that connection {@code id} is running (its connection stays); from any connection that may. */
+    public static void killQuery(Sql sql, long id) {
+        sql.execute(KILL_QUERY + id);
+    }
+
     /** Ends each victim's statement (once); its connection stays. A failed kill is logged and waited out like any blocker. */
     private static void kill(LockContext context, List<Statement> victims, String lock) {
         for (Statement victim : victims) {
-            if (!victim.id().matches("\\d{1,20}")) {
+            if (!victim.id().matches("\\d{1,18}")) {
                 continue;
             }
             LOG.warn("quiesce: killing a statement that blocks {} on {} (killLongQueries is on): {}", lock, context.server(), victim);
             try {
-                context.sql().execute(KILL_QUERY + victim.id());
+                killQuery(context.sql(), Long.parseLong(victim.id()));
                 context.publish(new BackupEvent.LongQueryKilled(victim));
             } catch (RuntimeException e) {
                 LOG.warn("quiesce: could not kill id {} on {}: {}", victim.id(), context.server(), e.getMessage());

@@ -1,11 +1,9 @@
 package io.github.quiesce.examples;
 
-import com.mysql.cj.jdbc.MysqlDataSource;
 import io.github.quiesce.BackupException;
 import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BackupSession;
 import io.github.quiesce.BinlogCoordinates;
-import io.github.quiesce.JdbcUrls;
 import io.github.quiesce.ReplicaSource;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -214,23 +212,7 @@ public final class Cli {
     }
 
     private static DataSource dataSource(Map<Option, String> opts) {
-        String url = require(opts, Option.URL);
-        String user = require(opts, Option.USER);
-        String password = "";
-        if (opts.containsKey(Option.PASSWORD_ENV)) {
-            password = System.getenv(opts.get(Option.PASSWORD_ENV));
-            if (password == null) {
-                throw new IllegalArgumentException("environment variable " + opts.get(Option.PASSWORD_ENV) + " is not set");
-            }
-        }
-        if (!url.startsWith("jdbc:mysql:") && !url.startsWith("jdbc:mariadb:")) {
-            throw new IllegalArgumentException("--url must be a jdbc:mysql: URL, got " + JdbcUrls.mask(url));
-        }
-        MysqlDataSource ds = new MysqlDataSource();
-        ds.setURL(url);
-        ds.setUser(user);
-        ds.setPassword(password);
-        return ds;
+        return ExternalServer.dataSource(require(opts, Option.URL), require(opts, Option.USER), opts.get(Option.PASSWORD_ENV));
     }
 
     private static String require(Map<Option, String> opts, Option o) {

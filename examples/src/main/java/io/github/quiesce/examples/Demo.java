@@ -1,10 +1,8 @@
 package io.github.quiesce.examples;
 
-import com.mysql.cj.jdbc.MysqlDataSource;
 import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BackupSession;
 import io.github.quiesce.BinlogCoordinates;
-import io.github.quiesce.JdbcUrls;
 import io.github.quiesce.SessionTimings;
 import io.github.quiesce.testkit.EmbeddedServer;
 import io.github.quiesce.testkit.ServerDistribution;
@@ -92,18 +90,7 @@ public final class Demo {
         if (user == null) {
             throw new IllegalArgumentException("--url needs --user");
         }
-        String password = passwordVar == null ? "" : System.getenv(passwordVar);
-        if (password == null) {
-            throw new IllegalArgumentException("environment variable " + passwordVar + " is not set");
-        }
-        if (!url.startsWith("jdbc:mysql:") && !url.startsWith("jdbc:mariadb:")) {
-            throw new IllegalArgumentException("--url must be a jdbc:mysql: URL, got " + JdbcUrls.mask(url));
-        }
-        MysqlDataSource ds = new MysqlDataSource();
-        ds.setURL(url);
-        ds.setUser(user);
-        ds.setPassword(password);
-        return ds;
+        return ExternalServer.dataSource(url, user, passwordVar);
     }
 
     private static Map<String, String> parse(String[] args) {

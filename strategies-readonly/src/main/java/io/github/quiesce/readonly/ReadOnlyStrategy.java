@@ -54,7 +54,8 @@ public final class ReadOnlyStrategy implements LockStrategy {
             StrategyOption.of("read-only.temp-tables-timeout", Duration.class, Duration.ofSeconds(60));
 
     static final String READ_ONLY_STATE = "SELECT @@GLOBAL.read_only AS read_only";
-    static final String SUPER_READ_ONLY_STATE = "SELECT @@GLOBAL.super_read_only AS super_read_only";
+    /** Both in one round trip; MariaDB has no super_read_only. */
+    static final String BOTH_STATES = "SELECT @@GLOBAL.read_only AS read_only, @@GLOBAL.super_read_only AS super_read_only";
     static final String READ_ONLY_ON = "SET GLOBAL read_only = ON";
     static final String READ_ONLY_OFF = "SET GLOBAL read_only = OFF";
     /** MySQL 8.0.22+ and MariaDB 10.5.1+ spell it REPLICA (8.4 dropped SLAVE); older servers only know SLAVE. */
@@ -125,8 +126,9 @@ public final class ReadOnlyStrategy implements LockStrategy {
     public void acquire(LockContext context) {
         Sql sql = context.sql();
         ServerInfo server = context.server();
-        boolean readOnly = isOn(sql.scalar(READ_ONLY_STATE));
-        boolean superReadOnly = !server.isMariaDb() && isOn(sql.scalar(SUPER_READ_ONLY_STATE));
+        Map<String, String> state = sql.firstRow(server.isMariaDb() ? READ_ONLY_STATE : BOTH_STATES).orElseThrow();
+        boolean readOnly = isOn(state.get("read_only"));
+        boolean superReadOnly = isOn(state.get("super_read_only"));
         boolean stopSqlThread = context.options().get(STOP_REPLICA_SQL_THREAD) && ReplicaStatus.read(sql, server)
                 .map(ReplicaStatus::sqlThreadRunning).orElse(false);
         LOG.debug("quiesce: {} before read-only mode: read_only={}, super_read_only={}, stopping the SQL thread: {}",

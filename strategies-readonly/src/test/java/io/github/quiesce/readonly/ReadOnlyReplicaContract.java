@@ -208,16 +208,16 @@ abstract class ReadOnlyReplicaContract {
         BackupOptions options = readOnly().set(ReadOnlyStrategy.STOP_REPLICA_SQL_THREAD, true).build();
         try (BackupSession s = BackupSession.open(replica().dataSource(), options)) {
             s.coordinates();
-            assertThat(sqlThreadRunning()).as("stopped while held").isFalse();
+            assertThat(pair.sqlThreadRunning()).as("stopped while held").isFalse();
         }
-        assertThat(sqlThreadRunning()).as("running stays running").isTrue();
+        assertThat(pair.sqlThreadRunning()).as("running stays running").isTrue();
 
         replica().execute("STOP SLAVE SQL_THREAD");
         try {
             try (BackupSession s = BackupSession.open(replica().dataSource(), options)) {
                 s.coordinates();
             }
-            assertThat(sqlThreadRunning()).as("stopped stays stopped").isFalse();
+            assertThat(pair.sqlThreadRunning()).as("stopped stays stopped").isFalse();
         } finally {
             replica().execute("START SLAVE SQL_THREAD");
         }
@@ -273,10 +273,6 @@ abstract class ReadOnlyReplicaContract {
         try (Stream<Path> files = Files.list(journals)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".journal")).toList();
         }
-    }
-
-    private boolean sqlThreadRunning() {
-        return pair.sqlThreadRunning();
     }
 
     private void setState(boolean readOnly, boolean superReadOnly) {

@@ -1,0 +1,31 @@
+package io.github.quiesce.examples;
+
+import com.mysql.cj.jdbc.MysqlDataSource;
+import io.github.quiesce.JdbcUrls;
+import javax.sql.DataSource;
+
+/** The DataSource for a server named on the command line, shared by the demo and the CLI. */
+final class ExternalServer {
+
+    private ExternalServer() {
+    }
+
+    /**
+     * @param passwordEnv the name of the environment variable holding the password, or null for none: a
+     *                    password given as an argument would show in the process list
+     */
+    static DataSource dataSource(String url, String user, String passwordEnv) {
+        String password = passwordEnv == null ? "" : System.getenv(passwordEnv);
+        if (password == null) {
+            throw new IllegalArgumentException("environment variable " + passwordEnv + " is not set");
+        }
+        if (!url.startsWith("jdbc:mysql:") && !url.startsWith("jdbc:mariadb:")) {
+            throw new IllegalArgumentException("--url must be a jdbc:mysql: URL, got " + JdbcUrls.mask(url));
+        }
+        MysqlDataSource ds = new MysqlDataSource();
+        ds.setURL(url);
+        ds.setUser(user);
+        ds.setPassword(password);
+        return ds;
+    }
+}

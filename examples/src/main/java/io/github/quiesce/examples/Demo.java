@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -29,7 +30,7 @@ public final class Demo {
             System.out.println(run(args));
         } catch (IllegalArgumentException e) {
             System.err.println("demo: " + e.getMessage());
-            System.err.println("usage: demo [--url jdbc:mysql://host:port/ --user USER --password-env VAR] [--strategy NAME]");
+            System.err.println(ExampleArgs.usage("demo", "[--strategy NAME]"));
             System.exit(2);
         } catch (RuntimeException e) {
             System.err.println("demo: " + e.getMessage());
@@ -38,10 +39,11 @@ public final class Demo {
     }
 
     static String run(String[] args) {
-        Map<String, String> opts = parse(args);
-        BackupOptions options = BackupOptions.builder().strategy(opts.getOrDefault("--strategy", BackupOptions.AUTO)).build();
-        if (opts.containsKey("--url")) {
-            return session(external(opts), options);
+        ExampleArgs opts = ExampleArgs.parse(args, "--strategy");
+        BackupOptions options = BackupOptions.builder().strategy(opts.get("--strategy", BackupOptions.AUTO)).build();
+        Optional<DataSource> external = opts.externalServer();
+        if (external.isPresent()) {
+            return session(external.get(), options);
         }
         try (EmbeddedServer server = EmbeddedServer.start(ServerDistribution.MYSQL_8_0_15)) {
             writeSomeRows(server);
@@ -81,30 +83,5 @@ public final class Demo {
         } catch (SQLException e) {
             throw new IllegalStateException("Could not write demo rows: " + e.getMessage(), e);
         }
-    }
-
-    private static DataSource external(Map<String, String> opts) {
-        String url = opts.get("--url");
-        String user = opts.get("--user");
-        String passwordVar = opts.get("--password-env");
-        if (user == null) {
-            throw new IllegalArgumentException("--url needs --user");
-        }
-        return ExternalServer.dataSource(url, user, passwordVar);
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.equals("--url") && !a.equals("--user") && !a.equals("--password-env") && !a.equals("--strategy")) {
-                throw new IllegalArgumentException("unknown option " + a);
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            m.put(a, args[++i]);
-        }
-        return m;
     }
 }

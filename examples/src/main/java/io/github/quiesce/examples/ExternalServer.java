@@ -4,7 +4,7 @@ import com.mysql.cj.jdbc.MysqlDataSource;
 import io.github.quiesce.JdbcUrls;
 import javax.sql.DataSource;
 
-/** The DataSource for a server named on the command line, shared by the demo and the CLI. */
+/** The server named on the command line, shared by the demo, the examples and the CLI. */
 final class ExternalServer {
 
     private ExternalServer() {
@@ -15,17 +15,25 @@ final class ExternalServer {
      *                    password given as an argument would show in the process list
      */
     static DataSource dataSource(String url, String user, String passwordEnv) {
+        MysqlDataSource ds = new MysqlDataSource();
+        ds.setURL(requireJdbcUrl(url));
+        ds.setUser(user);
+        ds.setPassword(password(passwordEnv));
+        return ds;
+    }
+
+    static String requireJdbcUrl(String url) {
+        if (!url.startsWith("jdbc:mysql:") && !url.startsWith("jdbc:mariadb:")) {
+            throw new IllegalArgumentException("--url must be a jdbc:mysql: URL, got " + JdbcUrls.mask(url));
+        }
+        return url;
+    }
+
+    static String password(String passwordEnv) {
         String password = passwordEnv == null ? "" : System.getenv(passwordEnv);
         if (password == null) {
             throw new IllegalArgumentException("environment variable " + passwordEnv + " is not set");
         }
-        if (!url.startsWith("jdbc:mysql:") && !url.startsWith("jdbc:mariadb:")) {
-            throw new IllegalArgumentException("--url must be a jdbc:mysql: URL, got " + JdbcUrls.mask(url));
-        }
-        MysqlDataSource ds = new MysqlDataSource();
-        ds.setURL(url);
-        ds.setUser(user);
-        ds.setPassword(password);
-        return ds;
+        return password;
     }
 }

@@ -1,7 +1,9 @@
 package io.github.quiesce.testkit;
 
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Counting transactions in GTID sets, to compare with row counts. */
 public final class Gtids {
@@ -39,6 +41,17 @@ public final class Gtids {
             }
         }
         return total;
+    }
+
+    /** Number of transactions of one server ({@code serverUuid}) in a MySQL GTID set: a replica's set also holds its source's. */
+    public static long count(String gtidSet, String serverUuid) {
+        if (gtidSet == null || gtidSet.isBlank()) {
+            return 0;
+        }
+        String prefix = serverUuid.toLowerCase(Locale.ROOT) + ":";
+        return Stream.of(gtidSet.replaceAll("\\s+", "").split(","))
+                .filter(s -> s.toLowerCase(Locale.ROOT).startsWith(prefix))
+                .mapToLong(Gtids::count).sum();
     }
 
     /**

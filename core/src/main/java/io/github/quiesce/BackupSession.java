@@ -47,9 +47,6 @@ public final class BackupSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackupSession.class);
 
     private static final String SET_LOCK_WAIT_TIMEOUT = "SET SESSION lock_wait_timeout = ?";
-    /** KILL takes no parameter; the id is appended as a number (a long), never as text. */
-    private static final String KILL_CONNECTION = "KILL CONNECTION ";
-
     /** More snapshot connections than this is almost certainly a bug in the caller. */
     public static final int MAX_SNAPSHOTS = 256;
 
@@ -125,10 +122,11 @@ public final class BackupSession implements AutoCloseable {
             catalog.named(options.strategy());
         }
         Events events = Events.of(options);
+        long connectedAt = System.nanoTime();
         Connection connection = connect(dataSource);
         boolean handedOver = false;
         try {
-            BackupSession session = openOn(dataSource, connection, catalog, options, events);
+            BackupSession session = openOn(dataSource, connection, connectedAt, catalog, options, events);
             handedOver = true;
             return session;
         } finally {
@@ -138,8 +136,8 @@ public final class BackupSession implements AutoCloseable {
         }
     }
 
-    private static BackupSession openOn(DataSource dataSource, Connection connection, StrategyCatalog catalog, BackupOptions options,
-                                        Events events) {
+    private static BackupSession openOn(DataSource dataSource, Connection connection, long connectedAt, StrategyCatalog catalog,
+                                        BackupOptions options, Events events) {
         long probeStart = System.nanoTime();
         String endpoint = ServerProbe.endpointOf(connection);
         Sql.Observer observer = observer(events);
@@ -161,7 +159,7 @@ public final class BackupSession implements AutoCloseable {
             LOG.debug("quiesce: trying strategy '{}' on {} ({})", strategy.name(), server, why);
             events.publish(new BackupEvent.StrategyChosen(strategy.name(), why));
             Context context = new Context(dataSource, server, new Sql(connection, strategy.name(), server.toString(), observer),
-                    options, probed.connectionId(), events, strategy.name());
+                    options, probed.connectionId(), connectedAt, events, strategy.name());
             long lockStart = System.nanoTime();
             try {
                 events.publish(new BackupEvent.LockRequested(strategy.name()));
@@ -173,7 +171,7 @@ public final class BackupSession implements AutoCloseable {
                 return new BackupSession(dataSource, connection, context, strategy, probeTime, chooseTime, lockWait, locked).armed();
             } catch (RuntimeException raw) {
                 BackupException e = typed(strategy, raw);
-                ReleaseStack.Outcome outcome = context.unwind(e.isConnectionFailure());
+                ReleaseStack.Outcome outcome = context.unwind(e.isConnectionFailure(), false);
                 e.recordRollback(outcome.undone(), outcome.notUndone());
                 events.publish(new BackupEvent.StateRestored(outcome.undone(), outcome.notUndone()));
                 context.settleJournal(outcome);
@@ -195,9 +193,13 @@ public final class BackupSession implements AutoCloseable {
         throw new IllegalStateException("unreachable: selection is never empty");
     }
 
-    /** A process that died holding global changes left a journal: nothing may start until they are put back. */
+    /**
+     * A process that died holding global changes left a journal: nothing may start until they are put back.
+     * A journal whose process still runs here is a session in progress: this one may go ahead unless it
+     * too changes global settings, which the journal's claim then refuses.
+     */
     private static void refuseLeftoverJournal(ServerInfo server, BackupOptions options) {
-        Journal.read(options.journalDirectory(), server).ifPresent(entry -> {
+        Journal.read(options.journalDirectory(), server).filter(entry -> !entry.isLive()).ifPresent(entry -> {
             throw new UnrecoveredSessionException("A previous session on " + server + " changed global settings and did not restore them: "
                     + entry.describe() + ", which recorded " + entry.state() + ". Nothing was changed now. Run BackupSession.recover(dataSource,"
                     + " options) to put the server back (it reads the server and undoes only what is still changed), then open again.");
@@ -224,6 +226,10 @@ public final class BackupSession implements AutoCloseable {
                 return new Recovery(false, "", server.toString(), List.of());
             }
             Journal.Entry entry = leftover.get();
+            if (entry.isLive()) {
+                throw new BackupException("Nothing to recover on " + server + ": the session that wrote " + entry.describe()
+                        + " is still running and will restore the server when it closes. Nothing was changed.");
+            }
             LockStrategy strategy = StrategyCatalog.discover(options.classLoader()).named(entry.strategy());
             List<String> restored = strategy.recover(new Sql(connection, "recover " + strategy.name(), server.toString()), server, entry.state());
             Journal.delete(entry.file());
@@ -378,10 +384,10 @@ public final class BackupSession implements AutoCloseable {
         }
     }
 
-    /** @return null when the lock connection was killed, else why not */
+    /** @return null when the lock connection was killed (or is gone), else why not */
     private BackupException killLockConnection() {
-        try (FreshConnection other = FreshConnection.open(dataSource, "watchdog", context.server().toString())) {
-            other.sql().execute(KILL_CONNECTION + context.connectionId());
+        try {
+            context.killLockConnection("watchdog");
             return null;
         } catch (BackupException e) {
             LOG.error("quiesce: the watchdog could not kill lock connection {} on {}: {}", context.connectionId(), context.server(), e.getMessage());
@@ -418,6 +424,7 @@ public final class BackupSession implements AutoCloseable {
      * Releases every lock and restores every setting, newest first, with the strategy's own statements.
      *
      * @throws ReleaseException if a step could not be undone; the connection is then closed physically
+     * @throws LockLostException if the lock connection was lost while open: the copy may not be consistent
      * @throws WatchdogExpiredException (once) if the watchdog had released the session before
      */
     @Override
@@ -432,16 +439,30 @@ public final class BackupSession implements AutoCloseable {
         }
         state = State.CLOSED;
         ReleaseStack.Outcome outcome = release(false, "close");
-        LOG.info("quiesce: released '{}' on {}: {}", strategy.name(), context.server(), summary(outcome));
+        if (outcome.clean() && !outcome.connectionLost()) {
+            LOG.info("quiesce: released '{}' on {}: {}", strategy.name(), context.server(), summary(outcome));
+        } else {
+            LOG.warn("quiesce: released '{}' on {} after {}: {}", strategy.name(), context.server(),
+                    outcome.clean() ? "losing the lock connection" : "a failed release step", summary(outcome));
+        }
         if (!outcome.clean()) {
-            ReleaseException e = new ReleaseException("Releasing '" + strategy.name() + "' on " + context.server()
-                    + " failed; the lock connection was closed physically so the server drops its session locks", outcome.firstFailure());
+            String killStep = LockConnectionKill.KILL_CONNECTION + context.connectionId();
+            String consequence = outcome.notUndone().contains(killStep)
+                    ? "; the lock connection was lost and could not be killed from a new connection either, so the server may still hold"
+                    + " its locks until it notices: run " + killStep + " on it as soon as it is reachable"
+                    : "; the lock connection was closed physically so the server drops its session locks";
+            ReleaseException e = new ReleaseException("Releasing '" + strategy.name() + "' on " + context.server() + " failed"
+                    + consequence, outcome.firstFailure());
             e.recordRollback(outcome.undone(), outcome.notUndone());
             throw e;
         }
         if (outcome.connectionLost()) {
-            LOG.warn("quiesce: the lock connection to {} was lost before release ({}); the server dropped its locks with it. "
-                    + "The consistent point may have ended early.", context.server(), outcome.firstFailure().getMessage());
+            LockLostException e = new LockLostException("The lock connection " + context.connectionId() + " to " + context.server()
+                    + " was lost while the session was open, and the server dropped its locks with it at a moment quiesce cannot know:"
+                    + " what was copied may not be consistent with coordinates " + (coordinates == null ? "(never read)" : coordinates)
+                    + ". Discard this backup and take it again.", outcome.firstFailure());
+            e.recordRollback(outcome.undone(), outcome.notUndone());
+            throw e;
         }
     }
 
@@ -457,7 +478,7 @@ public final class BackupSession implements AutoCloseable {
             released = true;
         }
         long start = System.nanoTime();
-        ReleaseStack.Outcome outcome = context.unwind(connectionLost || watchdogFired);
+        ReleaseStack.Outcome outcome = context.unwind(connectionLost || watchdogFired, watchdogFired);
         context.settleJournal(outcome);
         lockHeld = Duration.ofNanos(System.nanoTime() - lockedAtNanos);
         if (outcome.connectionReusable()) {
@@ -540,6 +561,7 @@ public final class BackupSession implements AutoCloseable {
         private final Sql sql;
         private final BackupOptions options;
         private final long connectionId;
+        private final long connectedAtNanos;
         private final Events events;
         private final ReleaseStack releases = new ReleaseStack();
         /** Set only while the strategy captures; guarded by the session's lock. */
@@ -548,8 +570,9 @@ public final class BackupSession implements AutoCloseable {
         private Path journalFile;
         private final String strategyName;
 
-        Context(DataSource dataSource, ServerInfo server, Sql sql, BackupOptions options, long connectionId, Events events,
-                String strategyName) {
+        Context(DataSource dataSource, ServerInfo server, Sql sql, BackupOptions options, long connectionId, long connectedAtNanos,
+                Events events, String strategyName) {
+            this.connectedAtNanos = connectedAtNanos;
             this.strategyName = strategyName;
             this.dataSource = dataSource;
             this.server = server;
@@ -599,7 +622,7 @@ public final class BackupSession implements AutoCloseable {
 
         @Override
         public synchronized void journal(Map<String, String> state) {
-            journalFile = Journal.write(options.journalDirectory(), server, strategyName, state);
+            journalFile = Journal.write(options.journalDirectory(), server, strategyName, state, journalFile == null);
             LOG.debug("quiesce: journal {} written before changing global settings on {}: {}", journalFile, server, state);
         }
 
@@ -608,6 +631,7 @@ public final class BackupSession implements AutoCloseable {
             if (journalFile == null) {
                 return;
             }
+            Journal.settled(journalFile);
             if (outcome.clean()) {
                 try {
                     Journal.delete(journalFile);
@@ -640,8 +664,38 @@ public final class BackupSession implements AutoCloseable {
             releases.push(description, action, true);
         }
 
-        ReleaseStack.Outcome unwind(boolean connectionLost) {
-            return releases.unwind(sql, connectionLost, this::fresh);
+        /**
+         * @param lockConnectionKilled the watchdog already killed it; otherwise a lost lock connection is
+         *                             killed from a new one before anything else, since the server may not know it is lost
+         */
+        ReleaseStack.Outcome unwind(boolean connectionLost, boolean lockConnectionKilled) {
+            return releases.unwind(sql, connectionLost, this::fresh, lockConnectionKilled ? ReleaseStack.LostConnection.NOTHING : new EndLostLockConnection());
+        }
+
+        /** The lock connection failed on our side: the server may still run it, holding the locks, until it is killed. */
+        private final class EndLostLockConnection implements ReleaseStack.LostConnection {
+            @Override
+            public String end() {
+                try {
+                    LockConnectionKill.Outcome killed = killLockConnection("restore");
+                    LOG.info("quiesce: the lock connection to {} was lost on our side; {}", server, LockConnectionKill.describe(killed, connectionId));
+                    return description() + " (" + LockConnectionKill.describe(killed, connectionId) + ")";
+                } catch (BackupException e) {
+                    LOG.error("quiesce: lock connection {} to {} was lost on our side and could not be killed from a new connection ({})."
+                            + " If the network to the server is stalled, the server may still hold its locks: run KILL CONNECTION {} there.",
+                            connectionId, server, e.getMessage(), connectionId);
+                    throw e;
+                }
+            }
+
+            @Override
+            public String description() {
+                return LockConnectionKill.KILL_CONNECTION + connectionId;
+            }
+        }
+
+        LockConnectionKill.Outcome killLockConnection(String owner) {
+            return LockConnectionKill.run(dataSource, connectionId, connectedAtNanos, server.toString(), owner);
         }
 
         private FreshConnection fresh() {

@@ -6,6 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.io.StringWriter;
 
 /**
@@ -22,17 +27,34 @@ import java.io.StringWriter;
  * a local file before the change and removed after a clean restore, so that {@link BackupSession#recover}
  * can put the server back after the backup process died (a global read lock dies with its connection;
  * {@code read_only=ON} does not). One file per server, named after {@link ServerInfo#identity()}; written
- * to a temporary file, forced to disk and moved into place, so a crash never leaves half a journal.
+ * to a temporary file, forced to disk and linked into place, so a crash never leaves half a journal. The
+ * link fails when the file exists: two sessions can never both believe they own a server's global settings.
  */
 final class Journal {
 
     static final String SUFFIX = ".journal";
+    /** Journals of this JVM's sessions that are still open; a failed session's journal leaves it and awaits recover(). */
+    private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
     private static final String STATE = "state.";
 
     /** One leftover journal: who wrote it, when, for which server, and the strategy's own state. */
-    record Entry(Path file, String strategy, String server, long pid, Instant created, Map<String, String> state) {
+    record Entry(Path file, String strategy, String server, String host, long pid, Instant created, Map<String, String> state) {
         String describe() {
-            return "strategy '" + strategy + "' (process " + pid + ", " + created + ", journal " + file + ")";
+            return "strategy '" + strategy + "' (process " + pid + " on " + host + ", " + created + ", journal " + file + ")";
+        }
+
+        /**
+         * A session in progress, not a leftover: in this JVM, a session that has not settled it yet; else a
+         * process that still runs on this host.
+         */
+        boolean isLive() {
+            if (!host.equals(localHost())) {
+                return false;
+            }
+            if (pid == ProcessHandle.current().pid()) {
+                return OPEN.contains(file.toAbsolutePath());
+            }
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
     }
 
@@ -67,15 +89,21 @@ final class Journal {
                 state.put(k.substring(STATE.length()), p.getProperty(k));
             }
         }
-        return Optional.of(new Entry(file, p.getProperty("strategy", "?"), p.getProperty("server", "?"),
+        return Optional.of(new Entry(file, p.getProperty("strategy", "?"), p.getProperty("server", "?"), p.getProperty("host", "?"),
                 Long.parseLong(p.getProperty("pid", "0")), Instant.parse(p.getProperty("created", Instant.EPOCH.toString())), Map.copyOf(state)));
     }
 
-    static Path write(Path directory, ServerInfo server, String strategy, Map<String, String> state) {
+    /**
+     * Writes the journal for {@code server}. The first write of a session claims the file: it fails if
+     * another session's journal is there, with {@link LockAcquisitionException} while that session's
+     * process runs, else with {@link UnrecoveredSessionException}. Later writes of the same session replace it.
+     */
+    static Path write(Path directory, ServerInfo server, String strategy, Map<String, String> state, boolean claim) {
         Path file = fileFor(directory, server);
         Properties p = new Properties();
         p.setProperty("strategy", strategy);
         p.setProperty("server", server.toString());
+        p.setProperty("host", localHost());
         p.setProperty("pid", String.valueOf(ProcessHandle.current().pid()));
         p.setProperty("created", Instant.now().toString());
         state.forEach((k, v) -> p.setProperty(STATE + k, v));
@@ -88,12 +116,47 @@ final class Journal {
                 ch.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.ISO_8859_1)));
                 ch.force(true);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (!claim) {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return file;
+            }
+            try {
+                Files.createLink(file, tmp);
+                OPEN.add(file.toAbsolutePath());
+            } catch (FileAlreadyExistsException taken) {
+                throw claimedBySomeoneElse(directory, server);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
             return file;
         } catch (IOException e) {
             throw new BackupException("Could not write the quiesce journal " + file + " (" + e.getMessage() + "); nothing global"
                     + " was changed. Set BackupOptions.journalDirectory to a writable directory.", e);
         }
+    }
+
+    private static BackupException claimedBySomeoneElse(Path directory, ServerInfo server) {
+        Optional<Entry> other = read(directory, server);
+        String who = other.map(Entry::describe).orElse("a session that has just finished");
+        if (other.isPresent() && !other.get().isLive()) {
+            return new UnrecoveredSessionException("A previous session on " + server + " changed global settings and did not restore them: "
+                    + who + ". Nothing was changed now. Run BackupSession.recover(dataSource, options), then open again.");
+        }
+        return new LockAcquisitionException("Another session holds global settings of " + server + " changed: " + who
+                + ". Sessions that change global settings cannot overlap on one server; nothing was changed now. Try again when it has closed.");
+    }
+
+    static String localHost() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+
+    /** The session that wrote it has ended: the journal, if still there, is now a leftover for recover(). */
+    static void settled(Path file) {
+        OPEN.remove(file.toAbsolutePath());
     }
 
     static void delete(Path file) {

@@ -47,13 +47,18 @@ final class ReleaseStack {
      * Runs every step, newest first, on {@code sql}. Once the connection is found lost, steps tied to
      * it are counted as released by the server, and global steps run on a connection from {@code fresh}.
      */
-    synchronized Outcome unwind(Sql sql, boolean connectionAlreadyLost, Supplier<FreshConnection> fresh) {
+    synchronized Outcome unwind(Sql sql, boolean connectionAlreadyLost, Supplier<FreshConnection> fresh, LostConnection onLost) {
         List<String> undone = new ArrayList<>();
         List<String> notUndone = new ArrayList<>();
         BackupException firstFailure = null;
         boolean lost = connectionAlreadyLost;
         FreshConnection other = null;
         try {
+            boolean ended = true;
+            if (lost) {
+                firstFailure = end(onLost, undone, notUndone);
+                ended = firstFailure == null;
+            }
             while (!steps.isEmpty()) {
                 Step step = steps.pop();
                 if (!lost) {
@@ -70,10 +75,16 @@ final class ReleaseStack {
                         }
                         lost = true;
                         firstFailure = firstFailure == null ? e : firstFailure;
+                        ended = end(onLost, undone, notUndone) == null;
                     }
                 }
                 if (!step.global()) {
-                    undone.add(step.description() + " (dropped by the server with the connection)");
+                    if (ended) {
+                        undone.add(step.description() + " (dropped by the server with the connection)");
+                    } else {
+                        // The server may still run that connection: its session locks are not known to be gone.
+                        notUndone.add(step.description());
+                    }
                     continue;
                 }
                 try {
@@ -94,5 +105,34 @@ final class ReleaseStack {
             }
         }
         return new Outcome(List.copyOf(undone), List.copyOf(notUndone), firstFailure, lost);
+    }
+
+    /**
+     * What to do the moment the connection is found lost, before anything else is undone: make sure the
+     * server ends it too (a client-side timeout leaves it running there, locks and all).
+     */
+    interface LostConnection {
+        LostConnection NOTHING = () -> null;
+
+        /** @return the step to report as undone, or null for none; throws when the server-side session could not be ended */
+        String end();
+
+        /** The step's description when {@link #end()} failed. */
+        default String description() {
+            return "end the lost lock connection on the server";
+        }
+    }
+
+    private static BackupException end(LostConnection onLost, List<String> undone, List<String> notUndone) {
+        try {
+            String step = onLost.end();
+            if (step != null) {
+                undone.add(step);
+            }
+            return null;
+        } catch (BackupException e) {
+            notUndone.add(onLost.description());
+            return e;
+        }
     }
 }

@@ -24,7 +24,7 @@ class ReleaseStackTest {
         ReleaseStack stack = new ReleaseStack();
         stack.push("first", s -> ran.add("first"), false);
         stack.push("second", s -> ran.add("second"), false);
-        ReleaseStack.Outcome o = stack.unwind(sql, false, () -> null);
+        ReleaseStack.Outcome o = stack.unwind(sql, false, () -> null, ReleaseStack.LostConnection.NOTHING);
         assertThat(ran).containsExactly("second", "first");
         assertThat(o.clean()).isTrue();
         assertThat(o.undone()).containsExactly("second", "first");
@@ -39,7 +39,7 @@ class ReleaseStackTest {
             throw error("UNLOCK TABLES", "08S01", 2013);
         }, false);
         Sql other = new Sql(org.mockito.Mockito.mock(Connection.class), "fresh", "test");
-        ReleaseStack.Outcome o = stack.unwind(sql, false, () -> freshOf(other));
+        ReleaseStack.Outcome o = stack.unwind(sql, false, () -> freshOf(other), ReleaseStack.LostConnection.NOTHING);
         assertThat(o.connectionLost()).isTrue();
         assertThat(o.clean()).isTrue();
         assertThat(ranOnFresh).containsExactly("fresh");
@@ -55,7 +55,7 @@ class ReleaseStackTest {
         stack.push("UNLOCK BINLOG", s -> {
             throw error("UNLOCK BINLOG", "HY000", 1880);
         }, false);
-        ReleaseStack.Outcome o = stack.unwind(sql, false, () -> null);
+        ReleaseStack.Outcome o = stack.unwind(sql, false, () -> null, ReleaseStack.LostConnection.NOTHING);
         assertThat(ran).containsExactly("restore");
         assertThat(o.clean()).isFalse();
         assertThat(o.notUndone()).containsExactly("UNLOCK BINLOG");

@@ -35,6 +35,11 @@ public enum Privilege {
         return grantNames.get(0);
     }
 
+    /** Every name it goes by, e.g. {@code REPLICATION CLIENT / BINLOG MONITOR}: what a DBA on either server recognises. */
+    public String displayName() {
+        return String.join(" / ", grantNames);
+    }
+
     /** Maps one privilege name as printed by {@code SHOW GRANTS} to a constant, if it is one we track. */
     public static Optional<Privilege> fromGrantName(String name) {
         String n = name.trim().toUpperCase(Locale.ROOT);

@@ -35,9 +35,9 @@ public record PrivilegeRequirement(Set<Privilege> anyOf, String purpose) {
         return anyOf.stream().anyMatch(server::has);
     }
 
-    /** e.g. "RELOAD (for FLUSH TABLES WITH READ LOCK)" or "REPLICATION CLIENT or SUPER (for SHOW MASTER STATUS)". */
+    /** e.g. "RELOAD (for FLUSH TABLES WITH READ LOCK)" or "REPLICATION CLIENT / BINLOG MONITOR or SUPER (for SHOW MASTER STATUS)". */
     public String describe() {
-        return anyOf.stream().sorted().map(Privilege::grantName).collect(Collectors.joining(" or "))
+        return anyOf.stream().sorted().map(Privilege::displayName).collect(Collectors.joining(" or "))
                 + " (for " + purpose + ")";
     }
 }

@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * (Percona backup locks or FTWRL take over); named explicitly it fails with the list, unless
  * {@link #ACCEPT_NON_TRANSACTIONAL_TABLES} says the caller does not need them consistent.
  *
- * <p>Privileges: BACKUP_ADMIN (the lock and log_status), SELECT on {@code performance_schema.log_status},
- * and REPLICATION SLAVE where the reads must be verified.
+ * <p>Privileges: BACKUP_ADMIN (the lock and log_status), SELECT on {@code *.*} (information_schema shows
+ * an account only the tables it can read, and every table's engine must be seen), and REPLICATION SLAVE
+ * where the reads must be verified.
  */
 public final class InstanceLockStrategy implements LockStrategy {
 
@@ -104,6 +105,12 @@ public final class InstanceLockStrategy implements LockStrategy {
 
     @Override
     public Support inspect(ServerInfo server, Sql sql, BackupOptions options) {
+        // information_schema.TABLES lists only what the account may read: without SELECT on *.* a MyISAM table could hide.
+        if (!server.has(Privilege.SELECT) && !options.get(ACCEPT_NON_TRANSACTIONAL_TABLES)) {
+            return Support.no(server.privileges().account() + " lacks SELECT on *.*, so information_schema.TABLES hides the tables it cannot"
+                    + " read and quiesce cannot prove every user table is InnoDB (" + LOCK + " does not stop writes to the others)."
+                    + " GRANT SELECT ON *.* to the account, or set " + ACCEPT_NON_TRANSACTIONAL_TABLES.name() + " if that is known");
+        }
         List<String> tables = sql.rows(NON_TRANSACTIONAL_TABLES).stream().map(row -> row.get("name")).toList();
         if (!tables.isEmpty()) {
             String list = describe(tables);

@@ -9,6 +9,7 @@ import io.github.quiesce.BackupSession;
 import io.github.quiesce.CoordinatesUnavailableException;
 import io.github.quiesce.LockAcquisitionException;
 import io.github.quiesce.MissingPrivilegeException;
+import io.github.quiesce.LockLostException;
 import io.github.quiesce.ReleaseException;
 import io.github.quiesce.spi.LongQueries;
 import io.github.quiesce.testkit.scripted.ScriptedServer;
@@ -100,11 +101,17 @@ class FtwrlScriptedTest {
     }
 
     @Test
-    void aConnectionLostBeforeUnlockIsNotAnErrorTheServerDroppedTheLock() {
+    void aConnectionLostBeforeUnlockSaysThePointWasLostAndMakesSureTheServerEndedIt() {
         ScriptedServer server = ScriptedServer.mysql8().fail("UNLOCK TABLES", "08S01", 2013, "Lost connection to MySQL server during query");
         BackupSession s = BackupSession.open(server.dataSource(), FTWRL);
-        s.close();
+        // The lock may have ended at any moment before: the caller must not trust the copy.
+        assertThatThrownBy(s::close)
+                .isInstanceOfSatisfying(LockLostException.class, e -> assertThat(e.rolledBack())
+                        .anyMatch(step -> step.startsWith("KILL CONNECTION "))
+                        .contains("UNLOCK TABLES (dropped by the server with the connection)"))
+                .hasMessageContaining("Discard this backup");
         assertThat(server.openConnections()).isZero();
+        s.close(); // idempotent
     }
 
     @Test

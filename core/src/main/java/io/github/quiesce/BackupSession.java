@@ -386,8 +386,8 @@ public final class BackupSession implements AutoCloseable {
 
     /** @return null when the lock connection was killed (or is gone), else why not */
     private BackupException killLockConnection() {
-        try {
-            context.killLockConnection("watchdog");
+        try (FreshConnection other = FreshConnection.open(dataSource, "watchdog", context.server().toString())) {
+            context.killLockConnection(other.sql());
             return null;
         } catch (BackupException e) {
             LOG.error("quiesce: the watchdog could not kill lock connection {} on {}: {}", context.connectionId(), context.server(), e.getMessage());
@@ -675,9 +675,9 @@ public final class BackupSession implements AutoCloseable {
         /** The lock connection failed on our side: the server may still run it, holding the locks, until it is killed. */
         private final class EndLostLockConnection implements ReleaseStack.LostConnection {
             @Override
-            public String end() {
+            public String end(Sql other) {
                 try {
-                    LockConnectionKill.Outcome killed = killLockConnection("restore");
+                    LockConnectionKill.Outcome killed = killLockConnection(other);
                     LOG.info("quiesce: the lock connection to {} was lost on our side; {}", server, LockConnectionKill.describe(killed, connectionId));
                     return description() + " (" + LockConnectionKill.describe(killed, connectionId) + ")";
                 } catch (BackupException e) {
@@ -694,8 +694,8 @@ public final class BackupSession implements AutoCloseable {
             }
         }
 
-        LockConnectionKill.Outcome killLockConnection(String owner) {
-            return LockConnectionKill.run(dataSource, connectionId, connectedAtNanos, server.toString(), owner);
+        LockConnectionKill.Outcome killLockConnection(Sql other) {
+            return LockConnectionKill.run(other, connectionId, connectedAtNanos, server.toString());
         }
 
         private FreshConnection fresh() {

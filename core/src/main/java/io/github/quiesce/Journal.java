@@ -146,11 +146,20 @@ final class Journal {
                 + ". Sessions that change global settings cannot overlap on one server; nothing was changed now. Try again when it has closed.");
     }
 
+    /** Looked up once: the name resolution behind it can be slow, and it does not change under a running JVM. */
     static String localHost() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown-host";
+        return LocalHost.NAME;
+    }
+
+    private static final class LocalHost {
+        static final String NAME = lookUp();
+
+        private static String lookUp() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                return "unknown-host";
+            }
         }
     }
 

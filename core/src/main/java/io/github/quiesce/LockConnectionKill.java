@@ -2,7 +2,6 @@ package io.github.quiesce;
 
 import io.github.quiesce.spi.Sql;
 import java.time.Duration;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,33 +32,31 @@ final class LockConnectionKill {
     }
 
     /**
+     * @param other            a second connection to the server, as the same account
      * @param connectedAtNanos {@link System#nanoTime()} when the lock connection was opened
-     * @throws BackupException when no second connection could be had or the KILL was refused
+     * @throws BackupException when the KILL was refused
      */
-    static Outcome run(DataSource dataSource, long connectionId, long connectedAtNanos, String server, String owner) {
-        try (FreshConnection other = FreshConnection.open(dataSource, owner, server)) {
-            Sql sql = other.sql();
-            // Same account as the lock connection, so it is visible here even without PROCESS; absent means gone.
-            if (sql.firstRow(FIND, connectionId).isEmpty()) {
+    static Outcome run(Sql other, long connectionId, long connectedAtNanos, String server) {
+        // Same account as the lock connection, so it is visible here even without PROCESS; absent means gone.
+        if (other.firstRow(FIND, connectionId).isEmpty()) {
+            return Outcome.ALREADY_GONE;
+        }
+        long sinceConnectedMillis = Duration.ofNanos(System.nanoTime() - connectedAtNanos).toMillis();
+        long uptimeMillis = uptimeSeconds(other) * 1000;
+        // Uptime counts whole seconds: a second of slack so a connection made just after start is not misread.
+        if (uptimeMillis + 1000 < sinceConnectedMillis) {
+            LOG.warn("quiesce: {} restarted {} ms ago, after lock connection {} was opened {} ms ago: its locks ended with the restart,"
+                    + " and that id now belongs to another session, so it is not killed", server, uptimeMillis, connectionId, sinceConnectedMillis);
+            return Outcome.SERVER_RESTARTED;
+        }
+        try {
+            other.execute(KILL_CONNECTION + connectionId);
+            return Outcome.KILLED;
+        } catch (BackupSqlException e) {
+            if (e.vendorCode() == NO_SUCH_THREAD) {
                 return Outcome.ALREADY_GONE;
             }
-            long sinceConnectedMillis = Duration.ofNanos(System.nanoTime() - connectedAtNanos).toMillis();
-            long uptimeMillis = uptimeSeconds(sql) * 1000;
-            // Uptime counts whole seconds: a second of slack so a connection made just after start is not misread.
-            if (uptimeMillis + 1000 < sinceConnectedMillis) {
-                LOG.warn("quiesce: {} restarted {} ms ago, after lock connection {} was opened {} ms ago: its locks ended with the restart,"
-                        + " and that id now belongs to another session, so it is not killed", server, uptimeMillis, connectionId, sinceConnectedMillis);
-                return Outcome.SERVER_RESTARTED;
-            }
-            try {
-                sql.execute(KILL_CONNECTION + connectionId);
-                return Outcome.KILLED;
-            } catch (BackupSqlException e) {
-                if (e.vendorCode() == NO_SUCH_THREAD) {
-                    return Outcome.ALREADY_GONE;
-                }
-                throw e;
-            }
+            throw e;
         }
     }
 

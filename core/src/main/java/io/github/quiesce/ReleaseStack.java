@@ -44,19 +44,19 @@ final class ReleaseStack {
     }
 
     /**
-     * Runs every step, newest first, on {@code sql}. Once the connection is found lost, steps tied to
-     * it are counted as released by the server, and global steps run on a connection from {@code fresh}.
+     * Runs every step, newest first, on {@code sql}. Once the connection is found lost, {@code onLost}
+     * runs first, then steps tied to the connection are counted as released by the server, and global
+     * steps run on one connection from {@code fresh}, the one {@code onLost} used.
      */
     synchronized Outcome unwind(Sql sql, boolean connectionAlreadyLost, Supplier<FreshConnection> fresh, LostConnection onLost) {
         List<String> undone = new ArrayList<>();
         List<String> notUndone = new ArrayList<>();
         BackupException firstFailure = null;
         boolean lost = connectionAlreadyLost;
-        FreshConnection other = null;
-        try {
-            boolean ended = true;
+        boolean ended = true;
+        try (Other other = new Other(fresh)) {
             if (lost) {
-                firstFailure = end(onLost, undone, notUndone);
+                firstFailure = end(onLost, other, undone, notUndone);
                 ended = firstFailure == null;
             }
             while (!steps.isEmpty()) {
@@ -75,7 +75,7 @@ final class ReleaseStack {
                         }
                         lost = true;
                         firstFailure = firstFailure == null ? e : firstFailure;
-                        ended = end(onLost, undone, notUndone) == null;
+                        ended = end(onLost, other, undone, notUndone) == null;
                     }
                 }
                 if (!step.global()) {
@@ -88,9 +88,6 @@ final class ReleaseStack {
                     continue;
                 }
                 try {
-                    if (other == null) {
-                        other = fresh.get();
-                    }
                     step.action().run(other.sql());
                     undone.add(step.description() + " (on a new connection)");
                 } catch (BackupException e) {
@@ -99,12 +96,32 @@ final class ReleaseStack {
                     firstFailure = firstFailure == null ? e : firstFailure;
                 }
             }
-        } finally {
-            if (other != null) {
-                other.close();
-            }
         }
         return new Outcome(List.copyOf(undone), List.copyOf(notUndone), firstFailure, lost);
+    }
+
+    /** The second connection, opened on first need and shared by everything done after the loss. */
+    private static final class Other implements AutoCloseable {
+        private final Supplier<FreshConnection> fresh;
+        private FreshConnection connection;
+
+        Other(Supplier<FreshConnection> fresh) {
+            this.fresh = fresh;
+        }
+
+        Sql sql() {
+            if (connection == null) {
+                connection = fresh.get();
+            }
+            return connection.sql();
+        }
+
+        @Override
+        public void close() {
+            if (connection != null) {
+                connection.close();
+            }
+        }
     }
 
     /**
@@ -112,20 +129,26 @@ final class ReleaseStack {
      * server ends it too (a client-side timeout leaves it running there, locks and all).
      */
     interface LostConnection {
-        LostConnection NOTHING = () -> null;
+        LostConnection NOTHING = other -> null;
 
-        /** @return the step to report as undone, or null for none; throws when the server-side session could not be ended */
-        String end();
+        /**
+         * @param other a second connection to the server
+         * @return the step to report as undone, or null for none; throws when the server-side session could not be ended
+         */
+        String end(Sql other);
 
-        /** The step's description when {@link #end()} failed. */
+        /** The step's description when {@link #end} failed. */
         default String description() {
             return "end the lost lock connection on the server";
         }
     }
 
-    private static BackupException end(LostConnection onLost, List<String> undone, List<String> notUndone) {
+    private static BackupException end(LostConnection onLost, Other other, List<String> undone, List<String> notUndone) {
+        if (onLost == LostConnection.NOTHING) {
+            return null;
+        }
         try {
-            String step = onLost.end();
+            String step = onLost.end(other.sql());
             if (step != null) {
                 undone.add(step);
             }

@@ -182,20 +182,7 @@ public final class Cli {
     }
 
     static String json(String strategy, BinlogCoordinates c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("strategy", strategy);
-        m.put("file", c.file());
-        m.put("position", c.position());
-        m.put("gtidSet", c.gtidSet());
-        c.replicaSource().ifPresent(src -> {
-            m.put("sourceHost", src.host());
-            m.put("sourcePort", src.port());
-            m.put("sourceLogFile", src.logFile());
-            m.put("sourceLogPosition", src.logPosition());
-            m.put("sourceGtidSet", src.gtidSet());
-            m.put("changeSource", src.changeSourceStatement());
-        });
-        return Json.object(m);
+        return Json.object(Json.coordinates(strategy, c));
     }
 
     private static void writeMeta(Path dir, String json, BinlogCoordinates c) throws IOException {

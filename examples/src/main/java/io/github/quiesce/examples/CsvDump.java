@@ -48,6 +48,11 @@ final class CsvDump {
         return tables;
     }
 
+    /** Table names come from information_schema and may hold any character; the file name must not. */
+    static Path fileFor(Path directory, String table) {
+        return directory.resolve(table.replaceAll("[^A-Za-z0-9_$.-]", "_") + ".csv");
+    }
+
     /** @return the number of data rows written (the header is not one) */
     static long write(Connection c, String schema, String table, Path file) throws SQLException {
         String select = "SELECT * FROM " + quote(schema) + "." + quote(table);

@@ -64,10 +64,7 @@ public final class Demo {
         SessionTimings t = s.timings();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("server", server);
-        json.put("strategy", strategy);
-        json.put("file", c.file());
-        json.put("position", c.position());
-        json.put("gtidSet", c.gtidSet());
+        json.putAll(Json.coordinates(strategy, c));
         json.put("lockWaitMs", t.lockWaitMillis());
         json.put("lockHeldMs", t.lockHeldMillis());
         return Json.object(json);

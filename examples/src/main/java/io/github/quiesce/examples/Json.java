@@ -1,5 +1,7 @@
 package io.github.quiesce.examples;
 
+import io.github.quiesce.BinlogCoordinates;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -7,6 +9,27 @@ import java.util.Map;
 final class Json {
 
     private Json() {
+    }
+
+    /**
+     * The coordinates as fields, in the order every example and the CLI print them: strategy, file,
+     * position, GTID set, then the source's when the server is a replica. Add more and pass to {@link #object}.
+     */
+    static Map<String, Object> coordinates(String strategy, BinlogCoordinates c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("strategy", strategy);
+        m.put("file", c.file());
+        m.put("position", c.position());
+        m.put("gtidSet", c.gtidSet());
+        c.replicaSource().ifPresent(src -> {
+            m.put("sourceHost", src.host());
+            m.put("sourcePort", src.port());
+            m.put("sourceLogFile", src.logFile());
+            m.put("sourceLogPosition", src.logPosition());
+            m.put("sourceGtidSet", src.gtidSet());
+            m.put("changeSource", src.changeSourceStatement());
+        });
+        return m;
     }
 
     static String object(Map<String, Object> fields) {

@@ -127,10 +127,8 @@ public final class ParallelExport {
     }
 
     private static long dumpTable(Connection c, String schema, String table, Path directory) {
-        // Table names come from information_schema and may hold any character; the file name must not.
-        Path file = directory.resolve(table.replaceAll("[^A-Za-z0-9_$.-]", "_") + ".csv");
         try {
-            return CsvDump.write(c, schema, table, file);
+            return CsvDump.write(c, schema, table, CsvDump.fileFor(directory, table));
         } catch (SQLException e) {
             throw new IllegalStateException("Could not export " + schema + "." + table + ": " + e.getMessage(), e);
         }
@@ -147,11 +145,7 @@ public final class ParallelExport {
     }
 
     static String summary(Result r) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("strategy", r.strategy());
-        json.put("file", r.coordinates().file());
-        json.put("position", r.coordinates().position());
-        json.put("gtidSet", r.coordinates().gtidSet());
+        Map<String, Object> json = Json.coordinates(r.strategy(), r.coordinates());
         json.put("tables", r.rowsPerTable().size());
         json.put("rows", r.totalRows());
         json.put("lockHeldMs", r.lockHeldMillis());

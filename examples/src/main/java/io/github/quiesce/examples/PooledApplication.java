@@ -13,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -120,11 +119,7 @@ public final class PooledApplication {
     }
 
     static String summary(Result r) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("strategy", r.strategy());
-        json.put("file", r.coordinates().file());
-        json.put("position", r.coordinates().position());
-        json.put("gtidSet", r.coordinates().gtidSet());
+        Map<String, Object> json = Json.coordinates(r.strategy(), r.coordinates());
         json.put("requestsDuringSession", r.requestsDuringSession());
         json.put("requestErrors", r.requestErrors().size());
         json.put("poolActive", r.activeAfter());

@@ -78,7 +78,7 @@ public final class ReplicaBackup {
             coordinates = session.coordinates();
             // While held nothing changes on the replica, so one plain connection reads a consistent copy.
             for (String table : CsvDump.tables(c, schema)) {
-                rows.put(table, CsvDump.write(c, schema, table, directory.resolve(table.replaceAll("[^A-Za-z0-9_$.-]", "_") + ".csv")));
+                rows.put(table, CsvDump.write(c, schema, table, CsvDump.fileFor(directory, table)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not copy " + schema + " from the replica: " + e.getMessage(), e);
@@ -94,15 +94,7 @@ public final class ReplicaBackup {
     }
 
     static String summary(Result r) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("file", r.coordinates().file());
-        json.put("position", r.coordinates().position());
-        json.put("gtidSet", r.coordinates().gtidSet());
-        json.put("sourceHost", r.source().host());
-        json.put("sourcePort", r.source().port());
-        json.put("sourceFile", r.source().logFile());
-        json.put("sourcePosition", r.source().logPosition());
-        json.put("sourceGtidSet", r.source().gtidSet());
+        Map<String, Object> json = Json.coordinates(ReadOnlyStrategy.NAME, r.coordinates());
         json.put("tables", r.rowsPerTable().size());
         json.put("rows", r.rowsPerTable().values().stream().mapToLong(Long::longValue).sum());
         json.put("dir", r.directory().toString());

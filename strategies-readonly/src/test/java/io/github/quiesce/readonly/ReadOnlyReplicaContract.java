@@ -11,6 +11,7 @@ import io.github.quiesce.LockAcquisitionException;
 import io.github.quiesce.ReplicaSource;
 import io.github.quiesce.UnsupportedServerException;
 import io.github.quiesce.testkit.EmbeddedServer;
+import io.github.quiesce.testkit.Gtids;
 import io.github.quiesce.testkit.ReplicaPair;
 import io.github.quiesce.testkit.ServerChecks;
 import io.github.quiesce.testkit.ServerDistribution;
@@ -138,13 +139,7 @@ abstract class ReadOnlyReplicaContract {
             return Stream.of(s.split(",")).map(String::trim).filter(g -> g.startsWith("0-1-"))
                     .mapToLong(g -> Long.parseLong(g.substring(4))).max().orElse(0);
         }
-        String uuid = ServerChecks.scalar(source(), "SELECT @@GLOBAL.server_uuid");
-        return Stream.of(s.split(",")).map(String::trim).filter(g -> g.startsWith(uuid))
-                .flatMap(g -> Stream.of(g.substring(uuid.length() + 1).split(":")))
-                .mapToLong(r -> {
-                    String[] ab = r.split("-");
-                    return ab.length == 1 ? 1 : Long.parseLong(ab[1]) - Long.parseLong(ab[0]) + 1;
-                }).sum();
+        return Gtids.count(s, ServerChecks.scalar(source(), "SELECT @@GLOBAL.server_uuid"));
     }
 
     enum Ending { CLOSE, CALLER_THROWS, LOCK_CONNECTION_KILLED, LOCK_WAIT_TIMEOUT }

@@ -95,6 +95,16 @@ public final class ServerChecks {
                 + "WHERE OBJECT_TYPE IN ('GLOBAL', 'COMMIT', 'BACKUP LOCK') AND LOCK_STATUS = 'GRANTED'");
     }
 
+    /**
+     * MySQL 8: global read locks, commit locks and backup locks held in SHARED mode, as FTWRL and LOCK
+     * INSTANCE FOR BACKUP take them; unlike {@link #globalMetadataLocks}, blind to the intention locks
+     * that every running writer holds, so it can be asked while writers run.
+     */
+    public static long backupLocksHeld(EmbeddedServer server) {
+        return count(server, "SELECT COUNT(*) FROM performance_schema.metadata_locks WHERE OBJECT_TYPE IN"
+                + " ('GLOBAL', 'COMMIT', 'BACKUP LOCK') AND LOCK_TYPE = 'SHARED' AND LOCK_STATUS = 'GRANTED'");
+    }
+
     /** Sessions whose state says they wait for a global read lock or a backup lock. */
     public static long sessionsWaitingForLock(EmbeddedServer server) {
         return count(server, "SELECT COUNT(*) FROM information_schema.PROCESSLIST "

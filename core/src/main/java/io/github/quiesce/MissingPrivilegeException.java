@@ -2,7 +2,7 @@ package io.github.quiesce;
 
 import java.util.List;
 
-/** The account lacks a privilege the chosen strategy needs. Raised before any lock is taken. */
+/** The account lacks a privilege the chosen strategy needs. Raised before any lock that stops writers is taken. */
 public class MissingPrivilegeException extends BackupException {
 
     private final List<String> missing;

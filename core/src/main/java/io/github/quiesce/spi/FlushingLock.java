@@ -82,7 +82,7 @@ public final class FlushingLock {
 
     /** What the lock most likely waited for: the longest-running statements, for the error message. */
     private static String runningNow(LockContext context) {
-        List<LongQueries.Statement> running = LongQueries.running(context.sql(), 0);
+        List<LongQueries.Statement> running = LongQueries.running(context, Duration.ZERO);
         if (running.isEmpty()) {
             return "No other statement runs now; another session may hold a conflicting lock (LOCK TABLES, a backup lock).";
         }
@@ -99,6 +99,7 @@ public final class FlushingLock {
                 LOG.warn("quiesce: {} waited {} ms on {}, past acquireTimeout; cancelled it so writers stop queuing behind it"
                         + " (attempt {} of {})", statement, waited.toMillis(), context.server(), attempt, attempts);
                 context.publish(new BackupEvent.LockAttemptCancelled(statement, attempt, waited));
+                LongQueries.afterCancelledFlush(context, statement);
                 return statement;
             }
         }

@@ -5,6 +5,7 @@ import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.CoordinatesUnavailableException;
 import io.github.quiesce.Flavor;
 import io.github.quiesce.LockAcquisitionException;
+import io.github.quiesce.MissingPrivilegeException;
 import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.ServerVersion;
@@ -34,11 +35,15 @@ import org.slf4j.LoggerFactory;
  * REPLICATION SLAVE (for {@code SHOW BINLOG EVENTS}); see {@link #requirements}.
  *
  * <p><b>Snapshots.</b> They need an instant with no commit in flight, which the locks used with
- * log_status never give. With RELOAD and PROCESS, and when no statement has been running for a second
- * or more (FTWRL would queue behind it and then make every user of its tables wait for a flush):
+ * log_status never give. Without MySQL GTIDs ({@code gtid_mode} not ON) only a commit-stopping lock
+ * gives it: FTWRL taken behind the long-query guard like every flushing lock, or, without RELOAD, a
+ * {@link io.github.quiesce.MissingPrivilegeException} before any snapshot is opened
+ * ({@link #bracketProvable} says why). With GTIDs, RELOAD and PROCESS, and when the long-query guard
+ * sees no long statement ({@link LongQueries#quiet}; FTWRL would queue behind it and then make every
+ * user of its tables wait for a flush):
  * {@code SET SESSION lock_wait_timeout = 1}, {@code FLUSH TABLES WITH READ LOCK}, the verified read, the
- * snapshots started, {@code UNLOCK TABLES} (MySQL Shell's order; writers wait for milliseconds). Otherwise
- * snapshot transactions are opened between two reads, which never stops a writer: read C1, start all snapshots at once (in parallel), read C2; then verify C1. If C2 equals C1
+ * snapshots started, {@code UNLOCK TABLES} (MySQL Shell's order; writers wait for milliseconds). Otherwise, with
+ * GTIDs, snapshot transactions are opened between two reads, which never stops a writer: read C1, start all snapshots at once (in parallel), read C2; then verify C1. If C2 equals C1
  * (same file, position and GTID set) and C1 agrees with the binary log as read, no binlogged transaction
  * committed in between: a transaction becomes visible in InnoDB only after it is written to the binary
  * log (so it would have moved the position) and before it is added to {@code gtid_executed} (so, being
@@ -143,6 +148,9 @@ public final class LogStatus {
         if (snapshots.requested() == 0) {
             return agreed(sql, server, deadline);
         }
+        if (!bracketProvable(server)) {
+            return underGuardedGlobalReadLock(context);
+        }
         if (server.has(Privilege.RELOAD) && noLongStatementRunning(context)) {
             return underBriefGlobalReadLock(context);
         }
@@ -176,9 +184,38 @@ public final class LogStatus {
     }
 
     /**
+     * The two-read bracket proves its point with {@code gtid_executed} only: a commit is added to it
+     * after InnoDB has made it visible, so two equal verified sets leave no commit half done. Without
+     * MySQL GTIDs both reads see only the binary log position, which moves before InnoDB makes the commit
+     * visible: a group commit written before the first read but not yet visible to the snapshots leaves
+     * both reads identical and the point wrong (MySQL 8.0.15, gtid_mode=OFF: 4 of 5 restores diverged).
+     */
+    static boolean bracketProvable(ServerInfo server) {
+        return server.usesMysqlGtids() && server.gtidEnabled();
+    }
+
+    /**
+     * Where the bracket proves nothing, commits must stop for an instant: FTWRL taken as every flushing
+     * lock is (the long-query guard waits for long statements, each attempt is cancelled after the
+     * acquire timeout), or a typed refusal, before any snapshot is opened, when the account may not.
+     */
+    private static BinlogCoordinates underGuardedGlobalReadLock(LockContext context) {
+        ServerInfo server = context.server();
+        if (!server.has(Privilege.RELOAD)) {
+            throw new MissingPrivilegeException("Snapshot connections on " + server + " with gtid_mode=" + server.gtidMode()
+                    + " need RELOAD: without GTIDs, two reads of performance_schema.log_status cannot prove which commits the"
+                    + " snapshots saw (a commit already in the binary log may not yet be visible in InnoDB), so commits must stop"
+                    + " for an instant under " + BRIEF_LOCK + ". No snapshot was opened. GRANT RELOAD, PROCESS to "
+                    + server.privileges().account() + ", or run with gtid_mode=ON.", List.of(Privilege.RELOAD.displayName()));
+        }
+        FlushingLock.acquire(context, UNLOCK_TABLES, BRIEF_LOCK);
+        return openSnapshotsAndUnlock(context);
+    }
+
+    /**
      * FTWRL flushes tables: behind a statement that keeps a table open it waits, and every later statement
      * on that table then waits for the flush until that statement ends, timeout or not. So the brief lock is
-     * only taken when the long-query guard sees nothing (by default: nothing has run for a second or more);
+     * only taken when the long-query guard sees nothing (see {@link LongQueries#quiet});
      * that takes PROCESS to see other accounts' statements. Otherwise the two-read bracket is used, which
      * never stops writers.
      */
@@ -187,13 +224,12 @@ public final class LogStatus {
             LOG.debug("quiesce: no PROCESS privilege on {}: cannot rule out a long query, so no brief FTWRL", context.server());
             return false;
         }
-        List<LongQueries.Statement> running = LongQueries.blocking(context);
-        if (!running.isEmpty()) {
-            LOG.info("quiesce: {} long statement(s) running on {} (first: {}); snapshots are opened between two"
-                    + " log_status reads instead of under FTWRL, which would queue behind them",
-                    running.size(), context.server(), running.get(0));
+        if (!LongQueries.quiet(context)) {
+            LOG.info("quiesce: long statements are running on {}; snapshots are opened between two log_status reads"
+                    + " instead of under FTWRL, which would queue behind them", context.server());
+            return false;
         }
-        return running.isEmpty();
+        return true;
     }
 
     /**
@@ -219,6 +255,12 @@ public final class LogStatus {
         } finally {
             sql.execute(SET_LOCK_WAIT_TIMEOUT, context.options().lockWaitTimeoutSeconds());
         }
+        return openSnapshotsAndUnlock(context);
+    }
+
+    /** Under the global read lock just taken: the coordinates, the snapshots at them, and the lock dropped at once. */
+    private static BinlogCoordinates openSnapshotsAndUnlock(LockContext context) {
+        Sql sql = context.sql();
         // Registered too, so that a failure below still releases it before the connection is reused.
         context.onRelease(UNLOCK_TABLES, s -> s.execute(UNLOCK_TABLES));
         try {

@@ -11,39 +11,35 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Statements that have been running long, seen in {@code information_schema.PROCESSLIST}, for strategies
- * that must not issue a table-flushing lock behind them (see {@link LongQueryGuard}). Sleeping,
- * replication, system and our own threads never count. Seeing other accounts' statements takes PROCESS.
+ * Statements that have been running long, for strategies that must not issue a table-flushing lock
+ * behind them (see {@link LongQueryGuard}); their ages come from {@link RunningStatements}, to the
+ * millisecond where the server allows. Sleeping, replication, system and our own threads never count.
+ * Seeing other accounts' statements takes PROCESS.
  */
 public final class LongQueries {
-
-    /** Running statements except replication, system and our own threads, longest first. */
-    public static final String QUERY = "SELECT ID, USER, TIME, LEFT(INFO, 200) AS QUERY FROM information_schema.PROCESSLIST"
-            + " WHERE ID <> CONNECTION_ID() AND COMMAND NOT IN ('Sleep', 'Daemon', 'Binlog Dump', 'Binlog Dump GTID', 'Connect')"
-            + " AND USER NOT IN ('system user', 'event_scheduler') AND INFO IS NOT NULL AND TIME >= ? ORDER BY TIME DESC";
 
     /** KILL takes no parameter; the id is appended as a number (a long), never as text. */
     static final String KILL_QUERY = "KILL QUERY ";
 
     private static final Logger LOG = LoggerFactory.getLogger(LongQueries.class);
     private static final Pattern LEADING_COMMENTS = Pattern.compile("^(\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*", Pattern.DOTALL);
-    private static final long POLL_MILLIS = 100;
+    /** Short enough to find the gap between two statements of a busy server; each look is one cheap query. */
+    private static final long POLL_MILLIS = 20;
 
     private LongQueries() {
     }
 
     /** One running statement, as an operator needs it at 3 a.m. */
-    public record Statement(String id, String user, long seconds, String query) {
+    public record Statement(String id, String user, long millis, String query) {
         @Override
         public String toString() {
-            return "id " + id + " by " + user + " for " + seconds + " s: " + query;
+            return "id " + id + " by " + user + " for " + millis + " ms: " + query;
         }
 
         boolean isSelect() {
@@ -57,32 +53,53 @@ public final class LongQueries {
         return server.has(Privilege.PROCESS);
     }
 
-    /** Statements running for at least {@code seconds}, longest first. */
-    public static List<Statement> running(Sql sql, long seconds) {
-        return sql.rows(QUERY, seconds).stream().map(LongQueries::statement).toList();
-    }
-
-    private static Statement statement(Map<String, String> row) {
-        String time = row.get("TIME");
-        return new Statement(row.get("ID"), row.get("USER"), time == null ? 0 : Long.parseLong(time),
-                String.valueOf(row.get("QUERY")));
+    /** Statements running for at least {@code threshold} (and row-lock waiters, where they matter), longest first. */
+    public static List<Statement> running(LockContext context, Duration threshold) {
+        return RunningStatements.on(context.sql(), context.server()).atLeast(threshold);
     }
 
     /** The statements the options' {@link LongQueryGuard} counts as long right now, longest first. */
     public static List<Statement> blocking(LockContext context) {
-        LongQueryGuard guard = context.options().longQueryGuard();
-        return running(context.sql(), thresholdSeconds(guard)).stream().filter(s -> counts(guard.type(), s)).toList();
+        return blocking(context, RunningStatements.on(context.sql(), context.server()));
     }
 
-    /** PROCESSLIST counts whole seconds. */
-    private static long thresholdSeconds(LongQueryGuard guard) {
-        return Math.max(1, (guard.threshold().toMillis() + 999) / 1000);
+    private static List<Statement> blocking(LockContext context, RunningStatements statements) {
+        LongQueryGuard guard = context.options().longQueryGuard();
+        boolean selectsBlock = context.server().tableFlushWaitsForStatements();
+        return statements.atLeast(guard.threshold()).stream()
+                .filter(s -> counts(guard.type(), s) && (selectsBlock || !s.isSelect())).toList();
     }
 
     /**
-     * Waits, as the options' {@link LongQueryGuard} says, until no long statement of its type runs; throws
-     * a {@link LockAcquisitionException} naming them when its timeout passes. With a {@link LongQueryKiller}
-     * on, ends them once it has waited long enough. Call it right before a lock that flushes tables.
+     * Whether the guard sees no long statement now and again {@code threshold} later. Two looks, because
+     * one look misses a statement that started just before it: any statement already running at the
+     * first look and still running at the second has by then run the threshold, so only one that
+     * started after the first look can slip past. True at once when the guard is off.
+     */
+    public static boolean quiet(LockContext context) {
+        LongQueryGuard guard = context.options().longQueryGuard();
+        if (!guard.enabled()) {
+            return true;
+        }
+        RunningStatements statements = RunningStatements.on(context.sql(), context.server());
+        List<Statement> first = blocking(context, statements);
+        if (!first.isEmpty()) {
+            LOG.debug("quiesce: {} long statement(s) on {}, first {}", first.size(), context.server(), first.get(0));
+            return false;
+        }
+        sleep(guard.threshold().toMillis(), "looking for long statements");
+        List<Statement> second = blocking(context, statements);
+        if (!second.isEmpty()) {
+            LOG.debug("quiesce: {} long statement(s) on {}, first {}", second.size(), context.server(), second.get(0));
+        }
+        return second.isEmpty();
+    }
+
+    /**
+     * Waits, as the options' {@link LongQueryGuard} says, until no long statement of its type runs and
+     * none has for the threshold (see {@link #quiet}); throws a {@link LockAcquisitionException} naming
+     * them when its timeout passes. With a {@link LongQueryKiller} on, ends them once it has waited long
+     * enough. Call it right before a lock that flushes tables.
      */
     public static void awaitNone(LockContext context, String lock) {
         LongQueryGuard guard = context.options().longQueryGuard();
@@ -96,24 +113,36 @@ public final class LongQueries {
                     server, lock);
         }
         LongQueryKiller killer = context.options().killLongQueries();
+        RunningStatements statements = RunningStatements.on(context.sql(), server);
         long start = System.nanoTime();
         long deadline = start + guard.timeout().toNanos();
+        long quietSince = -1;
         boolean announced = false;
         Set<String> killed = new HashSet<>();
         while (true) {
-            List<Statement> blockers = blocking(context);
+            List<Statement> blockers = blocking(context, statements);
+            long now = System.nanoTime();
             if (blockers.isEmpty()) {
+                if (quietSince < 0) {
+                    quietSince = now;
+                }
+                long quietFor = now - quietSince;
+                if (quietFor < guard.threshold().toNanos()) {
+                    sleep(Math.min(POLL_MILLIS, Math.max(1, (guard.threshold().toNanos() - quietFor) / 1_000_000)), lock);
+                    continue;
+                }
                 if (announced) {
-                    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+                    Duration waited = Duration.ofNanos(now - start);
                     LOG.info("quiesce: long statements on {} ended after {} ms; taking {}", server, waited.toMillis(), lock);
                     context.publish(new BackupEvent.WaitedForLongQueries(lock, waited, true));
                 }
                 return;
             }
+            quietSince = -1;
             if (System.nanoTime() > deadline) {
                 context.publish(new BackupEvent.WaitedForLongQueries(lock, Duration.ofNanos(System.nanoTime() - start), false));
                 throw new LockAcquisitionException("Did not take " + lock + " on " + server + ": " + blockers.size()
-                        + " statement(s) kept running for " + thresholdSeconds(guard) + " s or more through the " + guard.timeout().toSeconds()
+                        + " statement(s) kept running for " + guard.threshold().toMillis() + " ms or more through the " + guard.timeout().toSeconds()
                         + " s long-query guard, and the lock would have queued behind them while blocking every writer: "
                         + blockers.stream().limit(5).map(Statement::toString).collect(Collectors.joining("; "))
                         + ". Retry when they end, kill them, or widen BackupOptions.longQueryGuard.");
@@ -127,12 +156,40 @@ public final class LongQueries {
             if (killer.enabled() && System.nanoTime() - start >= killer.after().toNanos()) {
                 kill(context, blockers.stream().filter(b -> counts(killer.type(), b) && killed.add(b.id())).toList(), lock);
             }
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LockAcquisitionException("Interrupted while waiting for long statements to end before " + lock);
-            }
+            sleep(POLL_MILLIS, lock);
+        }
+    }
+
+    private static void sleep(long millis, String what) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockAcquisitionException("Interrupted while waiting for long statements to end before " + what);
+        }
+    }
+
+    /**
+     * A flush that waited was cancelled. Where the server's flushes wait for running statements, the
+     * statements it waited for still hold every new user of their tables in "Waiting for table flush"
+     * until they end: cancelling does not free those writers (see
+     * {@link ServerInfo#tableFlushWaitsForStatements()}). Say who holds them at WARN; with the
+     * {@link LongQueryKiller} on, end those of its type that have run its {@code after}.
+     */
+    static void afterCancelledFlush(LockContext context, String flush) {
+        if (!context.server().tableFlushWaitsForStatements()) {
+            return;
+        }
+        List<Statement> holders = running(context, Duration.ZERO);
+        if (holders.isEmpty()) {
+            return;
+        }
+        LOG.warn("quiesce: {} on {} was cancelled, but new statements on the tables of these running statements wait for the"
+                + " flush until they end: {}", flush, context.server(),
+                holders.stream().limit(5).map(Statement::toString).collect(Collectors.joining("; ")));
+        LongQueryKiller killer = context.options().killLongQueries();
+        if (killer.enabled()) {
+            kill(context, holders.stream().filter(h -> counts(killer.type(), h) && h.millis() >= killer.after().toMillis()).toList(), flush);
         }
     }
 

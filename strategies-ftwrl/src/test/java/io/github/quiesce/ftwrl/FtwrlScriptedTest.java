@@ -11,7 +11,6 @@ import io.github.quiesce.LockAcquisitionException;
 import io.github.quiesce.MissingPrivilegeException;
 import io.github.quiesce.LockLostException;
 import io.github.quiesce.ReleaseException;
-import io.github.quiesce.spi.LongQueries;
 import io.github.quiesce.testkit.scripted.ScriptedServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -27,9 +26,12 @@ class FtwrlScriptedTest {
         try (BackupSession s = BackupSession.open(server.dataSource(), FTWRL)) {
             assertThat(s.coordinates().toString()).isEqualTo("binlog.000003:1234 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42");
         }
-        assertThat(server.statementsAfterProbe()).containsExactly(
+        // The guard looks at performance_schema until the server has been quiet for its threshold: how often depends on timing.
+        assertThat(server.statementsAfterProbe()).filteredOn(FtwrlScriptedTest::guardLook).isNotEmpty()
+                .anyMatch(s -> s.contains("performance_schema.events_statements_current"))
+                .anyMatch(s -> s.contains("information_schema.INNODB_TRX"));
+        assertThat(server.statementsAfterProbe()).filteredOn(s -> !guardLook(s)).containsExactly(
                 "SET SESSION lock_wait_timeout = 7",
-                LongQueries.QUERY.replace("?", "1"),
                 "FLUSH NO_WRITE_TO_BINLOG TABLES",
                 "FLUSH TABLES WITH READ LOCK",
                 "SHOW MASTER STATUS",
@@ -165,5 +167,9 @@ class FtwrlScriptedTest {
                 e -> assertThat(e.rolledBack()).contains("UNLOCK TABLES")).hasMessageContaining("failed unexpectedly");
         assertThat(server.statementsAfterProbe()).contains("UNLOCK TABLES");
         assertThat(server.openConnections()).isZero();
+    }
+
+    private static boolean guardLook(String statement) {
+        return statement.contains("performance_schema.") || statement.contains("information_schema.");
     }
 }

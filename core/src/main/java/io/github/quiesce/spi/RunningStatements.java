@@ -1,0 +1,135 @@
+package io.github.quiesce.spi;
+
+import io.github.quiesce.BackupSqlException;
+import io.github.quiesce.ServerInfo;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where this server tells how long each running statement has run, to the millisecond where it can:
+ * a statement that started 20 ms before a table flush holds it up as surely as one that started an
+ * hour ago, and {@code information_schema.PROCESSLIST.TIME} counts whole seconds only.
+ * <ul>
+ *   <li>MariaDB: {@code PROCESSLIST.TIME_MS}.</li>
+ *   <li>MySQL and Percona Server: {@code performance_schema.events_statements_current}, whose
+ *       {@code TIMER_WAIT} is the time so far for a statement still running (picoseconds), when the
+ *       account may read it and its consumers are on (the defaults).</li>
+ *   <li>Otherwise {@code PROCESSLIST.TIME}, in whole seconds, with a WARN: a statement younger than a
+ *       second is then invisible.</li>
+ * </ul>
+ * On servers whose table flush waits for running statements, InnoDB row-lock waiters count whatever
+ * their age: such a statement keeps its table open while it waits for a transaction whose next
+ * statement on that table would then wait for the flush, a deadlock that only
+ * {@code innodb_lock_wait_timeout} ends (measured on MySQL 8.0.15: the lock holder's next statement
+ * waited the full 6 s timeout after a flush cancelled at 300 ms).
+ */
+final class RunningStatements {
+
+    /** Replication, system and event threads never count; nor does the asking connection. TIME_MS is a DECIMAL. */
+    private static final String NOT_OURS = " NOT IN ('Sleep', 'Daemon', 'Binlog Dump', 'Binlog Dump GTID', 'Connect')";
+    private static final String NOT_SYSTEM = " NOT IN ('system user', 'event_scheduler')";
+
+    static final String MARIADB = "SELECT ID, USER, TIME_MS AS MS, LEFT(INFO, 200) AS QUERY FROM information_schema.PROCESSLIST"
+            + " WHERE ID <> CONNECTION_ID() AND COMMAND" + NOT_OURS + " AND USER" + NOT_SYSTEM
+            + " AND INFO IS NOT NULL AND TIME_MS >= ? ORDER BY TIME_MS DESC";
+
+    /** Where a server leaves TIMER_WAIT empty for a running statement, its whole seconds stand in. */
+    static final String PERFORMANCE_SCHEMA = "SELECT t.PROCESSLIST_ID AS ID, t.PROCESSLIST_USER AS USER,"
+            + " COALESCE(s.TIMER_WAIT, t.PROCESSLIST_TIME * 1000000000000) DIV 1000000000 AS MS, LEFT(s.SQL_TEXT, 200) AS QUERY"
+            + " FROM performance_schema.events_statements_current s JOIN performance_schema.threads t ON t.THREAD_ID = s.THREAD_ID"
+            + " WHERE t.PROCESSLIST_ID <> CONNECTION_ID() AND s.END_EVENT_ID IS NULL AND s.SQL_TEXT IS NOT NULL"
+            + " AND t.PROCESSLIST_COMMAND" + NOT_OURS + " AND COALESCE(t.PROCESSLIST_USER, 'system user')" + NOT_SYSTEM
+            + " AND COALESCE(s.TIMER_WAIT, t.PROCESSLIST_TIME * 1000000000000) >= ? * 1000000000 ORDER BY MS DESC";
+
+    /** The three consumers events_statements_current needs; all on by default on MySQL 5.7 and 8.x. */
+    static final String PERFORMANCE_SCHEMA_READY = "SELECT COUNT(*) FROM performance_schema.setup_consumers"
+            + " WHERE NAME IN ('global_instrumentation', 'thread_instrumentation', 'events_statements_current') AND ENABLED = 'YES'";
+
+    static final String SECONDS = "SELECT ID, USER, TIME * 1000 AS MS, LEFT(INFO, 200) AS QUERY FROM information_schema.PROCESSLIST"
+            + " WHERE ID <> CONNECTION_ID() AND COMMAND" + NOT_OURS + " AND USER" + NOT_SYSTEM
+            + " AND INFO IS NOT NULL AND TIME * 1000 >= ? ORDER BY TIME DESC";
+
+    static final String ROW_LOCK_WAITS = "SELECT p.ID AS ID, p.USER AS USER,"
+            + " TIMESTAMPDIFF(MICROSECOND, x.trx_wait_started, NOW(6)) DIV 1000 AS MS, LEFT(x.trx_query, 200) AS QUERY"
+            + " FROM information_schema.INNODB_TRX x JOIN information_schema.PROCESSLIST p ON p.ID = x.trx_mysql_thread_id"
+            + " WHERE x.trx_state = 'LOCK WAIT' AND p.ID <> CONNECTION_ID()";
+
+    static final String ROW_LOCK_WAIT_PREFIX = "[waiting for a row lock] ";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunningStatements.class);
+
+    private final Sql sql;
+    private final String query;
+    private final boolean rowLockWaits;
+
+    private RunningStatements(Sql sql, String query, boolean rowLockWaits) {
+        this.sql = sql;
+        this.query = query;
+        this.rowLockWaits = rowLockWaits;
+    }
+
+    /** Chooses the most precise source this account can read on this server (one round trip on MySQL). */
+    static RunningStatements on(Sql sql, ServerInfo server) {
+        boolean rowLockWaits = server.tableFlushWaitsForStatements();
+        if (server.isMariaDb()) {
+            return new RunningStatements(sql, MARIADB, rowLockWaits);
+        }
+        String why;
+        try {
+            String ready = sql.scalar(PERFORMANCE_SCHEMA_READY);
+            if ("3".equals(ready)) {
+                return new RunningStatements(sql, PERFORMANCE_SCHEMA, rowLockWaits);
+            }
+            why = "its consumers global_instrumentation, thread_instrumentation and events_statements_current are not all"
+                    + " enabled (performance_schema=" + server.variable("performance_schema").orElse("?") + ")";
+        } catch (BackupSqlException e) {
+            why = "it is not readable by " + server.privileges().account() + " (" + e.getMessage() + ")";
+        }
+        LOG.warn("quiesce: the long-query guard on {} reads information_schema.PROCESSLIST, which counts whole seconds, because"
+                + " performance_schema.events_statements_current cannot be used: {}. A long statement younger than a second is"
+                + " then invisible and a table flush may stall writers behind it; GRANT SELECT ON performance_schema.* to the account",
+                server, why);
+        return new RunningStatements(sql, SECONDS, rowLockWaits);
+    }
+
+    /** Statements that have run at least {@code threshold}, and, where they matter, every row-lock waiter; longest first, one per connection. */
+    List<LongQueries.Statement> atLeast(Duration threshold) {
+        Map<String, LongQueries.Statement> byId = new LinkedHashMap<>();
+        for (Map<String, String> row : sql.rows(query, threshold.toMillis())) {
+            LongQueries.Statement s = statement(row, "");
+            byId.merge(s.id(), s, RunningStatements::longer);
+        }
+        if (rowLockWaits) {
+            readRowLockWaits().forEach(s -> byId.merge(s.id(), s, (a, b) -> b));
+        }
+        List<LongQueries.Statement> all = new ArrayList<>(byId.values());
+        all.sort((a, b) -> Long.compare(b.millis(), a.millis()));
+        return all;
+    }
+
+    /** INNODB_TRX needs PROCESS, as the guard does; without it the waiters stay as invisible as other accounts' statements. */
+    private List<LongQueries.Statement> readRowLockWaits() {
+        try {
+            return sql.rows(ROW_LOCK_WAITS).stream().map(row -> statement(row, ROW_LOCK_WAIT_PREFIX)).toList();
+        } catch (BackupSqlException e) {
+            LOG.debug("quiesce: cannot read InnoDB row-lock waits: {}", e.getMessage());
+            return List.of();
+        }
+    }
+
+    private static LongQueries.Statement longer(LongQueries.Statement a, LongQueries.Statement b) {
+        return a.millis() >= b.millis() ? a : b;
+    }
+
+    private static LongQueries.Statement statement(Map<String, String> row, String prefix) {
+        String ms = row.get("MS");
+        return new LongQueries.Statement(String.valueOf(row.get("ID")), String.valueOf(row.get("USER")),
+                ms == null ? 0 : Math.max(0, new BigDecimal(ms).longValue()), prefix + row.get("QUERY"));
+    }
+}

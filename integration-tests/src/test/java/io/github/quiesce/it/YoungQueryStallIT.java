@@ -1,0 +1,139 @@
+package io.github.quiesce.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.quiesce.BackupException;
+import io.github.quiesce.BackupOptions;
+import io.github.quiesce.BackupSession;
+import io.github.quiesce.testkit.EmbeddedServer;
+import io.github.quiesce.testkit.EmbeddedServers;
+import io.github.quiesce.testkit.ServerChecks;
+import io.github.quiesce.testkit.ServerDistribution;
+import io.github.quiesce.testkit.Writers;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A long query the guard could not see: a 5 s SELECT on the written table, started 0, 20, 300, 700 and
+ * 1,500 ms before {@code open()}, with four writers committing. A table flush behind it would hold every
+ * writer of the table until it ends (MySQL: even after the flush is cancelled), so the worst writer
+ * commit inside the session window tells whether the guard saw it. Target: a median of at most 50 ms
+ * per offset, or a clear refusal that froze nobody. {@code auto} sessions take two snapshot connections,
+ * so that its brief FTWRL decision is exercised too; {@code ftwrl} sessions read the coordinates only,
+ * since their snapshots would be connected under the lock and measure that instead.
+ */
+class YoungQueryStallIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(YoungQueryStallIT.class);
+    private static final String SCHEMA = "quiesce_young";
+    private static final int[] OFFSETS_MS = {0, 20, 300, 700, 1_500};
+    private static final int ROUNDS = 5;
+    private static final int QUERY_SECONDS = 5;
+    /** The target for the median of each offset. */
+    private static final double TARGET_MS = 50;
+
+    record Round(double worstMillis, String refusal) {
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"MYSQL_8_0_15, ftwrl", "MYSQL_8_0_15, auto", "MARIADB_11_4_5, ftwrl", "MARIADB_11_4_5, auto"})
+    void aLongSelectStartedJustBeforeTheSessionFreezesNoWriter(ServerDistribution distribution, String strategy) throws Exception {
+        EmbeddedServer server = EmbeddedServers.shared(distribution);
+        String table = Writers.newTable(server, SCHEMA, "young");
+        BackupOptions options = BackupOptions.builder().strategy(strategy).build();
+        StringBuilder report = new StringBuilder("\n" + distribution.displayName() + ", " + strategy
+                + ": worst writer commit in the session window, " + ROUNDS + " rounds per offset\n| offset | median | max | refused |\n|---|---|---|---|\n");
+        List<String> misses = new ArrayList<>();
+        try (Writers writers = Writers.running(server, SCHEMA, table)) {
+            for (int offset : OFFSETS_MS) {
+                List<Round> rounds = new ArrayList<>();
+                for (int i = 0; i < ROUNDS; i++) {
+                    rounds.add(round(server, writers, table, options, offset));
+                }
+                double[] worst = rounds.stream().mapToDouble(Round::worstMillis).sorted().toArray();
+                double median = worst[worst.length / 2];
+                long refused = rounds.stream().filter(r -> r.refusal() != null).count();
+                report.append(String.format("| %d ms | %.1f ms | %.1f ms | %d |%n", offset, median, worst[worst.length - 1], refused));
+                rounds.stream().filter(r -> r.refusal() != null).findFirst().ifPresent(r -> report.append("  refusal: ").append(r.refusal()).append('\n'));
+                if (median > TARGET_MS) {
+                    misses.add(offset + " ms: median " + median + " ms");
+                }
+            }
+            assertThat(writers.errors()).isEmpty();
+        }
+        LOG.info("{}", report);
+        System.out.println(report);
+        assertThat(misses).as("offsets whose median worst commit exceeds %s ms", TARGET_MS).isEmpty();
+        assertThat(ServerChecks.globalMetadataLocks(server)).isZero();
+    }
+
+    /** One session with the query started {@code offsetMs} before it; the query is ended right after. */
+    private static Round round(EmbeddedServer server, Writers writers, String table, BackupOptions options, int offsetMs) throws Exception {
+        try (Connection query = server.connect(); Statement st = query.createStatement()) {
+            long id = connectionId(st);
+            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> run(st,
+                    "SELECT SLEEP(" + QUERY_SECONDS + ") FROM " + SCHEMA + "." + table + " LIMIT 1"));
+            awaitRunning(server, id);
+            Thread.sleep(offsetMs);
+            long from = System.nanoTime();
+            String refusal = null;
+            try (BackupSession s = BackupSession.open(server.dataSource(), options)) {
+                if (options.isAuto()) {
+                    s.snapshotConnections(2).forEach(YoungQueryStallIT::closeQuietly);
+                }
+                s.coordinates();
+            } catch (BackupException e) {
+                refusal = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+            long to = System.nanoTime();
+            server.execute("KILL QUERY " + id);
+            running.get(QUERY_SECONDS * 2L, TimeUnit.SECONDS);
+            writers.awaitCommitted(writers.committed() + 8, 10_000);
+            return new Round(writers.worstLatencyMillis(from, to), refusal);
+        }
+    }
+
+    private static long connectionId(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The query has been sent and the server runs it: offset 0 means "just started", not "not yet sent". */
+    private static void awaitRunning(EmbeddedServer server, long id) throws InterruptedException {
+        for (int i = 0; i < 500; i++) {
+            if (ServerChecks.count(server, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + id + " AND INFO LIKE 'SELECT SLEEP%'") > 0) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+        throw new IllegalStateException("the long query never started");
+    }
+
+    private static void run(Statement st, String sql) {
+        try {
+            st.execute(sql);
+        } catch (SQLException e) {
+            // Ended by KILL QUERY on purpose (MySQL returns 1 from SLEEP instead; MariaDB may raise 1317).
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // The snapshot is only there to exercise the capture.
+        }
+    }
+}

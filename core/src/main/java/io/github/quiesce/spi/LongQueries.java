@@ -31,6 +31,7 @@ public final class LongQueries {
     private static final Pattern LEADING_COMMENTS = Pattern.compile("^(\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*", Pattern.DOTALL);
     /** Short enough to find the gap between two statements of a busy server; each look is one cheap query. */
     private static final long POLL_MILLIS = 20;
+    private static final Duration MAX_QUIET_PERIOD = Duration.ofSeconds(1);
 
     private LongQueries() {
     }
@@ -71,10 +72,10 @@ public final class LongQueries {
     }
 
     /**
-     * Whether the guard sees no long statement now and again {@code threshold} later. Two looks, because
-     * one look misses a statement that started just before it: any statement already running at the
-     * first look and still running at the second has by then run the threshold, so only one that
-     * started after the first look can slip past. True at once when the guard is off.
+     * Whether the guard sees no long statement now and again {@link #quietPeriod one threshold} later. Two
+     * looks, because one look misses a statement that started just before it: any statement already
+     * running at the first look and still running at the second has by then run the threshold, so only
+     * one that started after the first look can slip past. True at once when the guard is off.
      */
     public static boolean quiet(LockContext context) {
         LongQueryGuard guard = context.options().longQueryGuard();
@@ -87,7 +88,10 @@ public final class LongQueries {
             LOG.debug("quiesce: {} long statement(s) on {}, first {}", first.size(), context.server(), first.get(0));
             return false;
         }
-        sleep(guard.threshold().toMillis(), "looking for long statements");
+        if (quietPeriod(guard).isZero()) {
+            return true;
+        }
+        sleep(quietPeriod(guard).toMillis(), "looking for long statements");
         List<Statement> second = blocking(context, statements);
         if (!second.isEmpty()) {
             LOG.debug("quiesce: {} long statement(s) on {}, first {}", second.size(), context.server(), second.get(0));
@@ -126,9 +130,9 @@ public final class LongQueries {
                 if (quietSince < 0) {
                     quietSince = now;
                 }
-                long quietFor = now - quietSince;
-                if (quietFor < guard.threshold().toNanos()) {
-                    sleep(Math.min(POLL_MILLIS, Math.max(1, (guard.threshold().toNanos() - quietFor) / 1_000_000)), lock);
+                long missing = quietPeriod(guard).toNanos() - (now - quietSince);
+                if (missing > 0) {
+                    sleep(Math.min(POLL_MILLIS, Math.max(1, missing / 1_000_000)), lock);
                     continue;
                 }
                 if (announced) {
@@ -158,6 +162,15 @@ public final class LongQueries {
             }
             sleep(POLL_MILLIS, lock);
         }
+    }
+
+    /**
+     * How long the guard must see nothing before the lock: the threshold, so that a statement already
+     * running at the first look has run the threshold by the last. A threshold above a second says that
+     * younger statements are meant to pass, and one look does.
+     */
+    private static Duration quietPeriod(LongQueryGuard guard) {
+        return guard.threshold().compareTo(MAX_QUIET_PERIOD) <= 0 ? guard.threshold() : Duration.ZERO;
     }
 
     private static void sleep(long millis, String what) {

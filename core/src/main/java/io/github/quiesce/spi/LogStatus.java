@@ -152,7 +152,12 @@ public final class LogStatus {
             return underGuardedGlobalReadLock(context);
         }
         if (server.has(Privilege.RELOAD) && noLongStatementRunning(context)) {
-            return underBriefGlobalReadLock(context);
+            try {
+                return underBriefGlobalReadLock(context);
+            } catch (LockAcquisitionException e) {
+                // Nothing was opened and the lock is dropped; the bracket needs no lock at all.
+                LOG.warn("quiesce: {}; opening the snapshots between two log_status reads instead", e.getMessage());
+            }
         }
         int attempts = 0;
         String lastReason;

@@ -54,7 +54,7 @@ public final class LongQueries {
         return server.has(Privilege.PROCESS);
     }
 
-    /** Statements running for at least {@code threshold} (and row-lock waiters, where they matter), longest first. */
+    /** Statements running for at least {@code threshold}, longest first. */
     public static List<Statement> running(LockContext context, Duration threshold) {
         return RunningStatements.on(context.sql(), context.server()).atLeast(threshold);
     }

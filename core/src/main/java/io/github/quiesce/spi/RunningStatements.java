@@ -23,11 +23,13 @@ import org.slf4j.LoggerFactory;
  *   <li>Otherwise {@code PROCESSLIST.TIME}, in whole seconds, with a WARN: a statement younger than a
  *       second is then invisible.</li>
  * </ul>
- * On servers whose table flush waits for running statements, InnoDB row-lock waiters count whatever
- * their age: such a statement keeps its table open while it waits for a transaction whose next
- * statement on that table would then wait for the flush, a deadlock that only
+ * A statement waiting for a row lock is running like any other and counts from the same threshold.
+ * It matters as much as a long query: it keeps its table open while it waits for a transaction whose
+ * next statement on that table would then wait for the flush, a deadlock that only
  * {@code innodb_lock_wait_timeout} ends (measured on MySQL 8.0.15: the lock holder's next statement
- * waited the full 6 s timeout after a flush cancelled at 300 ms).
+ * waited the full 6 s timeout after a flush cancelled at 300 ms). Waiters younger than the threshold
+ * pass, as under ordinary contention some row lock is always being waited for a few milliseconds (a
+ * workload with a hot table without an index had one in every look for 30 s).
  */
 final class RunningStatements {
 
@@ -55,36 +57,26 @@ final class RunningStatements {
             + " WHERE ID <> CONNECTION_ID() AND COMMAND" + NOT_OURS + " AND USER" + NOT_SYSTEM
             + " AND INFO IS NOT NULL AND TIME * 1000 >= ? ORDER BY TIME DESC";
 
-    static final String ROW_LOCK_WAITS = "SELECT p.ID AS ID, p.USER AS USER,"
-            + " TIMESTAMPDIFF(MICROSECOND, x.trx_wait_started, NOW(6)) DIV 1000 AS MS, LEFT(x.trx_query, 200) AS QUERY"
-            + " FROM information_schema.INNODB_TRX x JOIN information_schema.PROCESSLIST p ON p.ID = x.trx_mysql_thread_id"
-            + " WHERE x.trx_state = 'LOCK WAIT' AND p.ID <> CONNECTION_ID()";
-
-    static final String ROW_LOCK_WAIT_PREFIX = "[waiting for a row lock] ";
-
     private static final Logger LOG = LoggerFactory.getLogger(RunningStatements.class);
 
     private final Sql sql;
     private final String query;
-    private final boolean rowLockWaits;
 
-    private RunningStatements(Sql sql, String query, boolean rowLockWaits) {
+    private RunningStatements(Sql sql, String query) {
         this.sql = sql;
         this.query = query;
-        this.rowLockWaits = rowLockWaits;
     }
 
     /** Chooses the most precise source this account can read on this server (one round trip on MySQL). */
     static RunningStatements on(Sql sql, ServerInfo server) {
-        boolean rowLockWaits = server.tableFlushWaitsForStatements();
         if (server.isMariaDb()) {
-            return new RunningStatements(sql, MARIADB, rowLockWaits);
+            return new RunningStatements(sql, MARIADB);
         }
         String why;
         try {
             String ready = sql.scalar(PERFORMANCE_SCHEMA_READY);
             if ("3".equals(ready)) {
-                return new RunningStatements(sql, PERFORMANCE_SCHEMA, rowLockWaits);
+                return new RunningStatements(sql, PERFORMANCE_SCHEMA);
             }
             why = "its consumers global_instrumentation, thread_instrumentation and events_statements_current are not all"
                     + " enabled (performance_schema=" + server.variable("performance_schema").orElse("?") + ")";
@@ -95,41 +87,28 @@ final class RunningStatements {
                 + " performance_schema.events_statements_current cannot be used: {}. A long statement younger than a second is"
                 + " then invisible and a table flush may stall writers behind it; GRANT SELECT ON performance_schema.* to the account",
                 server, why);
-        return new RunningStatements(sql, SECONDS, rowLockWaits);
+        return new RunningStatements(sql, SECONDS);
     }
 
-    /** Statements that have run at least {@code threshold}, and, where they matter, every row-lock waiter; longest first, one per connection. */
+    /** Statements that have run at least {@code threshold}, longest first, one per connection (a stored program's nested statements merge). */
     List<LongQueries.Statement> atLeast(Duration threshold) {
         Map<String, LongQueries.Statement> byId = new LinkedHashMap<>();
         for (Map<String, String> row : sql.rows(query, threshold.toMillis())) {
-            LongQueries.Statement s = statement(row, "");
+            LongQueries.Statement s = statement(row);
             byId.merge(s.id(), s, RunningStatements::longer);
-        }
-        if (rowLockWaits) {
-            readRowLockWaits().forEach(s -> byId.merge(s.id(), s, (a, b) -> b));
         }
         List<LongQueries.Statement> all = new ArrayList<>(byId.values());
         all.sort((a, b) -> Long.compare(b.millis(), a.millis()));
         return all;
     }
 
-    /** INNODB_TRX needs PROCESS, as the guard does; without it the waiters stay as invisible as other accounts' statements. */
-    private List<LongQueries.Statement> readRowLockWaits() {
-        try {
-            return sql.rows(ROW_LOCK_WAITS).stream().map(row -> statement(row, ROW_LOCK_WAIT_PREFIX)).toList();
-        } catch (BackupSqlException e) {
-            LOG.debug("quiesce: cannot read InnoDB row-lock waits: {}", e.getMessage());
-            return List.of();
-        }
-    }
-
     private static LongQueries.Statement longer(LongQueries.Statement a, LongQueries.Statement b) {
         return a.millis() >= b.millis() ? a : b;
     }
 
-    private static LongQueries.Statement statement(Map<String, String> row, String prefix) {
+    private static LongQueries.Statement statement(Map<String, String> row) {
         String ms = row.get("MS");
         return new LongQueries.Statement(String.valueOf(row.get("ID")), String.valueOf(row.get("USER")),
-                ms == null ? 0 : Math.max(0, new BigDecimal(ms).longValue()), prefix + row.get("QUERY"));
+                ms == null ? 0 : Math.max(0, new BigDecimal(ms).longValue()), String.valueOf(row.get("QUERY")));
     }
 }

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * part 3). The mechanism, reproduced here on MySQL 8.0.15: transaction A holds a row lock; statement B
  * waits for it, with its table open; a table flush then marks that table old, so A's next statement on
  * it waits for the flush, which waits for B, which waits for A. Cancelling the flush does not help;
- * only {@code innodb_lock_wait_timeout} (50 s by default) ends it. The guard counts row-lock waiters
- * whatever their age, so it never flushes into that cycle.
+ * only {@code innodb_lock_wait_timeout} (50 s by default) ends it. A statement waiting for a row lock
+ * is a running statement to the guard, so it does not flush into that cycle once the wait has lasted
+ * its threshold.
  */
 class RowLockWaitFlushIT {
 

@@ -141,7 +141,8 @@ public final class BackupSession implements AutoCloseable {
         long probeStart = System.nanoTime();
         String endpoint = ServerProbe.endpointOf(connection);
         Sql.Observer observer = observer(events);
-        ServerProbe.Result probed = ServerProbe.probe(new Sql(connection, "probe", endpoint, observer), endpoint);
+        ServerProbe.Result probed = ServerProbe.probe(new Sql(connection, "probe", endpoint, observer), endpoint,
+                catalog.serverVariables());
         ServerInfo server = probed.server();
         Duration probeTime = Duration.ofNanos(System.nanoTime() - probeStart);
         events.publish(new BackupEvent.Probed(server, probeTime));
@@ -219,7 +220,8 @@ public final class BackupSession implements AutoCloseable {
         Connection connection = connect(dataSource);
         try {
             String endpoint = ServerProbe.endpointOf(connection);
-            ServerInfo server = ServerProbe.probe(new Sql(connection, "probe", endpoint), endpoint).server();
+            StrategyCatalog catalog = StrategyCatalog.discover(options.classLoader());
+            ServerInfo server = ServerProbe.probe(new Sql(connection, "probe", endpoint), endpoint, catalog.serverVariables()).server();
             Optional<Journal.Entry> leftover = Journal.read(options.journalDirectory(), server);
             if (leftover.isEmpty()) {
                 LOG.info("quiesce: nothing to recover on {} (no journal in {})", server, options.journalDirectory());
@@ -230,7 +232,7 @@ public final class BackupSession implements AutoCloseable {
                 throw new BackupException("Nothing to recover on " + server + ": the session that wrote " + entry.describe()
                         + " is still running and will restore the server when it closes. Nothing was changed.");
             }
-            LockStrategy strategy = StrategyCatalog.discover(options.classLoader()).named(entry.strategy());
+            LockStrategy strategy = catalog.named(entry.strategy());
             List<String> restored = strategy.recover(new Sql(connection, "recover " + strategy.name(), server.toString()), server, entry.state());
             Journal.delete(entry.file());
             LOG.warn("quiesce: recovered {} after {}: {}", server, entry.describe(), restored.isEmpty() ? "nothing was still changed" : restored);

@@ -85,11 +85,6 @@ public record ServerInfo(
         return flavor == Flavor.MARIADB && version.atLeast(10, 4, 0);
     }
 
-    /** Percona Server's {@code LOCK TABLES FOR BACKUP} ({@code have_backup_locks=YES}). */
-    public boolean hasBackupLocks() {
-        return flavor == Flavor.PERCONA && isYes("have_backup_locks");
-    }
-
     /**
      * Whether a table flush ({@code FLUSH TABLES}, FTWRL) waits for every statement that has a table open
      * and meanwhile makes each new statement on that table wait for the flush, until the old statement

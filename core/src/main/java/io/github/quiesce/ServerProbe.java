@@ -3,10 +3,14 @@ package io.github.quiesce;
 import io.github.quiesce.spi.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,21 +23,24 @@ public final class ServerProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerProbe.class);
 
-    /** Variables that do not exist on a flavour are simply absent from the result (no error). */
-    static final String VARIABLES = "SHOW VARIABLES WHERE Variable_name IN ("
-            + "'version', 'version_comment', 'log_bin', 'gtid_mode', 'read_only', 'super_read_only', "
-            + "'have_backup_locks', 'have_backup_safe_binlog_info', 'lock_wait_timeout', 'delay_key_write', "
-            + "'event_scheduler', 'server_id', 'server_uuid', 'hostname', 'port')";
+    /**
+     * What every session reads; strategies add theirs ({@link io.github.quiesce.spi.LockStrategy#serverVariables}).
+     * Variables that do not exist on a flavour are simply absent from the result (no error).
+     */
+    static final List<String> VARIABLES = List.of("version", "version_comment", "log_bin", "gtid_mode", "read_only",
+            "super_read_only", "lock_wait_timeout", "performance_schema", "server_id", "server_uuid", "hostname", "port");
+    private static final Pattern VARIABLE_NAME = Pattern.compile("[a-z0-9_]{1,64}");
     static final String IDENTITY = "SELECT CONNECTION_ID() AS connection_id, CURRENT_USER() AS account";
     static final String GRANTS = "SHOW GRANTS";
 
     private ServerProbe() {
     }
 
-    /** Probes the server behind a connection (which it leaves open and unchanged). */
+    /** Probes the server behind a connection (which it leaves open and unchanged), with every discovered strategy's variables. */
     public static ServerInfo probe(Connection connection) {
         String endpoint = endpointOf(connection);
-        return probe(new Sql(connection, "probe", endpoint.isEmpty() ? null : endpoint), endpoint).server();
+        Set<String> variables = StrategyCatalog.discover(Thread.currentThread().getContextClassLoader()).serverVariables();
+        return probe(new Sql(connection, "probe", endpoint.isEmpty() ? null : endpoint), endpoint, variables).server();
     }
 
     /** host:port of the connection's URL, never with credentials; "" when the driver will not say. */
@@ -49,9 +56,17 @@ public final class ServerProbe {
     record Result(ServerInfo server, long connectionId) {
     }
 
-    static Result probe(Sql sql, String endpoint) {
+    static Result probe(Sql sql, String endpoint, Set<String> strategyVariables) {
         Map<String, String> vars = new HashMap<>();
-        for (Map<String, String> row : sql.rows(VARIABLES)) {
+        Set<String> names = new LinkedHashSet<>(VARIABLES);
+        for (String name : strategyVariables) {
+            if (!VARIABLE_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("A strategy asked for a server variable quiesce will not read: '" + name + "'");
+            }
+            names.add(name);
+        }
+        String statement = "SHOW VARIABLES WHERE Variable_name IN (" + String.join(", ", Collections.nCopies(names.size(), "?")) + ")";
+        for (Map<String, String> row : sql.rows(statement, names.toArray())) {
             vars.put(row.get("Variable_name").toLowerCase(Locale.ROOT), row.get("Value"));
         }
         String versionText = vars.get("version");

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** The strategies found with {@link ServiceLoader}, in the order {@code auto} considers them. */
@@ -53,6 +55,13 @@ final class StrategyCatalog {
 
     List<LockStrategy> all() {
         return strategies;
+    }
+
+    /** Every variable some discovered strategy reads, for the probe. */
+    Set<String> serverVariables() {
+        Set<String> names = new TreeSet<>();
+        strategies.forEach(s -> names.addAll(s.serverVariables()));
+        return names;
     }
 
     /** Fails before any connection is made when the name is unknown or nothing was discovered. */

@@ -5,6 +5,7 @@ import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.ServerInfo;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A way to take a MySQL-family server to a consistent point, discovered with
@@ -36,6 +37,16 @@ public interface LockStrategy {
     /** False for strategies that change global state and must only run when named explicitly. */
     default boolean selectableByAuto() {
         return true;
+    }
+
+    /**
+     * Server variables this strategy reads with {@link ServerInfo#variable} beyond the ones every
+     * session reads (flavour, version, binary log, GTID mode, read-only state, identity). The probe reads
+     * the union of every discovered strategy's names in its one {@code SHOW VARIABLES}, so core never
+     * needs to know them. Lower-case names of letters, digits and underscores.
+     */
+    default Set<String> serverVariables() {
+        return Set.of();
     }
 
     /** The privileges this strategy needs on this server; checked before any lock is taken. */

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,12 +97,23 @@ public final class PerconaBackupLocksStrategy implements LockStrategy {
         return PRIORITY;
     }
 
+    /** Read by the probe for this strategy: whether the server has backup locks, its lockless binlog info, MyISAM key caching. */
+    @Override
+    public Set<String> serverVariables() {
+        return Set.of("have_backup_locks", "have_backup_safe_binlog_info", "delay_key_write");
+    }
+
+    /** Percona Server's {@code LOCK TABLES FOR BACKUP} ({@code have_backup_locks=YES}). */
+    public static boolean hasBackupLocks(ServerInfo server) {
+        return server.flavor() == Flavor.PERCONA && server.isYes("have_backup_locks");
+    }
+
     @Override
     public Support supports(ServerInfo server) {
         if (server.flavor() != Flavor.PERCONA) {
             return Support.no("backup locks exist only on Percona Server, this is " + server.describe());
         }
-        if (!server.hasBackupLocks()) {
+        if (!hasBackupLocks(server)) {
             return Support.no("have_backup_locks is not YES");
         }
         if (server.version().before(5, 6, 16)) {

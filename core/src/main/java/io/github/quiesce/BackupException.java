@@ -11,9 +11,20 @@ import java.util.List;
  *
  * <p>When a server statement failed, the exception carries that statement, its SQLState and vendor
  * code and the server it ran on. It also says which earlier steps were rolled back (or failed to be),
- * so an operator knows in what state the server was left. Messages never contain passwords.
+ * so an operator knows in what state the server was left, and {@link #consequence()} sums that up as
+ * the one thing a caller switches on. Messages never contain passwords.
  */
 public class BackupException extends RuntimeException {
+
+    /** What a failure means for the caller: whether to retry, discard the copy, or look at the server. */
+    public enum Consequence {
+        /** The server is as it was and no consistent point was lost: fix the cause (privileges, options, server) or retry. */
+        NOTHING_LEFT_CHANGED,
+        /** The server is as it was, but the point did not hold to the end or has no coordinates: discard what was copied under it. */
+        BACKUP_INVALID,
+        /** A step could not be undone, or an earlier session left the server changed: check it ({@link #notRolledBack()}, {@code recover}). */
+        SERVER_MAY_BE_CHANGED
+    }
 
     private final String statement;
     private final String sqlState;
@@ -21,6 +32,7 @@ public class BackupException extends RuntimeException {
     private final String server;
     private final List<String> rolledBack = new ArrayList<>();
     private final List<String> notRolledBack = new ArrayList<>();
+    private boolean pointLost;
 
     public BackupException(String message) {
         this(message, null, null, null, 0, null);
@@ -49,6 +61,7 @@ public class BackupException extends RuntimeException {
         this(message, other, other.statement, other.sqlState, other.vendorCode, other.server);
         this.rolledBack.addAll(other.rolledBack);
         this.notRolledBack.addAll(other.notRolledBack);
+        this.pointLost = other.pointLost;
     }
 
     /** Builds the SQL context from a driver exception. */
@@ -88,6 +101,29 @@ public class BackupException extends RuntimeException {
     void recordRollback(List<String> undone, List<String> notUndone) {
         rolledBack.addAll(undone);
         notRolledBack.addAll(notUndone);
+    }
+
+    /** Records that the session was released by this failure after its lock was held. Called by the session. */
+    void recordPointLost() {
+        pointLost = true;
+    }
+
+    /**
+     * The one axis to switch on: anything not undone makes it {@link Consequence#SERVER_MAY_BE_CHANGED};
+     * otherwise a failure that ended a held session makes the copy {@link Consequence#BACKUP_INVALID};
+     * otherwise what the exception type says ({@link Consequence#NOTHING_LEFT_CHANGED} unless overridden).
+     */
+    public Consequence consequence() {
+        if (!notRolledBack.isEmpty()) {
+            return Consequence.SERVER_MAY_BE_CHANGED;
+        }
+        Consequence own = ownConsequence();
+        return own == Consequence.NOTHING_LEFT_CHANGED && pointLost ? Consequence.BACKUP_INVALID : own;
+    }
+
+    /** What this kind of failure means when every step was undone; subclasses whose kind says more override it. */
+    protected Consequence ownConsequence() {
+        return Consequence.NOTHING_LEFT_CHANGED;
     }
 
     /** Whether the failure says the connection itself is gone (SQLState class 08, or lost-connection codes). */

@@ -346,6 +346,7 @@ public final class BackupSession implements AutoCloseable {
         state = State.FAILED;
         ReleaseStack.Outcome outcome = release(e.isConnectionFailure(), "failure: " + e.getMessage());
         e.recordRollback(outcome.undone(), outcome.notUndone());
+        e.recordPointLost();
         LOG.warn("quiesce: session '{}' on {} failed under the lock and was released: {}", strategy.name(), context.server(), summary(outcome));
     }
 

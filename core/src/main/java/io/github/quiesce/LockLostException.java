@@ -13,4 +13,10 @@ public class LockLostException extends BackupException {
     public LockLostException(String message, BackupException cause) {
         super(message, cause);
     }
+
+    /** The server dropped the lock when the connection went: the copy may not match the coordinates. */
+    @Override
+    protected Consequence ownConsequence() {
+        return Consequence.BACKUP_INVALID;
+    }
 }

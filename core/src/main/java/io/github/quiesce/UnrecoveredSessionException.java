@@ -10,4 +10,10 @@ public class UnrecoveredSessionException extends BackupException {
     public UnrecoveredSessionException(String message) {
         super(message);
     }
+
+    /** Nothing was changed now, but a dead session left the server changed: run recover(). */
+    @Override
+    protected Consequence ownConsequence() {
+        return Consequence.SERVER_MAY_BE_CHANGED;
+    }
 }

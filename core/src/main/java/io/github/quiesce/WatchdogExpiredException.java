@@ -10,4 +10,10 @@ public class WatchdogExpiredException extends BackupException {
     public WatchdogExpiredException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The point ended when the watchdog fired, maybe while the copy was still running. */
+    @Override
+    protected Consequence ownConsequence() {
+        return Consequence.BACKUP_INVALID;
+    }
 }

@@ -186,13 +186,16 @@ public final class LongQueries {
      * A flush that waited was cancelled. Where the server's flushes wait for running statements, the
      * statements it waited for still hold every new user of their tables in "Waiting for table flush"
      * until they end: cancelling does not free those writers (see
-     * {@link ServerInfo#tableFlushWaitsForStatements()}). Say who holds them at WARN; with the
-     * {@link LongQueryKiller} on, end those of its type that have run its {@code after}.
+     * {@link ServerInfo#tableFlushWaitsForStatements()}). First, for one acquire timeout, end the
+     * row-lock waits that the flush has turned into a deadlock ({@link FlushDeadlocks}); then say who
+     * still holds writers at WARN and, with the {@link LongQueryKiller} on, end those of its type that
+     * have run its {@code after}.
      */
     static void afterCancelledFlush(LockContext context, String flush) {
         if (!context.server().tableFlushWaitsForStatements()) {
             return;
         }
+        FlushDeadlocks.breakCycles(context, flush, context.options().acquireTimeout());
         List<Statement> holders = running(context, Duration.ZERO);
         if (holders.isEmpty()) {
             return;

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * it waits for the flush, which waits for B, which waits for A. Cancelling the flush does not help;
  * only {@code innodb_lock_wait_timeout} (50 s by default) ends it. A statement waiting for a row lock
  * is a running statement to the guard, so it does not flush into that cycle once the wait has lasted
- * its threshold.
+ * its threshold; a younger wait can still slip past, and then the session ends B's doomed statement
+ * after cancelling its flush ({@code FlushDeadlocks}).
  */
 class RowLockWaitFlushIT {
 
@@ -42,52 +43,95 @@ class RowLockWaitFlushIT {
                 "REPLACE INTO quiesce_rowlock.t VALUES (1, 0), (2, 0), (3, 0)",
                 "SET GLOBAL innodb_lock_wait_timeout = " + INNODB_LOCK_WAIT_SECONDS);
         try {
+            Outcome raw = holdersNextStatement(this::rawCancelledFlush);
             BackupOptions guarded = BackupOptions.builder().strategy("ftwrl").acquireTimeout(Duration.ofMillis(300)).build();
-            long withGuard = holdersNextStatementMillis(guarded);
-            BackupOptions unguarded = guarded.toBuilder().longQueryGuard(LongQueryGuard.OFF).build();
-            long withoutGuard = holdersNextStatementMillis(unguarded);
-            LOG.info("row-lock holder's next statement with a waiter and an ftwrl session: {} ms with the guard, {} ms with it off",
-                    withGuard, withoutGuard);
-            // The control proves the cycle is real on this server: without the guard the holder waits until
-            // innodb_lock_wait_timeout ends the waiter.
-            assertThat(withoutGuard).as("without the guard").isGreaterThan((INNODB_LOCK_WAIT_SECONDS - 1) * 1000L);
-            assertThat(withGuard).as("with the guard").isLessThan(500);
+            Outcome withGuard = holdersNextStatement(() -> session(guarded));
+            Outcome slipped = holdersNextStatement(() -> session(guarded.toBuilder().longQueryGuard(LongQueryGuard.OFF).build()));
+            LOG.info("row-lock holder's next statement with a waiter and a flush: {} after a raw flush cancelled at 300 ms,"
+                    + " {} under ftwrl with the guard, {} under ftwrl with the guard off", raw, withGuard, slipped);
+            // The control proves the cycle is real on this server: the holder waits until innodb_lock_wait_timeout ends the waiter.
+            assertThat(raw.holderMillis()).as("raw flush").isGreaterThan((INNODB_LOCK_WAIT_SECONDS - 1) * 1000L);
+            assertThat(raw.waiterError()).contains("Lock wait timeout");
+            assertThat(withGuard.holderMillis()).as("with the guard").isLessThan(500);
+            assertThat(withGuard.waiterError()).isNull();
+            // The guard off lets the flush meet the wait; the session then ends the waiter's doomed statement.
+            assertThat(slipped.holderMillis()).as("guard off, cycle broken").isLessThan(1_500);
+            assertThat(slipped.waiterError()).contains("interrupted");
         } finally {
             server.execute("SET GLOBAL innodb_lock_wait_timeout = 50");
         }
     }
 
-    /** A holds row 1, B waits for it, an ftwrl session starts; how long A's next statement takes. */
-    private long holdersNextStatementMillis(BackupOptions options) throws Exception {
+    /** How long A's next statement took, and the error B's statement got (null if it completed). */
+    record Outcome(long holderMillis, String waiterError) {
+    }
+
+    private void session(BackupOptions options) {
+        try (BackupSession s = BackupSession.open(server.dataSource(), options)) {
+            s.coordinates();
+        } catch (BackupException e) {
+            LOG.info("session refused: {}", e.getMessage());
+        }
+    }
+
+    /** What quiesce must never leave behind: a table flush cancelled while a row-lock waiter has the table open. */
+    private void rawCancelledFlush() {
+        try (Connection c = server.connect(); Statement st = c.createStatement()) {
+            CompletableFuture<Void> killer = CompletableFuture.runAsync(() -> {
+                sleep(300);
+                server.execute("KILL QUERY " + connectionId(c));
+            });
+            ignoreErrors(st, "FLUSH NO_WRITE_TO_BINLOG TABLES");
+            killer.join();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A holds row 1, B waits for it, then {@code flush} runs alongside; how A's next statement and B's fare. */
+    private Outcome holdersNextStatement(Runnable flush) throws Exception {
         try (Connection a = server.connect(); Statement sa = a.createStatement();
              Connection b = server.connect(); Statement sb = b.createStatement()) {
             a.setAutoCommit(false);
             sa.execute("UPDATE quiesce_rowlock.t SET x = x + 1 WHERE id = 1");
-            CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> ignoreErrors(sb, "UPDATE quiesce_rowlock.t SET x = x + 1 WHERE id = 1"));
+            CompletableFuture<String> waiter = CompletableFuture.supplyAsync(() -> ignoreErrors(sb, "UPDATE quiesce_rowlock.t SET x = x + 1 WHERE id = 1"));
             Thread.sleep(100);
-            CompletableFuture<Void> session = CompletableFuture.runAsync(() -> {
-                try (BackupSession s = BackupSession.open(server.dataSource(), options)) {
-                    s.coordinates();
-                } catch (BackupException e) {
-                    LOG.info("session refused: {}", e.getMessage());
-                }
-            });
+            CompletableFuture<Void> session = CompletableFuture.runAsync(flush);
             Thread.sleep(400);
             long start = System.nanoTime();
             sa.execute("UPDATE quiesce_rowlock.t SET x = x + 1 WHERE id = 2");
             long took = (System.nanoTime() - start) / 1_000_000;
             a.commit();
-            waiter.get(30, TimeUnit.SECONDS);
+            String waiterError = waiter.get(30, TimeUnit.SECONDS);
             session.get(60, TimeUnit.SECONDS);
-            return took;
+            return new Outcome(took, waiterError);
         }
     }
 
-    private static void ignoreErrors(Statement st, String sql) {
+    /** @return the error message, or null when the statement completed */
+    private static String ignoreErrors(Statement st, String sql) {
         try {
             st.execute(sql);
+            return null;
         } catch (SQLException e) {
-            // 1205 when innodb_lock_wait_timeout ends the cycle: the control run's expected way out.
+            return e.getMessage();
+        }
+    }
+
+    private static long connectionId(Connection c) {
+        try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

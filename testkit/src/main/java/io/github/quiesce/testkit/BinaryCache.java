@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.nio.channels.FileChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,19 +73,28 @@ final class BinaryCache {
         });
     }
 
+    private static final Map<Path, Object> MONITORS = new ConcurrentHashMap<>();
+
     private interface IoSupplier<T> {
         T get() throws IOException;
     }
 
+    /**
+     * The file lock keeps other JVMs out; within one JVM a second FileChannel.lock on the same file throws
+     * OverlappingFileLockException instead of waiting, so threads of this JVM queue on a monitor first.
+     */
     private static <T> T locked(Path dir, String what, IoSupplier<T> body) {
-        try {
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(dir.resolve(what + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock()) {
-                return body.get();
+        Path lockFile = dir.resolve(what + ".lock").toAbsolutePath().normalize();
+        synchronized (MONITORS.computeIfAbsent(lockFile, p -> new Object())) {
+            try {
+                Files.createDirectories(dir);
+                try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock ignored = ch.lock()) {
+                    return body.get();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not prepare " + what + " in " + dir + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not prepare " + what + " in " + dir, e);
         }
     }
 

@@ -99,7 +99,7 @@ public final class FlushingLock {
                 LOG.warn("quiesce: {} waited {} ms on {}, past acquireTimeout; cancelled it so writers stop queuing behind it"
                         + " (attempt {} of {})", statement, waited.toMillis(), context.server(), attempt, attempts);
                 context.publish(new BackupEvent.LockAttemptCancelled(statement, attempt, waited));
-                LongQueries.afterCancelledFlush(context, statement);
+                LongQueries.afterCancelledFlush(context, statement, waited);
                 return statement;
             }
         }

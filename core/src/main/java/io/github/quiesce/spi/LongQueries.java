@@ -191,12 +191,13 @@ public final class LongQueries {
      * still holds writers at WARN and, with the {@link LongQueryKiller} on, end those of its type that
      * have run its {@code after}.
      */
-    static void afterCancelledFlush(LockContext context, String flush) {
+    static void afterCancelledFlush(LockContext context, String flush, Duration waited) {
         if (!context.server().tableFlushWaitsForStatements()) {
             return;
         }
         FlushDeadlocks.breakCycles(context, flush, context.options().acquireTimeout());
-        List<Statement> holders = running(context, Duration.ZERO);
+        // Only what was already running when the flush began can be what it waited for.
+        List<Statement> holders = running(context, waited);
         if (holders.isEmpty()) {
             return;
         }

@@ -41,13 +41,20 @@ final class RunningStatements {
             + " WHERE ID <> CONNECTION_ID() AND COMMAND" + NOT_OURS + " AND USER" + NOT_SYSTEM
             + " AND INFO IS NOT NULL AND TIME_MS >= ? ORDER BY TIME_MS DESC";
 
-    /** Where a server leaves TIMER_WAIT empty for a running statement, its whole seconds stand in. */
-    static final String PERFORMANCE_SCHEMA = "SELECT t.PROCESSLIST_ID AS ID, t.PROCESSLIST_USER AS USER,"
-            + " COALESCE(s.TIMER_WAIT, t.PROCESSLIST_TIME * 1000000000000) DIV 1000000000 AS MS, LEFT(s.SQL_TEXT, 200) AS QUERY"
+    /**
+     * Milliseconds a statement has run. Where a server leaves TIMER_WAIT empty for a running statement, its
+     * whole seconds stand in. PROCESSLIST_TIME can read -1 for a statement that has just begun, and a
+     * negative value mixed into TIMER_WAIT's BIGINT UNSIGNED fails the whole query with error 1690 (seen on
+     * MySQL 8.0.15 while a statement waited for a table flush): clamped, and the sum kept signed.
+     */
+    private static final String PS_MILLIS = "CAST(COALESCE(s.TIMER_WAIT DIV 1000000000, GREATEST(t.PROCESSLIST_TIME, 0) * 1000) AS SIGNED)";
+
+    static final String PERFORMANCE_SCHEMA = "SELECT t.PROCESSLIST_ID AS ID, t.PROCESSLIST_USER AS USER, " + PS_MILLIS + " AS MS,"
+            + " LEFT(s.SQL_TEXT, 200) AS QUERY"
             + " FROM performance_schema.events_statements_current s JOIN performance_schema.threads t ON t.THREAD_ID = s.THREAD_ID"
             + " WHERE t.PROCESSLIST_ID <> CONNECTION_ID() AND s.END_EVENT_ID IS NULL AND s.SQL_TEXT IS NOT NULL"
             + " AND t.PROCESSLIST_COMMAND" + NOT_OURS + " AND COALESCE(t.PROCESSLIST_USER, 'system user')" + NOT_SYSTEM
-            + " AND COALESCE(s.TIMER_WAIT, t.PROCESSLIST_TIME * 1000000000000) >= ? * 1000000000 ORDER BY MS DESC";
+            + " AND " + PS_MILLIS + " >= ? ORDER BY MS DESC";
 
     /** The three consumers events_statements_current needs; all on by default on MySQL 5.7 and 8.x. */
     static final String PERFORMANCE_SCHEMA_READY = "SELECT COUNT(*) FROM performance_schema.setup_consumers"

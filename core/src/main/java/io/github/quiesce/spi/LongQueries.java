@@ -60,10 +60,6 @@ public final class LongQueries {
     }
 
     /** The statements the options' {@link LongQueryGuard} counts as long right now, longest first. */
-    public static List<Statement> blocking(LockContext context) {
-        return blocking(context, RunningStatements.on(context.sql(), context.server()));
-    }
-
     private static List<Statement> blocking(LockContext context, RunningStatements statements) {
         LongQueryGuard guard = context.options().longQueryGuard();
         boolean selectsBlock = context.server().tableFlushWaitsForStatements();

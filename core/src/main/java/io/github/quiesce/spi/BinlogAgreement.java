@@ -18,7 +18,8 @@ final class BinlogAgreement {
 
     static final String EVENT_AT = "SHOW BINLOG EVENTS IN ? FROM ? LIMIT 1";
 
-    private static final Pattern GTID_NEXT = Pattern.compile("GTID_NEXT\\s*=\\s*'([0-9a-fA-F-]{36}):(\\d+)'");
+    /** {@code 'uuid:N'}, or with a MySQL 8.3+ tag {@code 'uuid:tag:N'} (the tag numbers its own sequence). */
+    private static final Pattern GTID_NEXT = Pattern.compile("GTID_NEXT\\s*=\\s*'([0-9a-fA-F-]{36}(?::[A-Za-z_][A-Za-z0-9_]{0,31})?):(\\d+)'");
 
     /** What the binary log says of a candidate. */
     sealed interface Verdict permits Agrees, Disagrees, AtEnd {
@@ -60,17 +61,23 @@ final class BinlogAgreement {
         if (!type.equals("Gtid")) {
             return new Disagrees("the event at " + c.file() + ":" + c.position() + " is " + type + ", not the start of a transaction");
         }
-        Matcher m = GTID_NEXT.matcher(event.get().getOrDefault("Info", ""));
-        if (!m.find()) {
+        Optional<Map.Entry<String, Long>> gtid = gtidOf(event.get().getOrDefault("Info", ""));
+        if (gtid.isEmpty()) {
             return new Disagrees("cannot read the GTID of the event at " + c.file() + ":" + c.position());
         }
-        return nextTransaction(c, m.group(1), Long.parseLong(m.group(2)), ownUuid);
+        return nextTransaction(c, gtid.get().getKey(), gtid.get().getValue(), ownUuid);
+    }
+
+    /** The source ({@code uuid} or {@code uuid:tag}) and sequence number a Gtid event's Info sets, if it reads as one. */
+    static Optional<Map.Entry<String, Long>> gtidOf(String info) {
+        Matcher m = GTID_NEXT.matcher(info);
+        return m.find() ? Optional.of(Map.entry(m.group(1), Long.parseLong(m.group(2)))) : Optional.empty();
     }
 
     /**
      * The transaction at the position must be missing from the set, and its predecessor present. Where
-     * the set merely lags on the server's own transactions (it ends at N, the position holds N+k), every
-     * transaction N+1..N+k-1 is before the position, because a source writes its own GTIDs in order:
+     * the set merely lags on the server's own untagged transactions (it ends at N, the position holds N+k),
+     * every transaction N+1..N+k-1 is before the position, because a source writes its own GTIDs in order:
      * they are added. Anything else is a disagreement.
      */
     static Verdict nextTransaction(BinlogCoordinates c, String uuid, long sequence, String ownUuid) {

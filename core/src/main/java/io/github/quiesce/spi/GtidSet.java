@@ -11,13 +11,20 @@ import java.util.regex.Pattern;
 /**
  * A MySQL GTID set ({@code uuid:1-5:7,uuid2:1-3}) as intervals per source UUID, for comparing what a
  * status row says with what the binary log holds. Not for MariaDB's {@code domain-server-seq} positions.
+ *
+ * <p>MySQL 8.3+ tags: {@code uuid:1-42:mysqlsh:1-7} holds untagged transactions 1-42 and
+ * {@code uuid:mysqlsh} transactions 1-7 (InnoDB Cluster's AdminAPI writes the {@code mysqlsh} tag). A
+ * tag is {@code [A-Za-z_][A-Za-z0-9_]{0,31}}, case-insensitive; each tag numbers its transactions on its
+ * own, so a tagged source is keyed {@code uuid:tag} wherever this class takes a "uuid".
  */
 public final class GtidSet {
 
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern INTERVAL = Pattern.compile("\\d{1,19}(-\\d{1,19})?");
+    private static final Pattern TAG = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,31}");
+    private static final int UUID_LENGTH = 36;
 
-    /** Per lower-case UUID, closed intervals [from, to] sorted and merged. */
+    /** Per lower-case {@code uuid} or {@code uuid:tag}, closed intervals [from, to] sorted and merged. */
     private final Map<String, List<long[]>> intervals;
 
     private GtidSet(Map<String, List<long[]>> intervals) {
@@ -34,20 +41,35 @@ public final class GtidSet {
         for (String uuidSet : s.split(",")) {
             String[] parts = uuidSet.split(":");
             if (parts.length < 2 || !UUID.matcher(parts[0]).matches()) {
-                throw new IllegalArgumentException("not a MySQL GTID set: '" + text + "'");
+                throw notAGtidSet(text);
             }
-            List<long[]> list = map.computeIfAbsent(parts[0].toLowerCase(Locale.ROOT), k -> new ArrayList<>());
+            String uuid = parts[0].toLowerCase(Locale.ROOT);
+            String key = uuid;
+            boolean intervalSinceTag = true;
             for (int i = 1; i < parts.length; i++) {
+                if (TAG.matcher(parts[i]).matches() && intervalSinceTag) {
+                    key = uuid + ":" + parts[i].toLowerCase(Locale.ROOT);
+                    intervalSinceTag = false;
+                    continue;
+                }
                 if (!INTERVAL.matcher(parts[i]).matches()) {
-                    throw new IllegalArgumentException("not a MySQL GTID set: '" + text + "'");
+                    throw notAGtidSet(text);
                 }
                 String[] range = parts[i].split("-");
                 long from = Long.parseLong(range[0]);
-                list.add(new long[] {from, range.length > 1 ? Long.parseLong(range[1]) : from});
+                map.computeIfAbsent(key, k -> new ArrayList<>()).add(new long[] {from, range.length > 1 ? Long.parseLong(range[1]) : from});
+                intervalSinceTag = true;
+            }
+            if (!intervalSinceTag) {
+                throw notAGtidSet(text);
             }
         }
         map.replaceAll((uuid, list) -> merge(list));
         return new GtidSet(map);
+    }
+
+    private static IllegalArgumentException notAGtidSet(String text) {
+        return new IllegalArgumentException("not a MySQL GTID set: '" + text + "'");
     }
 
     private static List<long[]> merge(List<long[]> list) {
@@ -130,15 +152,20 @@ public final class GtidSet {
         return toString().hashCode();
     }
 
-    /** Canonical form: UUIDs in order, lower case, intervals merged, no whitespace. */
+    /** Canonical form: UUIDs in order, lower case, untagged intervals before each tag's, merged, no whitespace. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        intervals.forEach((uuid, list) -> {
-            if (sb.length() > 0) {
-                sb.append(',');
+        String[] previousUuid = {""};
+        intervals.forEach((key, list) -> {
+            String uuid = key.substring(0, UUID_LENGTH);
+            if (!uuid.equals(previousUuid[0])) {
+                sb.append(sb.length() > 0 ? "," : "").append(uuid);
+                previousUuid[0] = uuid;
             }
-            sb.append(uuid);
+            if (key.length() > UUID_LENGTH) {
+                sb.append(key, UUID_LENGTH, key.length());
+            }
             for (long[] r : list) {
                 sb.append(':').append(r[0]);
                 if (r[1] != r[0]) {

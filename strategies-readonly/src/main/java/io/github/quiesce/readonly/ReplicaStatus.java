@@ -1,5 +1,6 @@
 package io.github.quiesce.readonly;
 
+import io.github.quiesce.CoordinatesUnavailableException;
 import io.github.quiesce.ReplicaSource;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.spi.LockContext;
@@ -41,6 +42,16 @@ record ReplicaStatus(String sourceHost, int sourcePort, String sourceLogFile, lo
      */
     ReplicaSource source(String gtid, ServerInfo server) {
         String g = gtid == null ? "" : gtid.replace("\n", "");
+        if (sourceLogFile.isEmpty()) {
+            // Nothing applied from this source yet (e.g. its IO thread cannot log in): the status shows position 4
+            // of no file, a point that does not exist. Only the executed GTID set, if any, says where to start.
+            if (g.isEmpty()) {
+                throw new CoordinatesUnavailableException("The replica " + server + " has applied nothing from its source "
+                        + sourceHost + ":" + sourcePort + " yet (Relay_Master_Log_File is empty) and has no GTID set, so the"
+                        + " source position of this copy is unknown. Check the replication threads (SHOW REPLICA STATUS).");
+            }
+            return new ReplicaSource(sourceHost, sourcePort, "", 0, g, "", ChangeSource.byGtid(server, sourceHost, sourcePort, g));
+        }
         return new ReplicaSource(sourceHost, sourcePort, sourceLogFile, sourceLogPosition, g,
                 ChangeSource.byPosition(server, sourceHost, sourcePort, sourceLogFile, sourceLogPosition),
                 g.isEmpty() ? "" : ChangeSource.byGtid(server, sourceHost, sourcePort, g));

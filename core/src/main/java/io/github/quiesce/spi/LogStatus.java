@@ -251,6 +251,7 @@ public final class LogStatus {
         } catch (BackupSqlException e) {
             FlushingLock.releaseAfterFailure(sql, UNLOCK_TABLES);
             if (e.vendorCode() == SqlErrors.LOCK_WAIT_TIMEOUT) {
+                LongQueries.afterCancelledFlush(context, BRIEF_LOCK, Duration.ofSeconds(BRIEF_LOCK_WAIT_SECONDS));
                 throw new LockAcquisitionException("Opening snapshot transactions on " + context.server() + " needs commits stopped"
                         + " for an instant, but " + BRIEF_LOCK + " waited more than " + BRIEF_LOCK_WAIT_SECONDS + " s (a long"
                         + " query or transaction holds a table) and was given up so that writers do not freeze. Try again"

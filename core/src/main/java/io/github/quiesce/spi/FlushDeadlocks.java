@@ -51,7 +51,7 @@ final class FlushDeadlocks {
     }
 
     /** Waiters in a cycle, or none while some other statement has run the threshold (it may hold the flush up instead). */
-    private static Set<Long> victims(LockContext context, String waitsQuery) {
+    private static Set<Long> victims(LockContext context, String waitsQuery, RunningStatements statements) {
         Set<Long> waiting = new LinkedHashSet<>();
         Set<Long> inCycle = new LinkedHashSet<>();
         for (Map<String, String> row : context.sql().rows(waitsQuery)) {
@@ -73,7 +73,7 @@ final class FlushDeadlocks {
                 waitingForFlush.add(id);
             }
         });
-        List<LongQueries.Statement> others = LongQueries.running(context, context.options().longQueryGuard().threshold()).stream()
+        List<LongQueries.Statement> others = statements.atLeast(context.options().longQueryGuard().threshold()).stream()
                 .filter(s -> { Long id = id(s.id()); return id == null || !waiting.contains(id) && !waitingForFlush.contains(id); })
                 .toList();
         if (!others.isEmpty()) {
@@ -95,15 +95,16 @@ final class FlushDeadlocks {
      *
      * @return the connection ids whose statement was ended
      */
-    static Set<Long> breakCycles(LockContext context, String flush, Duration watch) {
+    static Set<Long> breakCycles(LockContext context, String flush, Duration watch, RunningStatements statements) {
         ServerInfo server = context.server();
-        String query = server.usesMysqlGtids() && server.hasInstanceLock() ? WAITS_8_0 : WAITS_INFORMATION_SCHEMA;
+        // INNODB_LOCK_WAITS was removed in MySQL 8.0.1, which moved lock waits to performance_schema.data_lock_waits.
+        String query = !server.isMariaDb() && server.version().atLeast(8, 0, 1) ? WAITS_8_0 : WAITS_INFORMATION_SCHEMA;
         Set<Long> ended = new LinkedHashSet<>();
         long deadline = System.nanoTime() + watch.toNanos();
         do {
             Set<Long> victims;
             try {
-                victims = victims(context, query);
+                victims = victims(context, query, statements);
             } catch (BackupSqlException e) {
                 LOG.debug("quiesce: cannot look for row-lock waits caught behind {} on {}: {}", flush, server, e.getMessage());
                 return ended;

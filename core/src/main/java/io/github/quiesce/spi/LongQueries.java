@@ -191,9 +191,10 @@ public final class LongQueries {
         if (!context.server().tableFlushWaitsForStatements()) {
             return;
         }
-        FlushDeadlocks.breakCycles(context, flush, context.options().acquireTimeout());
+        RunningStatements statements = RunningStatements.on(context.sql(), context.server());
+        FlushDeadlocks.breakCycles(context, flush, context.options().acquireTimeout(), statements);
         // Only what was already running when the flush began can be what it waited for.
-        List<Statement> holders = running(context, waited);
+        List<Statement> holders = statements.atLeast(waited);
         if (holders.isEmpty()) {
             return;
         }

@@ -8,6 +8,7 @@ import io.github.quiesce.BackupSession;
 import io.github.quiesce.LongQueryGuard;
 import io.github.quiesce.testkit.EmbeddedServer;
 import io.github.quiesce.testkit.EmbeddedServers;
+import io.github.quiesce.testkit.ServerChecks;
 import io.github.quiesce.testkit.ServerDistribution;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -79,7 +80,7 @@ class RowLockWaitFlushIT {
         try (Connection c = server.connect(); Statement st = c.createStatement()) {
             CompletableFuture<Void> killer = CompletableFuture.runAsync(() -> {
                 sleep(300);
-                server.execute("KILL QUERY " + connectionId(c));
+                server.execute("KILL QUERY " + ServerChecks.connectionId(c));
             });
             ignoreErrors(st, "FLUSH NO_WRITE_TO_BINLOG TABLES");
             killer.join();
@@ -115,15 +116,6 @@ class RowLockWaitFlushIT {
             return null;
         } catch (SQLException e) {
             return e.getMessage();
-        }
-    }
-
-    private static long connectionId(Connection c) {
-        try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -12,7 +12,6 @@ import io.github.quiesce.testkit.ServerChecks;
 import io.github.quiesce.testkit.ServerDistribution;
 import io.github.quiesce.testkit.Writers;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -102,7 +101,7 @@ class YoungQueryStallIT {
     /** One session with the query started {@code offsetMs} before it; the query is ended right after. */
     private static Round round(EmbeddedServer server, Writers writers, String table, BackupOptions options, int offsetMs) throws Exception {
         try (Connection query = server.connect(); Statement st = query.createStatement()) {
-            long id = connectionId(st);
+            long id = ServerChecks.connectionId(query);
             CompletableFuture<Void> running = CompletableFuture.runAsync(() -> run(st,
                     "SELECT SLEEP(" + QUERY_SECONDS + ") FROM " + SCHEMA + "." + table + " LIMIT 1"));
             awaitRunning(server, id);
@@ -122,13 +121,6 @@ class YoungQueryStallIT {
             running.get(QUERY_SECONDS * 2L, TimeUnit.SECONDS);
             writers.awaitCommitted(writers.committed() + 8, 10_000);
             return new Round(writers.worstLatencyMillis(from, to), refusal);
-        }
-    }
-
-    private static long connectionId(Statement st) throws SQLException {
-        try (ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 

@@ -39,6 +39,16 @@ public final class ServerChecks {
         }
     }
 
+    /** {@code CONNECTION_ID()} of a connection, to KILL its statement from another. */
+    public static long connectionId(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("SELECT CONNECTION_ID() failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The first column of the first row of a query run as root. */
     public static String scalar(EmbeddedServer server, String query) {
         try (Connection c = server.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {

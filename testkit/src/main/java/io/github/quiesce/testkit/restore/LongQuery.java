@@ -1,6 +1,7 @@
 package io.github.quiesce.testkit.restore;
 
 import io.github.quiesce.testkit.EmbeddedServer;
+import io.github.quiesce.testkit.ServerChecks;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,11 +34,7 @@ public final class LongQuery implements AutoCloseable {
     public static LongQuery start(EmbeddedServer server, String schema, String table, Duration duration) {
         try {
             Connection c = server.connect();
-            long id;
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
-                rs.next();
-                id = rs.getLong(1);
-            }
+            long id = ServerChecks.connectionId(c);
             String query = "SELECT SLEEP(" + duration.toMillis() / 1000.0 + ") FROM " + Identifiers.qualified(schema, table) + " LIMIT 1";
             CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {

@@ -1,10 +1,12 @@
 package io.github.quiesce.testkit;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A source and a replica of the same distribution, each its own embedded server on its own port, the
@@ -15,6 +17,9 @@ public final class ReplicaPair implements AutoCloseable {
 
     private static final String REPL_USER = "quiesce_repl";
     private static final String REPL_PASSWORD = "quiesce_repl_pw1";
+
+    /** The longest a replica that is still making progress is waited for. */
+    public static final Duration CATCH_UP_CAP = Duration.ofMinutes(5);
 
     private final EmbeddedServer source;
     private final EmbeddedServer replica;
@@ -57,19 +62,38 @@ public final class ReplicaPair implements AutoCloseable {
         return replica;
     }
 
-    /** Waits until the replica has applied everything the source has logged so far. */
-    public void awaitCaughtUp(Duration timeout) {
+    /**
+     * Waits until the replica has applied everything the source has logged so far. {@code stallTimeout}
+     * bounds the time without progress, not the whole wait: a replica working off a backlog the test
+     * built while it was stopped (tens of thousands of transactions on a slow CI machine) keeps
+     * being waited for as long as its applied set grows, up to {@link #CATCH_UP_CAP}.
+     */
+    public void awaitCaughtUp(Duration stallTimeout) {
         boolean maria = source.distribution().isMariaDb();
         String position = ServerChecks.scalar(source, maria ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed");
+        String target = position == null ? "" : position.replace("\n", "");
         String wait = maria ? "SELECT MASTER_GTID_WAIT(?, ?)" : "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)";
-        try (Connection c = replica.connect(); java.sql.PreparedStatement ps = c.prepareStatement(wait)) {
-            ps.setString(1, position == null ? "" : position.replace("\n", ""));
-            ps.setLong(2, Math.max(1, timeout.toSeconds()));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getInt(1) != 0) {
-                    throw new IllegalStateException("The replica did not reach " + position + " within " + timeout + ": " + status());
+        String applied = maria ? "SELECT @@GLOBAL.gtid_slave_pos" : "SELECT @@GLOBAL.gtid_executed";
+        long slice = Math.max(1, stallTimeout.toSeconds());
+        long cap = System.nanoTime() + CATCH_UP_CAP.toNanos();
+        String before = ServerChecks.scalar(replica, applied);
+        try (Connection c = replica.connect(); PreparedStatement ps = c.prepareStatement(wait)) {
+            while (true) {
+                ps.setString(1, target);
+                ps.setLong(2, slice);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) {
+                        return;
+                    }
                 }
+                String now = ServerChecks.scalar(replica, applied);
+                if (Objects.equals(now, before) || System.nanoTime() > cap) {
+                    throw new IllegalStateException("The replica did not reach " + position + " (it stands at " + now + ", "
+                            + (Objects.equals(now, before) ? "no progress in " + stallTimeout : "still applying after " + CATCH_UP_CAP)
+                            + "): " + status());
+                }
+                before = now;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Waiting for the replica failed: " + e.getMessage(), e);

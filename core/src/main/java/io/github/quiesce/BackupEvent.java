@@ -1,6 +1,5 @@
 package io.github.quiesce;
 
-import io.github.quiesce.spi.LongQueries;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,7 +25,7 @@ public sealed interface BackupEvent {
     }
 
     /** Before a table-flushing lock: statements running too long for it; the guard waits. */
-    record WaitingForLongQueries(String lock, List<LongQueries.Statement> blockers, Duration timeout) implements BackupEvent {
+    record WaitingForLongQueries(String lock, List<LongQuery> blockers, Duration timeout) implements BackupEvent {
     }
 
     /** The guard's wait ended; {@code cleared} is false when it gave up. */
@@ -34,7 +33,7 @@ public sealed interface BackupEvent {
     }
 
     /** The opt-in killer ({@link LongQueryKiller}) ended a blocking statement with {@code KILL QUERY}. */
-    record LongQueryKilled(LongQueries.Statement victim) implements BackupEvent {
+    record LongQueryKilled(LongQuery victim) implements BackupEvent {
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.github.quiesce;
 
+import io.github.quiesce.internal.FailureReports;
+import io.github.quiesce.internal.SqlErrors;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -30,9 +30,12 @@ public class BackupException extends RuntimeException {
     private final String sqlState;
     private final int vendorCode;
     private final String server;
-    private final List<String> rolledBack = new ArrayList<>();
-    private final List<String> notRolledBack = new ArrayList<>();
-    private boolean pointLost;
+    /** Attached once, by the session, after it rolled back; immutable itself. */
+    private volatile RollbackReport rollback = RollbackReport.NONE;
+
+    static {
+        FailureReports.install(BackupException::attachRollback);
+    }
 
     public BackupException(String message) {
         this(message, null, null, null, 0, null);
@@ -59,9 +62,7 @@ public class BackupException extends RuntimeException {
     /** Copies the SQL context of {@code other} into a new, more specific exception. */
     protected BackupException(String message, BackupException other) {
         this(message, other, other.statement, other.sqlState, other.vendorCode, other.server);
-        this.rolledBack.addAll(other.rolledBack);
-        this.notRolledBack.addAll(other.notRolledBack);
-        this.pointLost = other.pointLost;
+        this.rollback = other.rollback;
     }
 
     /** Builds the SQL context from a driver exception. */
@@ -87,25 +88,24 @@ public class BackupException extends RuntimeException {
         return server;
     }
 
+    /** Called by the session (through {@link FailureReports}) once it has rolled back. */
+    void attachRollback(RollbackReport report) {
+        rollback = report;
+    }
+
+    /** What the session undid after this failure and what it could not; {@link RollbackReport#NONE} before it rolled back. */
+    public RollbackReport rollback() {
+        return rollback;
+    }
+
     /** Steps undone after this failure, in the order they were undone (e.g. "UNLOCK TABLES"). */
     public List<String> rolledBack() {
-        return Collections.unmodifiableList(rolledBack);
+        return rollback.undone();
     }
 
     /** Steps that could not be undone: the server may still be changed by them. */
     public List<String> notRolledBack() {
-        return Collections.unmodifiableList(notRolledBack);
-    }
-
-    /** Records what the session undid after this failure. Called by the session, not by callers. */
-    void recordRollback(List<String> undone, List<String> notUndone) {
-        rolledBack.addAll(undone);
-        notRolledBack.addAll(notUndone);
-    }
-
-    /** Records that the session was released by this failure after its lock was held. Called by the session. */
-    void recordPointLost() {
-        pointLost = true;
+        return rollback.notUndone();
     }
 
     /**
@@ -114,11 +114,12 @@ public class BackupException extends RuntimeException {
      * otherwise what the exception type says ({@link Consequence#NOTHING_LEFT_CHANGED} unless overridden).
      */
     public Consequence consequence() {
-        if (!notRolledBack.isEmpty()) {
+        RollbackReport r = rollback;
+        if (!r.complete()) {
             return Consequence.SERVER_MAY_BE_CHANGED;
         }
         Consequence own = ownConsequence();
-        return own == Consequence.NOTHING_LEFT_CHANGED && pointLost ? Consequence.BACKUP_INVALID : own;
+        return own == Consequence.NOTHING_LEFT_CHANGED && r.pointLost() ? Consequence.BACKUP_INVALID : own;
     }
 
     /** What this kind of failure means when every step was undone; subclasses whose kind says more override it. */
@@ -150,11 +151,12 @@ public class BackupException extends RuntimeException {
             }
             sb.append(']');
         }
-        if (!rolledBack.isEmpty()) {
-            sb.append(" Rolled back: ").append(String.join(", ", rolledBack)).append('.');
+        RollbackReport r = rollback;
+        if (!r.undone().isEmpty()) {
+            sb.append(" Rolled back: ").append(String.join(", ", r.undone())).append('.');
         }
-        if (!notRolledBack.isEmpty()) {
-            sb.append(" NOT rolled back (check the server): ").append(String.join(", ", notRolledBack)).append('.');
+        if (!r.notUndone().isEmpty()) {
+            sb.append(" NOT rolled back (check the server): ").append(String.join(", ", r.notUndone())).append('.');
         }
         return sb.toString();
     }

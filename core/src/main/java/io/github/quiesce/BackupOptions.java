@@ -1,5 +1,6 @@
 package io.github.quiesce;
 
+import io.github.quiesce.internal.Journal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

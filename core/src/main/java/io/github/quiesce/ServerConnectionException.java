@@ -1,5 +1,6 @@
 package io.github.quiesce;
 
+import io.github.quiesce.internal.JdbcUrls;
 import java.sql.SQLException;
 
 /** The server could not be reached or the connection was lost. */

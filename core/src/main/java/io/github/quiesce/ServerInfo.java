@@ -1,5 +1,6 @@
 package io.github.quiesce;
 
+import io.github.quiesce.internal.ServerGrammar;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -100,22 +101,12 @@ public record ServerInfo(
 
     /** The statement that prints the binary log file and position on this server. */
     public String binaryLogStatusStatement() {
-        // SHOW MASTER STATUS was deprecated in MySQL 8.2 and removed in 8.4; MariaDB keeps it.
-        if (flavor != Flavor.MARIADB && version.atLeast(8, 2, 0)) {
-            return "SHOW BINARY LOG STATUS";
-        }
-        return "SHOW MASTER STATUS";
+        return ServerGrammar.binaryLogStatus(flavor, version);
     }
 
     /** The statement that prints this server's replica status. */
     public String replicaStatusStatement() {
-        return replicaStatusStatement(flavor, version);
-    }
-
-    /** SHOW REPLICA STATUS from MySQL 8.0.22 and MariaDB 10.5.1; SHOW SLAVE STATUS before. */
-    static String replicaStatusStatement(Flavor flavor, ServerVersion version) {
-        boolean replicaSyntax = flavor == Flavor.MARIADB ? version.atLeast(10, 5, 1) : version.atLeast(8, 0, 22);
-        return replicaSyntax ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
+        return ServerGrammar.replicaStatus(flavor, version);
     }
 
     /**

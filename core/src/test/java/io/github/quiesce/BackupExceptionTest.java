@@ -12,15 +12,14 @@ class BackupExceptionTest {
     @Test
     void aRefusalBeforeAnyLockChangedNothing() {
         BackupException e = new MissingPrivilegeException("needs RELOAD", List.of("RELOAD"));
-        e.recordRollback(List.of("SET SESSION lock_wait_timeout = 31536000"), List.of());
+        e.attachRollback(new RollbackReport(List.of("SET SESSION lock_wait_timeout = 31536000"), List.of(), false));
         assertThat(e.consequence()).isEqualTo(Consequence.NOTHING_LEFT_CHANGED);
     }
 
     @Test
     void aFailureThatEndedAHeldSessionInvalidatesTheCopy() {
         BackupException e = new CoordinatesUnavailableException("log_status never agreed");
-        e.recordRollback(List.of("UNLOCK INSTANCE"), List.of());
-        e.recordPointLost();
+        e.attachRollback(new RollbackReport(List.of("UNLOCK INSTANCE"), List.of(), true));
         assertThat(e.consequence()).isEqualTo(Consequence.BACKUP_INVALID);
         assertThat(new LockLostException("lost", new BackupException("gone")).consequence()).isEqualTo(Consequence.BACKUP_INVALID);
     }
@@ -28,7 +27,7 @@ class BackupExceptionTest {
     @Test
     void anythingNotUndoneOutranksTheRest() {
         BackupException e = new LockLostException("lost", new BackupException("gone"));
-        e.recordRollback(List.of(), List.of("SET GLOBAL read_only = OFF"));
+        e.attachRollback(new RollbackReport(List.of(), List.of("SET GLOBAL read_only = OFF"), false));
         assertThat(e.consequence()).isEqualTo(Consequence.SERVER_MAY_BE_CHANGED);
         assertThat(new UnrecoveredSessionException("journal left").consequence()).isEqualTo(Consequence.SERVER_MAY_BE_CHANGED);
     }
@@ -36,7 +35,7 @@ class BackupExceptionTest {
     @Test
     void aMoreSpecificCopyKeepsTheRollbackAndTheLostPoint() {
         BackupException cause = new BackupException("failed");
-        cause.recordPointLost();
+        cause.attachRollback(new RollbackReport(List.of(), List.of(), true));
         assertThat(new LockAcquisitionException("wrapped", cause).consequence()).isEqualTo(Consequence.BACKUP_INVALID);
     }
 }

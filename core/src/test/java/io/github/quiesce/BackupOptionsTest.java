@@ -91,15 +91,4 @@ class BackupOptionsTest {
         BackupOptions ok = BackupOptions.builder().killLongQueries(killer).build();
         assertThat(ok.toBuilder().build().killLongQueries()).isEqualTo(killer);
     }
-
-    @Test
-    void aListenerThatThrowsNeverReachesTheSession() {
-        java.util.List<BackupEvent> seen = new java.util.ArrayList<>();
-        BackupOptions options = BackupOptions.builder().listener(e -> {
-            throw new IllegalStateException("listener bug");
-        }).listener(seen::add).build();
-        Events events = Events.of(options);
-        events.publish(new BackupEvent.LockRequested("ftwrl"));
-        assertThat(seen).singleElement().isInstanceOf(BackupEvent.LockRequested.class);
-    }
 }

@@ -32,7 +32,7 @@ public interface LockContext {
     /**
      * Runs a statement on the session's connection; if it has not returned after {@code timeout}, it is
      * cancelled with {@code KILL QUERY} from a second connection. For a lock that blocks writers while it
-     * waits ({@code FLUSH TABLES WITH READ LOCK}); see {@link FlushingLock}.
+     * waits ({@code FLUSH TABLES WITH READ LOCK}); see {@link io.github.quiesce.spi.support.FlushingLock}.
      *
      * @return true if it ran to completion, false if it was cancelled (it then holds nothing)
      */
@@ -60,7 +60,7 @@ public interface LockContext {
 
     /**
      * Registers the undo of a step whose effect outlives the connection (a global variable such as
-     * {@code read_only}). If the session's connection is lost, it is run on a fresh connection.
+     * {@code read_only}). If the session's connection is lost, it is run on a side connection.
      */
     void onReleaseGlobal(String description, ReleaseAction action);
 }

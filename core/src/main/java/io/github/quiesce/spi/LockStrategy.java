@@ -1,10 +1,8 @@
 package io.github.quiesce.spi;
 
-import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.ServerInfo;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -60,7 +58,7 @@ public interface LockStrategy {
      * connection. Under {@code auto} a "no" moves on to the next strategy and its reason is logged;
      * for a strategy named explicitly it is the error. Read-only statements only.
      */
-    default Support inspect(ServerInfo server, Sql sql, BackupOptions options) {
+    default Support inspect(InspectContext context) {
         return Support.yes();
     }
 
@@ -80,13 +78,13 @@ public interface LockStrategy {
     BinlogCoordinates captureCoordinates(LockContext context);
 
     /**
-     * After the process that held a session died: put back, on {@code sql}, what this strategy's
-     * {@link LockContext#journal journal} says it changed. Read the server first and change only what is
+     * After the process that held a session died: put back, on the context's connection, what this
+     * strategy's {@link LockContext#journal journal} says it changed. Read the server first and change only what is
      * still changed; validate every value taken from the journal. Returns the statements run.
      *
      * @throws UnsupportedOperationException for a strategy that writes no journal (the default)
      */
-    default List<String> recover(Sql sql, ServerInfo server, Map<String, String> journal) {
+    default List<String> recover(RecoverContext context) {
         throw new UnsupportedOperationException("Strategy '" + name() + "' keeps no journal and has nothing to recover");
     }
 }

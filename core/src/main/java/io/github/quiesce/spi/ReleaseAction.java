@@ -8,7 +8,7 @@ public interface ReleaseAction {
      * Undoes the step.
      *
      * @param sql the session's lock connection, or, for a {@link LockContext#onReleaseGlobal global}
-     *            step whose connection was lost, a fresh connection to the same server
+     *            step whose connection was lost, a side connection to the same server
      */
     void run(Sql sql);
 }

@@ -1,161 +1,38 @@
 package io.github.quiesce.spi;
 
-import io.github.quiesce.BackupSqlException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Runs statements on one connection, logs each at DEBUG with its duration, and turns driver errors
- * into {@link BackupSqlException}s that carry the statement, SQLState, vendor code and server.
+ * Runs statements on one connection the session owns. Every statement is logged at DEBUG with its
+ * duration and reaches the session's listeners; a driver error becomes an
+ * {@link io.github.quiesce.BackupSqlException} that carries the statement, SQLState, vendor code and
+ * server.
  *
  * <p>Statements are fixed strings written by a strategy; values go through {@code ?} parameters,
  * never through concatenation. Rows come back as case-insensitive column maps of strings.
  */
-public final class Sql {
-
-    private static final Logger LOG = LoggerFactory.getLogger(Sql.class);
-
-    /** Told of every statement run, after it ran (the session turns it into a listener event). */
-    @FunctionalInterface
-    public interface Observer {
-        Observer NONE = (owner, statement, nanos, outcome) -> { };
-
-        void executed(String owner, String statement, long nanos, String outcome);
-    }
-
-    private final Connection connection;
-    private final String owner;
-    private final String server;
-    private final Observer observer;
-
-    public Sql(Connection connection, String owner, String server) {
-        this(connection, owner, server, Observer.NONE);
-    }
-
-    public Sql(Connection connection, String owner, String server, Observer observer) {
-        this.connection = Objects.requireNonNull(connection, "connection");
-        this.owner = Objects.requireNonNull(owner, "owner");
-        this.server = server;
-        this.observer = Objects.requireNonNull(observer, "observer");
-    }
+public interface Sql {
 
     /** The same connection, with another name in the logs (e.g. the strategy's). */
-    public Sql as(String newOwner) {
-        return new Sql(connection, newOwner, server, observer);
-    }
+    Sql as(String owner);
 
-    /** The same connection, with the server description that error messages name. */
-    public Sql on(String serverDescription) {
-        return new Sql(connection, owner, serverDescription, observer);
-    }
-
-    public String server() {
-        return server;
-    }
+    /** The server the connection is on, as error messages name it. */
+    String server();
 
     /** Runs a statement that returns no rows. */
-    public void execute(String statement) {
-        long start = System.nanoTime();
-        try (Statement st = connection.createStatement()) {
-            st.execute(statement);
-            logged(statement, start, "ok");
-        } catch (SQLException e) {
-            throw failed(statement, start, e);
-        }
-    }
+    void execute(String statement);
 
     /** Runs a statement with {@code ?} parameters bound in order. */
-    public void execute(String statement, Object... parameters) {
-        long start = System.nanoTime();
-        try (PreparedStatement ps = connection.prepareStatement(statement)) {
-            for (int i = 0; i < parameters.length; i++) {
-                ps.setObject(i + 1, parameters[i]);
-            }
-            ps.execute();
-            logged(statement, start, "ok");
-        } catch (SQLException e) {
-            throw failed(statement, start, e);
-        }
-    }
+    void execute(String statement, Object... parameters);
 
     /** All rows of a query, each as a case-insensitive map from column label to string value. */
-    public List<Map<String, String>> rows(String statement, Object... parameters) {
-        long start = System.nanoTime();
-        try (PreparedStatement ps = connection.prepareStatement(statement)) {
-            for (int i = 0; i < parameters.length; i++) {
-                ps.setObject(i + 1, parameters[i]);
-            }
-            List<Map<String, String>> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                ResultSetMetaData md = rs.getMetaData();
-                while (rs.next()) {
-                    Map<String, String> row = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-                    for (int c = 1; c <= md.getColumnCount(); c++) {
-                        row.put(md.getColumnLabel(c), rs.getString(c));
-                    }
-                    rows.add(Collections.unmodifiableMap(row));
-                }
-            }
-            logged(statement, start, rows.size() + " row(s)");
-            return rows;
-        } catch (SQLException e) {
-            throw failed(statement, start, e);
-        }
-    }
+    List<Map<String, String>> rows(String statement, Object... parameters);
 
     /** The first row of a query, if any. */
-    public Optional<Map<String, String>> firstRow(String statement, Object... parameters) {
-        List<Map<String, String>> rows = rows(statement, parameters);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
-    }
+    Optional<Map<String, String>> firstRow(String statement, Object... parameters);
 
     /** The first column of the first row (null when there is no row or the value is NULL). */
-    public String scalar(String statement, Object... parameters) {
-        long start = System.nanoTime();
-        try (PreparedStatement ps = connection.prepareStatement(statement)) {
-            for (int i = 0; i < parameters.length; i++) {
-                ps.setObject(i + 1, parameters[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                String value = rs.next() ? rs.getString(1) : null;
-                logged(statement, start, "ok");
-                return value;
-            }
-        } catch (SQLException e) {
-            throw failed(statement, start, e);
-        }
-    }
-
-    private void logged(String statement, long startNanos, String outcome) {
-        long nanos = System.nanoTime() - startNanos;
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("[{}] {} -> {} in {} ms", owner, statement, outcome, millis(nanos));
-        }
-        observer.executed(owner, statement, nanos, outcome);
-    }
-
-    private BackupSqlException failed(String statement, long startNanos, SQLException e) {
-        long nanos = System.nanoTime() - startNanos;
-        LOG.debug("[{}] {} -> failed in {} ms: SQLState {}, error {}: {}",
-                owner, statement, millis(nanos), e.getSQLState(), e.getErrorCode(), e.getMessage());
-        observer.executed(owner, statement, nanos, "failed: SQLState " + e.getSQLState() + ", error " + e.getErrorCode());
-        return new BackupSqlException(statement + " failed: " + e.getMessage(), e, statement, server);
-    }
-
-    private static String millis(long nanos) {
-        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
-    }
+    String scalar(String statement, Object... parameters);
 }

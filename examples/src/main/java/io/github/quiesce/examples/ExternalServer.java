@@ -1,7 +1,6 @@
 package io.github.quiesce.examples;
 
 import com.mysql.cj.jdbc.MysqlDataSource;
-import io.github.quiesce.JdbcUrls;
 import javax.sql.DataSource;
 
 /** The server named on the command line, shared by the demo, the examples and the CLI. */
@@ -24,7 +23,10 @@ final class ExternalServer {
 
     static String requireJdbcUrl(String url) {
         if (!url.startsWith("jdbc:mysql:") && !url.startsWith("jdbc:mariadb:")) {
-            throw new IllegalArgumentException("--url must be a jdbc:mysql: URL, got " + JdbcUrls.mask(url));
+            // Only the scheme is echoed: the rest of a malformed URL may hold a password.
+            int colon = url.indexOf(':');
+            throw new IllegalArgumentException("--url must be a jdbc:mysql: URL, got one starting with '"
+                    + (colon < 0 ? "(no scheme)" : url.substring(0, Math.min(colon + 1, 16))) + "'");
         }
         return url;
     }

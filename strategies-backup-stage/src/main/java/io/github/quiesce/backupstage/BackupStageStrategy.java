@@ -3,7 +3,7 @@ package io.github.quiesce.backupstage;
 import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
-import io.github.quiesce.spi.BinaryLogStatus;
+import io.github.quiesce.spi.support.BinaryLogStatus;
 import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.LockStrategy;
 import io.github.quiesce.spi.PrivilegeRequirement;

@@ -7,8 +7,9 @@ import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.StrategyOption;
 import io.github.quiesce.spi.LockContext;
+import io.github.quiesce.spi.InspectContext;
 import io.github.quiesce.spi.LockStrategy;
-import io.github.quiesce.spi.LogStatus;
+import io.github.quiesce.spi.support.LogStatus;
 import io.github.quiesce.spi.PrivilegeRequirement;
 import io.github.quiesce.spi.Sql;
 import io.github.quiesce.spi.Support;
@@ -104,7 +105,10 @@ public final class InstanceLockStrategy implements LockStrategy {
     }
 
     @Override
-    public Support inspect(ServerInfo server, Sql sql, BackupOptions options) {
+    public Support inspect(InspectContext context) {
+        ServerInfo server = context.server();
+        BackupOptions options = context.options();
+        Sql sql = context.sql();
         // information_schema.TABLES lists only what the account may read: without SELECT on *.* a MyISAM table could hide.
         if (!server.has(Privilege.SELECT) && !options.get(ACCEPT_NON_TRANSACTIONAL_TABLES)) {
             return Support.no(server.privileges().account() + " lacks SELECT on *.*, so information_schema.TABLES hides the tables it cannot"

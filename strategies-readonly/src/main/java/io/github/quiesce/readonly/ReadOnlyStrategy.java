@@ -6,11 +6,13 @@ import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.StrategyOption;
-import io.github.quiesce.spi.BinaryLogStatus;
-import io.github.quiesce.spi.FlushingLock;
+import io.github.quiesce.spi.support.BinaryLogStatus;
+import io.github.quiesce.spi.support.FlushingLock;
 import io.github.quiesce.spi.LockContext;
+import io.github.quiesce.spi.InspectContext;
 import io.github.quiesce.spi.LockStrategy;
 import io.github.quiesce.spi.PrivilegeRequirement;
+import io.github.quiesce.spi.RecoverContext;
 import io.github.quiesce.spi.Sql;
 import io.github.quiesce.spi.Support;
 import java.time.Duration;
@@ -109,7 +111,9 @@ public final class ReadOnlyStrategy implements LockStrategy {
 
     /** Extra privilege only when the SQL thread is to be stopped; checked here because it depends on the options. */
     @Override
-    public Support inspect(ServerInfo server, Sql sql, BackupOptions options) {
+    public Support inspect(InspectContext context) {
+        ServerInfo server = context.server();
+        BackupOptions options = context.options();
         if (!server.replica() && !options.get(ALLOW_ON_SOURCE)) {
             return Support.no(server + " is not a replica: read-only mode would make every client write wait until close."
                     + " To do that on purpose, set ReadOnlyStrategy.ALLOW_ON_SOURCE; nothing was changed");
@@ -192,7 +196,10 @@ public final class ReadOnlyStrategy implements LockStrategy {
 
     /** After a crash: put back what the journal says this strategy changed, reading the server first. */
     @Override
-    public List<String> recover(Sql sql, ServerInfo server, Map<String, String> journal) {
+    public List<String> recover(RecoverContext context) {
+        Sql sql = context.sql();
+        ServerInfo server = context.server();
+        Map<String, String> journal = context.journal();
         List<String> done = new ArrayList<>();
         if (Boolean.parseBoolean(journal.get(J_READ_ONLY_CHANGED)) && isOn(sql.scalar(READ_ONLY_STATE))) {
             sql.execute(READ_ONLY_OFF);

@@ -1,0 +1,190 @@
+package io.github.quiesce.internal;
+
+import io.github.quiesce.BackupEvent;
+import io.github.quiesce.BackupException;
+import io.github.quiesce.BackupOptions;
+import io.github.quiesce.BackupSqlException;
+import io.github.quiesce.LockAcquisitionException;
+import io.github.quiesce.ServerConnectionException;
+import io.github.quiesce.ServerInfo;
+import io.github.quiesce.UnrecoveredSessionException;
+import io.github.quiesce.spi.InspectContext;
+import io.github.quiesce.spi.LockStrategy;
+import io.github.quiesce.spi.Sql;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opening a session: probe the server, choose the strategy, check what can be checked before anything
+ * is locked, set {@code lock_wait_timeout}, take the lock; under {@code auto}, fall back to the next
+ * candidate after a rolled-back failure. Every failure undoes every earlier step before it is thrown.
+ */
+public final class SessionOpener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(io.github.quiesce.BackupSession.class);
+
+    private static final String SET_LOCK_WAIT_TIMEOUT = "SET SESSION lock_wait_timeout = ?";
+
+    private SessionOpener() {
+    }
+
+    public static Session open(DataSource dataSource, BackupOptions options) {
+        Objects.requireNonNull(dataSource, "dataSource must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        StrategyCatalog catalog = StrategyCatalog.discover(options.classLoader());
+        if (options.isAuto()) {
+            catalog.requireAny();
+        } else {
+            catalog.named(options.strategy());
+        }
+        Events events = Events.of(options);
+        long connectedAt = SessionClock.now();
+        Connection connection = connect(dataSource);
+        boolean handedOver = false;
+        try {
+            Session session = openOn(dataSource, connection, connectedAt, catalog, options, events);
+            handedOver = true;
+            return session;
+        } finally {
+            if (!handedOver) {
+                closeQuietly(connection);
+            }
+        }
+    }
+
+    private static Session openOn(DataSource dataSource, Connection connection, long connectedAt, StrategyCatalog catalog,
+                                  BackupOptions options, Events events) {
+        long probeStart = SessionClock.now();
+        String endpoint = ServerProbe.endpointOf(connection);
+        JdbcSql.Observer observer = observer(events);
+        ServerProbe.Result probed = ServerProbe.probe(new JdbcSql(connection, "probe", endpoint, observer), endpoint,
+                catalog.serverVariables());
+        ServerInfo server = probed.server();
+        Duration probeTime = SessionClock.since(probeStart);
+        events.publish(new BackupEvent.Probed(server, probeTime));
+        refuseLeftoverJournal(server, options);
+
+        long chooseStart = SessionClock.now();
+        JdbcSql inspector = new JdbcSql(connection, "inspect", server.toString(), observer);
+        StrategyCatalog.Selection selection = catalog.select(server, options,
+                s -> s.inspect(new Inspection(server, inspector.as("inspect " + s.name()), options)));
+        Duration chooseTime = SessionClock.since(chooseStart);
+        String why = options.isAuto() ? "auto: " + selection.explanation() : selection.explanation();
+        List<LockStrategy> candidates = selection.candidates();
+        for (int i = 0; i < candidates.size(); i++) {
+            LockStrategy strategy = candidates.get(i);
+            LOG.debug("quiesce: trying strategy '{}' on {} ({})", strategy.name(), server, why);
+            events.publish(new BackupEvent.StrategyChosen(strategy.name(), why));
+            AttemptContext context = new AttemptContext(dataSource, server, new JdbcSql(connection, strategy.name(), server.toString(), observer),
+                    options, probed.connectionId(), connectedAt, events, strategy.name());
+            long lockStart = SessionClock.now();
+            try {
+                events.publish(new BackupEvent.LockRequested(strategy.name()));
+                setLockWaitTimeout(context, server);
+                strategy.acquire(context);
+                long locked = SessionClock.now();
+                Duration lockWait = Duration.ofNanos(locked - lockStart);
+                events.publish(new BackupEvent.LockAcquired(strategy.name(), lockWait));
+                return new Session(connection, context, strategy, new SessionClock(probeTime, chooseTime, lockWait, locked)).armed();
+            } catch (RuntimeException raw) {
+                BackupException e = typed(strategy, raw);
+                ReleaseStack.Outcome outcome = context.unwind(e.isConnectionFailure(), false);
+                FailureReports.attach(e, outcome, false);
+                events.publish(new BackupEvent.StateRestored(outcome.undone(), outcome.notUndone()));
+                if (!outcome.connectionReusable()) {
+                    ConnectionDisposal.discard(dataSource, connection);
+                }
+                boolean more = i + 1 < candidates.size();
+                if (options.isAuto() && options.allowFallback() && more && outcome.connectionReusable()) {
+                    LOG.warn("quiesce: strategy '{}' failed on {} and was rolled back ({}); falling back to '{}'",
+                            strategy.name(), server, e.getMessage(), candidates.get(i + 1).name());
+                    continue;
+                }
+                BackupException thrown = asAcquisitionFailure(strategy, server, options, e);
+                LOG.warn("quiesce: could not take '{}' on {} after {} ms; undone: {}; {}", strategy.name(), server,
+                        SessionClock.millis(SessionClock.since(lockStart)), outcome.undone(), thrown.getMessage());
+                throw thrown;
+            }
+        }
+        throw new IllegalStateException("unreachable: selection is never empty");
+    }
+
+    /** What a strategy's {@link LockStrategy#inspect} sees. */
+    private record Inspection(ServerInfo server, Sql sql, BackupOptions options) implements InspectContext {
+    }
+
+    /**
+     * A process that died holding global changes left a journal: nothing may start until they are put back.
+     * A journal whose process still runs here is a session in progress: this one may go ahead unless it
+     * too changes global settings, which the journal's claim then refuses.
+     */
+    private static void refuseLeftoverJournal(ServerInfo server, BackupOptions options) {
+        Journal.read(options.journalDirectory(), server).filter(entry -> !entry.isLive()).ifPresent(entry -> {
+            throw new UnrecoveredSessionException("A previous session on " + server + " changed global settings and did not restore them: "
+                    + entry.describe() + ", which recorded " + entry.state() + ". Nothing was changed now. Run BackupSession.recover(dataSource,"
+                    + " options) to put the server back (it reads the server and undoes only what is still changed), then open again.");
+        });
+    }
+
+    private static JdbcSql.Observer observer(Events events) {
+        if (!events.any()) {
+            return JdbcSql.Observer.NONE;
+        }
+        return (owner, statement, nanos, outcome) ->
+                events.publish(new BackupEvent.StatementExecuted(owner, statement, Duration.ofNanos(nanos), outcome));
+    }
+
+    private static void setLockWaitTimeout(AttemptContext context, ServerInfo server) {
+        long seconds = context.options().lockWaitTimeoutSeconds();
+        String previous = server.variable("lock_wait_timeout").orElse(null);
+        Sql sql = context.sessionSql();
+        sql.execute(SET_LOCK_WAIT_TIMEOUT, seconds);
+        if (previous != null && previous.matches("\\d{1,9}")) {
+            long previousSeconds = Long.parseLong(previous);
+            // The connection may go back to a pool: leave its session as we found it.
+            context.onRelease("SET SESSION lock_wait_timeout = " + previousSeconds,
+                    s -> s.execute(SET_LOCK_WAIT_TIMEOUT, previousSeconds));
+        }
+    }
+
+    /** A strategy's bug (any unchecked exception) must still roll back what it had locked. */
+    static BackupException typed(LockStrategy strategy, RuntimeException raw) {
+        if (raw instanceof BackupException e) {
+            return e;
+        }
+        return new LockAcquisitionException("Strategy '" + strategy.name() + "' failed unexpectedly: " + raw, raw);
+    }
+
+    private static BackupException asAcquisitionFailure(LockStrategy strategy, ServerInfo server, BackupOptions options, BackupException e) {
+        if (e.getClass() != BackupSqlException.class) {
+            return e;
+        }
+        String what = e.vendorCode() == SqlErrors.LOCK_WAIT_TIMEOUT
+                ? "timed out after lock_wait_timeout=" + options.lockWaitTimeoutSeconds() + "s: another session holds a conflicting lock"
+                : "the server refused it";
+        return new LockAcquisitionException("Could not take the '" + strategy.name() + "' lock on " + server + ": " + what
+                + " (" + e.getMessage() + ")", e);
+    }
+
+    static Connection connect(DataSource dataSource) {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new ServerConnectionException("Could not connect to the server: " + e.getMessage(), e, null, null);
+        }
+    }
+
+    static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debug("Closing the lock connection failed: {}", e.toString());
+        }
+    }
+}

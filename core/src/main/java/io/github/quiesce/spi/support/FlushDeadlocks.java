@@ -1,0 +1,138 @@
+package io.github.quiesce.spi.support;
+
+import io.github.quiesce.LongQuery;
+import io.github.quiesce.spi.LockContext;
+import io.github.quiesce.BackupSqlException;
+import io.github.quiesce.ServerInfo;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A deadlock the server cannot see, left by a table flush that met a row-lock wait: statement B waits
+ * for a row lock of transaction A with its table open; the flush marks the table old; A's next
+ * statement on it then waits for the flush ("Waiting for table flush"), which waits for B to close the
+ * table, which waits for A. Cancelling the flush changes nothing; InnoDB does not see the table-flush
+ * edge, so only B's {@code innodb_lock_wait_timeout} (50 s by default) ends it, with an error for B and
+ * every writer of the table held until then (measured on MySQL 8.0.15). B's statement cannot succeed
+ * inside the cycle, so ending it at once ({@code KILL QUERY}, B's connection and transaction stay, as
+ * after a lock wait timeout) costs B the same error sooner and frees everyone else. Only waiters whose
+ * blocker is itself waiting for a table flush are ended, and only while no other statement has run the
+ * guard's threshold: such a statement (a long query on the table) may be what the blocker waits for,
+ * and then B is not in a cycle and would get its lock once that statement ends. Needs PROCESS.
+ */
+final class FlushDeadlocks {
+
+    private static final String FLUSH_WAIT = "'Waiting for table flush'";
+
+    /** MySQL and Percona Server 8.0: every row-lock wait, and whether its blocker waits for a table flush. */
+    static final String WAITS_8_0 = "SELECT r.PROCESSLIST_ID AS waiting, b.PROCESSLIST_STATE = " + FLUSH_WAIT + " AS cycle"
+            + " FROM performance_schema.data_lock_waits w"
+            + " JOIN performance_schema.threads r ON r.THREAD_ID = w.REQUESTING_THREAD_ID"
+            + " JOIN performance_schema.threads b ON b.THREAD_ID = w.BLOCKING_THREAD_ID";
+
+    /** MySQL 5.7 and MariaDB: the same from information_schema (refreshed at most every 0.1 s). */
+    static final String WAITS_INFORMATION_SCHEMA = "SELECT r.trx_mysql_thread_id AS waiting, p.STATE = " + FLUSH_WAIT + " AS cycle"
+            + " FROM information_schema.INNODB_LOCK_WAITS w"
+            + " JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id"
+            + " JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id"
+            + " JOIN information_schema.PROCESSLIST p ON p.ID = b.trx_mysql_thread_id";
+
+    /** Connections waiting for a table flush: blockers in a cycle, or writers behind one. */
+    static final String FLUSH_WAITERS = "SELECT ID FROM information_schema.PROCESSLIST WHERE STATE = " + FLUSH_WAIT;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlushDeadlocks.class);
+    /** information_schema's lock tables are a cache refreshed at most every 100 ms: looking faster sees nothing new. */
+    private static final long POLL_MILLIS = 100;
+
+    private FlushDeadlocks() {
+    }
+
+    /** Waiters in a cycle, or none while some other statement has run the threshold (it may hold the flush up instead). */
+    private static Set<Long> victims(LockContext context, String waitsQuery, RunningStatements statements) {
+        Set<Long> waiting = new LinkedHashSet<>();
+        Set<Long> inCycle = new LinkedHashSet<>();
+        for (Map<String, String> row : context.sql().rows(waitsQuery)) {
+            Long id = id(row.get("waiting"));
+            if (id != null) {
+                waiting.add(id);
+                if ("1".equals(row.get("cycle"))) {
+                    inCycle.add(id);
+                }
+            }
+        }
+        if (inCycle.isEmpty()) {
+            return inCycle;
+        }
+        Set<Long> waitingForFlush = new LinkedHashSet<>();
+        context.sql().rows(FLUSH_WAITERS).forEach(row -> {
+            Long id = id(row.get("ID"));
+            if (id != null) {
+                waitingForFlush.add(id);
+            }
+        });
+        List<LongQuery> others = statements.atLeast(context.options().longQueryGuard().threshold()).stream()
+                .filter(s -> { Long id = id(s.id()); return id == null || !waiting.contains(id) && !waitingForFlush.contains(id); })
+                .toList();
+        if (!others.isEmpty()) {
+            LOG.debug("quiesce: row-lock waits on {} are caught behind a table flush, but {} may be what holds the flush up;"
+                    + " ending nothing", context.server(), others.get(0));
+            return Set.of();
+        }
+        return inCycle;
+    }
+
+    private static Long id(String value) {
+        return value != null && value.matches("\\d{1,18}") ? Long.valueOf(value) : null;
+    }
+
+    /**
+     * For {@code watch} after a cancelled flush (cycles form when A sends its next statement), ends each
+     * waiter caught in such a cycle. Never throws: a failed look or kill is logged and left to the
+     * server's own timeout.
+     *
+     * @return the connection ids whose statement was ended
+     */
+    static Set<Long> breakCycles(LockContext context, String flush, Duration watch, RunningStatements statements) {
+        ServerInfo server = context.server();
+        // INNODB_LOCK_WAITS was removed in MySQL 8.0.1, which moved lock waits to performance_schema.data_lock_waits.
+        String query = !server.isMariaDb() && server.version().atLeast(8, 0, 1) ? WAITS_8_0 : WAITS_INFORMATION_SCHEMA;
+        Set<Long> ended = new LinkedHashSet<>();
+        long deadline = System.nanoTime() + watch.toNanos();
+        do {
+            Set<Long> victims;
+            try {
+                victims = victims(context, query, statements);
+            } catch (BackupSqlException e) {
+                LOG.debug("quiesce: cannot look for row-lock waits caught behind {} on {}: {}", flush, server, e.getMessage());
+                return ended;
+            }
+            for (long id : victims) {
+                if (!ended.add(id)) {
+                    continue;
+                }
+                LOG.warn("quiesce: connection {} on {} waits for a row lock held by a transaction that waits for the cancelled {};"
+                        + " neither can move until innodb_lock_wait_timeout, so its statement is ended now (KILL QUERY {})",
+                        id, server, flush, id);
+                try {
+                    LongQueries.killQuery(context.sql(), id);
+                } catch (RuntimeException e) {
+                    LOG.warn("quiesce: could not end the statement of connection {} on {}: {}", id, server, e.getMessage());
+                }
+            }
+            if (System.nanoTime() >= deadline) {
+                return ended;
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ended;
+            }
+        } while (true);
+    }
+}

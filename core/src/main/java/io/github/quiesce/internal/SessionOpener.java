@@ -79,7 +79,8 @@ public final class SessionOpener {
         List<LockStrategy> candidates = selection.candidates();
         for (int i = 0; i < candidates.size(); i++) {
             LockStrategy strategy = candidates.get(i);
-            LOG.debug("quiesce: trying strategy '{}' on {} ({})", strategy.name(), server, why);
+            // INFO: which flow runs, and under auto why, is the first thing an operator asks at 3 a.m.
+            LOG.info("quiesce: taking '{}' on {} ({})", strategy.name(), server, why);
             events.publish(new BackupEvent.StrategyChosen(strategy.name(), why));
             AttemptContext context = new AttemptContext(dataSource, server, new JdbcSql(connection, strategy.name(), server.toString(), observer),
                     options, probed.connectionId(), connectedAt, events, strategy.name());

@@ -185,7 +185,7 @@ public final class Session {
     private ReleaseException releaseFailed(ReleaseStack.Outcome outcome) {
         String killStep = LockConnectionKill.KILL_CONNECTION + context.connectionId();
         String consequence = outcome.notUndone().contains(killStep)
-                ? "; the lock connection was lost and could not be killed from a side connection either, so the server may still hold"
+                ? "; the lock connection was lost and could not be killed from a new connection either, so the server may still hold"
                 + " its locks until it notices: run " + killStep + " on it as soon as it is reachable"
                 : "; the lock connection was closed physically so the server drops its session locks";
         ReleaseException e = new ReleaseException("Releasing '" + strategy.name() + "' on " + context.server() + " failed"

@@ -4,6 +4,7 @@ import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BackupSession;
 import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.SessionTimings;
+import io.github.quiesce.cli.Json;
 import io.github.quiesce.testkit.EmbeddedServer;
 import io.github.quiesce.testkit.ServerDistribution;
 import java.sql.Connection;

@@ -1,5 +1,6 @@
 package io.github.quiesce.examples;
 
+import io.github.quiesce.cli.ExternalServer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package io.github.quiesce.examples;
 
 import io.github.quiesce.BackupSession;
 import io.github.quiesce.BinlogCoordinates;
+import io.github.quiesce.cli.Json;
 import io.github.quiesce.testkit.EmbeddedServer;
 import io.github.quiesce.testkit.ServerDistribution;
 import io.github.quiesce.testkit.Writers;

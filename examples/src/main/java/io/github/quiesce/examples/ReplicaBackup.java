@@ -4,6 +4,7 @@ import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BackupSession;
 import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.ReplicaSource;
+import io.github.quiesce.cli.Json;
 import io.github.quiesce.readonly.ReadOnlyStrategy;
 import io.github.quiesce.testkit.ReplicaPair;
 import io.github.quiesce.testkit.ServerDistribution;

@@ -28,15 +28,16 @@ public final class Bench {
     private static final String DUMP_PASSWORD = "bench_dump_pw";
 
     /** What to run; {@link #quick()} is the smoke configuration CI uses. */
-    public record Config(List<ServerDistribution> servers, int reps, int longQuerySeconds, List<Integer> tableCounts, Path out) {
+    public record Config(List<ServerDistribution> servers, int reps, int longQuerySeconds, List<Integer> tableCounts,
+                         List<Integer> snapshotCounts, Path out) {
 
         public static Config full() {
             return new Config(List.of(ServerDistribution.MYSQL_8_0_15, ServerDistribution.MARIADB_11_4_5), 5, 5,
-                    List.of(100, 1_000, 10_000), Path.of("target", "bench"));
+                    List.of(100, 1_000, 10_000), List.of(1, 8, 32, 128), Path.of("target", "bench"));
         }
 
         public static Config quick(Path out) {
-            return new Config(List.of(ServerDistribution.MYSQL_8_0_15, ServerDistribution.MARIADB_11_4_5), 1, 2, List.of(50), out);
+            return new Config(List.of(ServerDistribution.MYSQL_8_0_15, ServerDistribution.MARIADB_11_4_5), 1, 2, List.of(50), List.of(1, 16), out);
         }
     }
 
@@ -93,7 +94,7 @@ public final class Bench {
                 log("%s: %s", target.label(), scenario.name());
                 scenario.prepare(target);
                 try {
-                    for (Tool tool : Tools.all()) {
+                    for (Tool tool : scenario.ownTools().isEmpty() ? Tools.all() : scenario.ownTools()) {
                         if (tool.appliesTo(target) && (scenario.tools().isEmpty() || scenario.tools().contains(tool.name()))) {
                             for (int rep = 1; rep <= config.reps(); rep++) {
                                 runs.add(once(target, scenario, tool, rep, writers));
@@ -157,21 +158,27 @@ public final class Bench {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (a) {
                 case "--quick" -> c = Config.quick(c.out());
-                case "--reps" -> c = new Config(c.servers(), Integer.parseInt(need(a, v)), c.longQuerySeconds(), c.tableCounts(), c.out());
-                case "--long-query-seconds" -> c = new Config(c.servers(), c.reps(), Integer.parseInt(need(a, v)), c.tableCounts(), c.out());
-                case "--tables" -> c = new Config(c.servers(), c.reps(), c.longQuerySeconds(),
-                        Arrays.stream(need(a, v).split(",")).map(String::trim).map(Integer::valueOf).toList(), c.out());
+                case "--reps" -> c = new Config(c.servers(), Integer.parseInt(need(a, v)), c.longQuerySeconds(), c.tableCounts(),
+                        c.snapshotCounts(), c.out());
+                case "--long-query-seconds" -> c = new Config(c.servers(), c.reps(), Integer.parseInt(need(a, v)), c.tableCounts(),
+                        c.snapshotCounts(), c.out());
+                case "--tables" -> c = new Config(c.servers(), c.reps(), c.longQuerySeconds(), numbers(need(a, v)), c.snapshotCounts(), c.out());
+                case "--snapshots" -> c = new Config(c.servers(), c.reps(), c.longQuerySeconds(), c.tableCounts(), numbers(need(a, v)), c.out());
                 case "--servers" -> c = new Config(Arrays.stream(need(a, v).split(",")).map(Bench::server).toList(), c.reps(),
-                        c.longQuerySeconds(), c.tableCounts(), c.out());
-                case "--out" -> c = new Config(c.servers(), c.reps(), c.longQuerySeconds(), c.tableCounts(), Path.of(need(a, v)));
-                default -> throw new IllegalArgumentException("unknown option " + a
-                        + " (options: --quick, --reps N, --long-query-seconds N, --tables 100,1000, --servers mysql,mariadb, --out DIR)");
+                        c.longQuerySeconds(), c.tableCounts(), c.snapshotCounts(), c.out());
+                case "--out" -> c = new Config(c.servers(), c.reps(), c.longQuerySeconds(), c.tableCounts(), c.snapshotCounts(), Path.of(need(a, v)));
+                default -> throw new IllegalArgumentException("unknown option " + a + " (options: --quick, --reps N, --long-query-seconds N,"
+                        + " --tables 100,1000, --snapshots 1,8,32,128, --servers mysql,mariadb, --out DIR)");
             }
             if (!a.equals("--quick")) {
                 i++;
             }
         }
         return c;
+    }
+
+    private static List<Integer> numbers(String list) {
+        return Arrays.stream(list.split(",")).map(String::trim).map(Integer::valueOf).toList();
     }
 
     private static String need(String option, String value) {

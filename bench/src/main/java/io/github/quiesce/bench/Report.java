@@ -144,6 +144,7 @@ public final class Report {
                 row(rows, server, "idle", "raw LOCK INSTANCE + log_status"));
         ratio(b, server + ", idle: quiesce mariadb-backup-stage vs raw BACKUP STAGE", row(rows, server, "idle", "quiesce mariadb-backup-stage"),
                 row(rows, server, "idle", "raw BACKUP STAGE"));
+        snapshotGrowth(b, rows, server);
         List<Row> tables = rows.stream().filter(r -> r.server().equals(server) && r.scenario().endsWith("tables opened first")).toList();
         if (!tables.isEmpty()) {
             String first = tables.get(0).scenario();
@@ -157,6 +158,28 @@ public final class Report {
                             fmt(a.get().medianWorst()), fmt(z.get().medianWorst()), fmt(z.get().medianWorst() / a.get().medianWorst()),
                             fmt(a.get().medianWindow()), fmt(z.get().medianWindow())));
                 }
+            }
+        }
+    }
+
+    /** The performance issue's target: a session's worst commit with the most snapshot workers within ×2 of one worker's. */
+    private static void snapshotGrowth(StringBuilder b, List<Row> rows, String server) {
+        List<String> scenarios = rows.stream().filter(r -> r.server().equals(server) && r.scenario().endsWith(" snapshot workers"))
+                .map(Row::scenario).distinct().toList();
+        if (scenarios.size() < 2) {
+            return;
+        }
+        String first = scenarios.get(0);
+        String last = scenarios.get(scenarios.size() - 1);
+        for (String tool : rows.stream().filter(r -> r.server().equals(server) && r.scenario().equals(first)).map(Row::tool).toList()) {
+            String same = tool.replace(first.replace(" workers", ""), last.replace(" workers", ""));
+            Optional<Row> a = row(rows, server, first, tool);
+            Optional<Row> z = row(rows, server, last, same);
+            if (a.isPresent() && z.isPresent()) {
+                double g = z.get().medianWorst() / a.get().medianWorst();
+                b.append(String.format(Locale.ROOT, "- %s, %s → %s: %s worst %s → %s ms (×%s%s), window %s → %s ms%n", server, first, last,
+                        same, fmt(a.get().medianWorst()), fmt(z.get().medianWorst()), fmt(g), g <= 2 ? ", within ×2" : ", MORE than ×2",
+                        fmt(a.get().medianWindow()), fmt(z.get().medianWindow())));
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.github.quiesce.bench;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -15,6 +16,11 @@ interface Scenario {
     /** The tools compared here, by name; empty for all. */
     default Set<String> tools() {
         return Set.of();
+    }
+
+    /** Tools that exist only for this scenario (e.g. a session with n snapshot workers); empty: the common ones. */
+    default List<Tool> ownTools() {
+        return List.of();
     }
 
     default void prepare(Target target) throws Exception {

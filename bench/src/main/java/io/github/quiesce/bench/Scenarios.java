@@ -24,6 +24,9 @@ final class Scenarios {
         for (int n : config.tableCounts()) {
             s.add(openTables(n));
         }
+        for (int n : config.snapshotCounts()) {
+            s.add(snapshotWorkers(n));
+        }
         return s;
     }
 
@@ -81,6 +84,32 @@ final class Scenarios {
 
             public void finish(Target target) {
                 target.server().execute("DROP TABLE IF EXISTS " + Bench.SCHEMA + ".legacy");
+            }
+        };
+    }
+
+    /**
+     * A parallel dump's session: {@code n} snapshot connections at the point, taken from a DataSource that
+     * opens a new physical connection each time (connect and authenticate, as a dump tool's workers do),
+     * either prepared before the lock or taken under it.
+     */
+    static Scenario snapshotWorkers(int n) {
+        return new Scenario() {
+            public String name() {
+                return n + " snapshot workers";
+            }
+
+            public boolean appliesTo(Target target) {
+                return true;
+            }
+
+            public List<Tool> ownTools() {
+                List<Tool> tools = new ArrayList<>();
+                for (String strategy : List.of("ftwrl", "auto")) {
+                    tools.add(Tools.quiesceSnapshots(strategy, n, false));
+                    tools.add(Tools.quiesceSnapshots(strategy, n, true));
+                }
+                return tools;
             }
         };
     }

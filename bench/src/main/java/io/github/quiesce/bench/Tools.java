@@ -106,16 +106,28 @@ final class Tools {
 
     /** A quiesce session with default options but the strategy; counts its statements through a listener. */
     static Tool quiesce(String strategy, Applies applies) {
+        return quiesce("quiesce " + strategy, strategy, applies, 0, false);
+    }
+
+    /** A session that opens {@code n} snapshot connections, prepared before the lock or taken under it. */
+    static Tool quiesceSnapshots(String strategy, int n, boolean prepared) {
+        return quiesce("quiesce " + strategy + ", " + n + " snapshots " + (prepared ? PREPARED : UNDER_THE_LOCK), strategy, t -> true, n, prepared);
+    }
+
+    static final String PREPARED = "prepared";
+    static final String UNDER_THE_LOCK = "taken under the lock";
+
+    private static Tool quiesce(String name, String strategy, Applies applies, int snapshots, boolean prepared) {
         return new Tool() {
             public String name() {
-                return "quiesce " + strategy;
+                return name;
             }
 
             public boolean appliesTo(Target target) {
                 return applies.test(target);
             }
 
-            public Outcome run(Target target) {
+            public Outcome run(Target target) throws SQLException {
                 AtomicInteger statements = new AtomicInteger();
                 AtomicLong requested = new AtomicLong();
                 AtomicLong released = new AtomicLong();
@@ -128,9 +140,15 @@ final class Tools {
                             } else if (e instanceof BackupEvent.LockReleased) {
                                 released.set(System.nanoTime());
                             }
-                        }).build();
+                        }).prepareSnapshots(prepared ? snapshots : 0).build();
+                List<Connection> workers = List.of();
                 try (BackupSession s = BackupSession.open(target.server().dataSource(), options)) {
+                    workers = snapshots > 0 ? s.snapshotConnections(snapshots) : List.of();
                     s.coordinates();
+                } finally {
+                    for (Connection c : workers) {
+                        c.close();
+                    }
                 }
                 return new Outcome(statements.get(), requested.get(), released.get());
             }

@@ -34,15 +34,18 @@ public final class Session {
     private final SessionClock clock;
     private final SessionPhase phase = new SessionPhase();
     private ScheduledFuture<?> watchdog;
+    /** Taken before the lock ({@code BackupOptions.prepareSnapshots}); used by snapshotConnections, else closed at release. */
+    private SnapshotSet prepared;
     private BinlogCoordinates coordinates;
     /** What the watchdog's release ended in, thrown once by the next close(). */
     private WatchdogExpiredException watchdogFailure;
 
-    Session(Connection connection, AttemptContext context, LockStrategy strategy, SessionClock clock) {
+    Session(Connection connection, AttemptContext context, LockStrategy strategy, SessionClock clock, SnapshotSet prepared) {
         this.connection = connection;
         this.context = context;
         this.strategy = strategy;
         this.clock = clock;
+        this.prepared = prepared;
     }
 
     /** Starts the watchdog; the session is handed to the caller right after. */
@@ -90,8 +93,9 @@ public final class Session {
                     + " opened at the instant the coordinates are read, and that instant has passed");
         }
         requireHeldForCapture();
-        SnapshotSet snapshots = new SnapshotSet(context.dataSource(), count, context.server().toString());
-        snapshots.connect();
+        SnapshotSet snapshots = prepared != null ? prepared : new SnapshotSet(context.dataSource(), context.server().toString());
+        prepared = null;
+        snapshots.connectUpTo(count);
         try {
             capture(snapshots);
         } catch (RuntimeException e) {
@@ -208,6 +212,7 @@ public final class Session {
         if (watchdog != null) {
             watchdog.cancel(false);
         }
+        closePrepared();
         boolean killed = from == Phase.KILLED;
         long start = SessionClock.now();
         ReleaseStack.Outcome outcome = context.unwind(connectionLost || killed, killed);
@@ -222,6 +227,14 @@ public final class Session {
         context.events().publish(new BackupEvent.LockReleased(strategy.name(), timings().lockHeld(), why));
         context.events().publish(new BackupEvent.StateRestored(outcome.undone(), outcome.notUndone()));
         return outcome;
+    }
+
+    /** Prepared snapshot connections nobody asked for; the watchdog may race a caller here, hence the monitor. */
+    private synchronized void closePrepared() {
+        if (prepared != null) {
+            prepared.closeAll();
+            prepared = null;
+        }
     }
 
     /**

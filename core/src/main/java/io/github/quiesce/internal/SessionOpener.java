@@ -76,7 +76,32 @@ public final class SessionOpener {
                 s -> s.inspect(new Inspection(server, inspector.as("inspect " + s.name()), options)));
         Duration chooseTime = SessionClock.since(chooseStart);
         String why = options.isAuto() ? "auto: " + selection.explanation() : selection.explanation();
-        List<LockStrategy> candidates = selection.candidates();
+        SnapshotSet prepared = prepareSnapshots(dataSource, server, options);
+        try {
+            return lockWithFallback(dataSource, connection, connectedAt, options, events, observer, probed, probeTime, chooseTime,
+                    selection.candidates(), why, prepared);
+        } catch (RuntimeException e) {
+            if (prepared != null) {
+                prepared.closeAll();
+            }
+            throw e;
+        }
+    }
+
+    /** Connected before the lock, so that neither connecting nor authenticating them stalls the writers. */
+    private static SnapshotSet prepareSnapshots(DataSource dataSource, ServerInfo server, BackupOptions options) {
+        if (options.prepareSnapshots() == 0) {
+            return null;
+        }
+        SnapshotSet prepared = new SnapshotSet(dataSource, server.toString());
+        prepared.connectUpTo(options.prepareSnapshots());
+        return prepared;
+    }
+
+    private static Session lockWithFallback(DataSource dataSource, Connection connection, long connectedAt, BackupOptions options,
+                                            Events events, JdbcSql.Observer observer, ServerProbe.Result probed, Duration probeTime,
+                                            Duration chooseTime, List<LockStrategy> candidates, String why, SnapshotSet prepared) {
+        ServerInfo server = probed.server();
         for (int i = 0; i < candidates.size(); i++) {
             LockStrategy strategy = candidates.get(i);
             // INFO: which flow runs, and under auto why, is the first thing an operator asks at 3 a.m.
@@ -92,7 +117,7 @@ public final class SessionOpener {
                 long locked = SessionClock.now();
                 Duration lockWait = Duration.ofNanos(locked - lockStart);
                 events.publish(new BackupEvent.LockAcquired(strategy.name(), lockWait));
-                return new Session(connection, context, strategy, new SessionClock(probeTime, chooseTime, lockWait, locked)).armed();
+                return new Session(connection, context, strategy, new SessionClock(probeTime, chooseTime, lockWait, locked), prepared).armed();
             } catch (RuntimeException raw) {
                 BackupException e = typed(strategy, raw);
                 ReleaseStack.Outcome outcome = context.unwind(e.isConnectionFailure(), false);

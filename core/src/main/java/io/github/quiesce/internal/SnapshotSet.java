@@ -17,56 +17,115 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The snapshot connections of one {@link BackupSession#snapshotConnections} call. They are connected
- * before the strategy looks for its point ({@link #connect}), so that opening them at the point costs
- * one short statement each: the less time between the strategy's two reads, the likelier nothing
- * commits in between.
+ * The snapshot connections of one {@link io.github.quiesce.BackupSession#snapshotConnections} call.
+ * They are connected before the strategy looks for its point ({@link #connectUpTo}), in parallel, and
+ * with {@link io.github.quiesce.BackupOptions#prepareSnapshots} before the lock: opening them at the
+ * point then costs one short statement each, started together, so the writers' stall does not grow
+ * with their number, and the less time between a strategy's two reads, the likelier nothing commits
+ * in between.
  */
 final class SnapshotSet implements Snapshots {
 
     /** When the caller asked for no snapshots. */
-    static final SnapshotSet NONE = new SnapshotSet(null, 0, "");
+    static final SnapshotSet NONE = new SnapshotSet(null, "");
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotSet.class);
 
     private final DataSource dataSource;
-    private final int requested;
     private final String server;
     private final List<Connection> connections = new ArrayList<>();
     private boolean started;
-    private ExecutorService starters;
+    private ExecutorService workers;
+    private int workerThreads;
 
-    SnapshotSet(DataSource dataSource, int requested, String server) {
+    SnapshotSet(DataSource dataSource, String server) {
         this.dataSource = dataSource;
-        this.requested = requested;
         this.server = server;
     }
 
-    /** Takes the connections from the DataSource; on failure closes those already taken. */
-    void connect() {
+    /**
+     * Makes the set exactly {@code count} connections: connects the missing ones in parallel, closes any
+     * beyond it. On failure closes every connection of the set.
+     */
+    void connectUpTo(int count) {
+        while (connections.size() > count) {
+            close(connections.remove(connections.size() - 1));
+        }
+        int missing = count - connections.size();
+        if (missing == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        ensureWorkers(count);
+        List<CompletableFuture<Connection>> opening = new ArrayList<>();
+        for (int i = 0; i < missing; i++) {
+            opening.add(CompletableFuture.supplyAsync(this::connectOne, workers));
+        }
+        SQLException failure = null;
+        for (CompletableFuture<Connection> f : opening) {
+            try {
+                connections.add(f.join());
+            } catch (CompletionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof UncheckedSql u ? u.getCause() : new SQLException(e.getCause());
+                }
+            }
+        }
+        if (failure != null) {
+            closeAll();
+            throw new ServerConnectionException("Could not take " + count + " snapshot connections from the DataSource"
+                    + " (is the pool large enough for the session's connection plus these?): " + failure.getMessage(), failure, null, server);
+        }
+        LOG.debug("quiesce: {} snapshot connection(s) to {} taken in {} ms", missing, server, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private Connection connectOne() {
+        Connection c = null;
+        try {
+            c = dataSource.getConnection();
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setAutoCommit(false);
+            return c;
+        } catch (SQLException e) {
+            if (c != null) {
+                close(c);
+            }
+            throw new UncheckedSql(e);
+        }
+    }
+
+    /** Carries a driver error out of a worker thread. */
+    private static final class UncheckedSql extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UncheckedSql(SQLException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
+    }
+
+    /** One thread per connection, so that every connect and every snapshot start runs at once. */
+    private void ensureWorkers(int count) {
+        if (workers != null && workerThreads >= count) {
+            return;
+        }
+        stopWorkers();
+        workerThreads = count;
         AtomicInteger threads = new AtomicInteger();
-        starters = Executors.newFixedThreadPool(requested, r -> {
+        workers = Executors.newFixedThreadPool(count, r -> {
             Thread t = new Thread(r, "quiesce-snapshot-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        try {
-            for (int i = 0; i < requested; i++) {
-                Connection c = dataSource.getConnection();
-                connections.add(c);
-                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                c.setAutoCommit(false);
-            }
-        } catch (SQLException e) {
-            closeAll();
-            throw new ServerConnectionException("Could not take " + requested + " snapshot connections from the DataSource"
-                    + " (is the pool large enough for the session's connection plus these?): " + e.getMessage(), e, null, server);
-        }
     }
 
     @Override
     public int requested() {
-        return requested;
+        return connections.size();
     }
 
     @Override
@@ -77,7 +136,7 @@ final class SnapshotSet implements Snapshots {
     /** Starts all transactions at once, one thread each, so they begin within one round trip of each other. */
     @Override
     public void open(String startStatement, Object... parameters) {
-        if (requested == 0) {
+        if (connections.isEmpty()) {
             return;
         }
         if (started) {
@@ -87,7 +146,7 @@ final class SnapshotSet implements Snapshots {
         for (int i = 0; i < connections.size(); i++) {
             Sql sql = new JdbcSql(connections.get(i), "snapshot-" + (i + 1), server);
             Runnable start = parameters.length == 0 ? () -> sql.execute(startStatement) : () -> sql.execute(startStatement, parameters);
-            starts.add(CompletableFuture.runAsync(start, starters));
+            starts.add(CompletableFuture.runAsync(start, workers));
         }
         started = true;
         RuntimeException failure = null;
@@ -120,27 +179,33 @@ final class SnapshotSet implements Snapshots {
         return started;
     }
 
+    /** The caller's from now on: closing one ends its transaction. */
     List<Connection> handOver() {
-        stopStarters();
-        return List.copyOf(connections);
+        stopWorkers();
+        List<Connection> theirs = List.copyOf(connections);
+        connections.clear();
+        return theirs;
     }
 
-    private void stopStarters() {
-        if (starters != null) {
-            starters.shutdownNow();
+    private void stopWorkers() {
+        if (workers != null) {
+            workers.shutdownNow();
+            workers = null;
         }
     }
 
     void closeAll() {
-        stopStarters();
-        for (Connection c : connections) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                LOG.debug("Closing a snapshot connection failed: {}", e.toString());
-            }
-        }
+        stopWorkers();
+        connections.forEach(SnapshotSet::close);
         connections.clear();
         started = false;
+    }
+
+    private static void close(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("Closing a snapshot connection failed: {}", e.toString());
+        }
     }
 }

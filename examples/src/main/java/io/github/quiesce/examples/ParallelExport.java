@@ -1,5 +1,6 @@
 package io.github.quiesce.examples;
 
+import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BackupSession;
 import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.cli.Json;
@@ -79,7 +80,8 @@ public final class ParallelExport {
         Files.createDirectories(directory);
         List<Connection> snapshots;
         BinlogCoordinates coordinates;
-        BackupSession session = BackupSession.open(dataSource);
+        // The workers connect before the lock: writers then wait only for their snapshot statements.
+        BackupSession session = BackupSession.open(dataSource, BackupOptions.builder().prepareSnapshots(workers).build());
         try (session) {
             snapshots = session.snapshotConnections(workers);
             coordinates = session.coordinates();

@@ -76,9 +76,7 @@ final class JdbcSql implements Sql {
     public void execute(String statement, Object... parameters) {
         long start = System.nanoTime();
         try (PreparedStatement ps = connection.prepareStatement(statement)) {
-            for (int i = 0; i < parameters.length; i++) {
-                ps.setObject(i + 1, parameters[i]);
-            }
+            bind(ps, parameters);
             ps.execute();
             logged(statement, start, "ok");
         } catch (SQLException e) {
@@ -90,9 +88,7 @@ final class JdbcSql implements Sql {
     public List<Map<String, String>> rows(String statement, Object... parameters) {
         long start = System.nanoTime();
         try (PreparedStatement ps = connection.prepareStatement(statement)) {
-            for (int i = 0; i < parameters.length; i++) {
-                ps.setObject(i + 1, parameters[i]);
-            }
+            bind(ps, parameters);
             List<Map<String, String>> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData md = rs.getMetaData();
@@ -121,9 +117,7 @@ final class JdbcSql implements Sql {
     public String scalar(String statement, Object... parameters) {
         long start = System.nanoTime();
         try (PreparedStatement ps = connection.prepareStatement(statement)) {
-            for (int i = 0; i < parameters.length; i++) {
-                ps.setObject(i + 1, parameters[i]);
-            }
+            bind(ps, parameters);
             try (ResultSet rs = ps.executeQuery()) {
                 String value = rs.next() ? rs.getString(1) : null;
                 logged(statement, start, "ok");
@@ -131,6 +125,12 @@ final class JdbcSql implements Sql {
             }
         } catch (SQLException e) {
             throw failed(statement, start, e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object[] parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            ps.setObject(i + 1, parameters[i]);
         }
     }
 

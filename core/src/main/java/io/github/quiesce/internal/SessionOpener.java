@@ -78,8 +78,9 @@ public final class SessionOpener {
         String why = options.isAuto() ? "auto: " + selection.explanation() : selection.explanation();
         SnapshotSet prepared = prepareSnapshots(dataSource, server, options);
         try {
-            return lockWithFallback(dataSource, connection, connectedAt, options, events, observer, probed, probeTime, chooseTime,
-                    selection.candidates(), why, prepared);
+            Opening opening = new Opening(dataSource, connection, connectedAt, options, events, observer, probed,
+                    probeTime, chooseTime);
+            return lockWithFallback(opening, selection.candidates(), why, prepared);
         } catch (RuntimeException e) {
             if (prepared != null) {
                 prepared.closeAll();
@@ -98,17 +99,24 @@ public final class SessionOpener {
         return prepared;
     }
 
-    private static Session lockWithFallback(DataSource dataSource, Connection connection, long connectedAt, BackupOptions options,
-                                            Events events, JdbcSql.Observer observer, ServerProbe.Result probed, Duration probeTime,
-                                            Duration chooseTime, List<LockStrategy> candidates, String why, SnapshotSet prepared) {
-        ServerInfo server = probed.server();
+    /** What the probe and the choice left for the lock attempts. */
+    private record Opening(DataSource dataSource, Connection connection, long connectedAt, BackupOptions options, Events events,
+                           JdbcSql.Observer observer, ServerProbe.Result probed, Duration probeTime, Duration chooseTime) {
+    }
+
+    private static Session lockWithFallback(Opening o, List<LockStrategy> candidates, String why, SnapshotSet prepared) {
+        ServerInfo server = o.probed().server();
+        DataSource dataSource = o.dataSource();
+        Connection connection = o.connection();
+        BackupOptions options = o.options();
+        Events events = o.events();
         for (int i = 0; i < candidates.size(); i++) {
             LockStrategy strategy = candidates.get(i);
             // INFO: which flow runs, and under auto why, is the first thing an operator asks at 3 a.m.
             LOG.info("quiesce: taking '{}' on {} ({})", strategy.name(), server, why);
             events.publish(new BackupEvent.StrategyChosen(strategy.name(), why));
-            AttemptContext context = new AttemptContext(dataSource, server, new JdbcSql(connection, strategy.name(), server.toString(), observer),
-                    options, probed.connectionId(), connectedAt, events, strategy.name());
+            AttemptContext context = new AttemptContext(dataSource, server, new JdbcSql(connection, strategy.name(), server.toString(), o.observer()),
+                    options, o.probed().connectionId(), o.connectedAt(), events, strategy.name());
             long lockStart = SessionClock.now();
             try {
                 events.publish(new BackupEvent.LockRequested(strategy.name()));
@@ -117,7 +125,8 @@ public final class SessionOpener {
                 long locked = SessionClock.now();
                 Duration lockWait = Duration.ofNanos(locked - lockStart);
                 events.publish(new BackupEvent.LockAcquired(strategy.name(), lockWait));
-                return new Session(connection, context, strategy, new SessionClock(probeTime, chooseTime, lockWait, locked), prepared).armed();
+                return new Session(connection, context, strategy, new SessionClock(o.probeTime(), o.chooseTime(), lockWait, locked), prepared)
+                        .armed();
             } catch (RuntimeException raw) {
                 BackupException e = typed(strategy, raw);
                 ReleaseStack.Outcome outcome = context.unwind(e.isConnectionFailure(), false);

@@ -5,4 +5,9 @@ class Percona57ContainerIT extends PerconaServerContainerContract {
     String image() {
         return "percona/percona-server:5.7";
     }
+
+    @Override
+    PerconaGeneration generation() {
+        return PerconaGeneration.PS_57;
+    }
 }

@@ -5,4 +5,9 @@ class Percona80ContainerIT extends PerconaServerContainerContract {
     String image() {
         return "percona/percona-server:8.0";
     }
+
+    @Override
+    PerconaGeneration generation() {
+        return PerconaGeneration.PS_80;
+    }
 }

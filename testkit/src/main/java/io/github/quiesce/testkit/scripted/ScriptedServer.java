@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -26,8 +27,14 @@ import javax.sql.DataSource;
 /**
  * A server at the JDBC level, for flavours that cannot run here (Percona Server): it answers the
  * probe as the real server does, records every statement in order, and fails any statement with the
- * server's real SQLState and error code. It models behaviour from the vendor's documentation; it is
- * not a stand-in for lock behaviour, which is tested on real servers.
+ * server's real SQLState and error code.
+ *
+ * <p>{@link #percona57()} and {@link #percona80()} add a model with state ({@link PerconaModel}): each
+ * connection holds its own backup locks, global read lock and transaction, and another connection's
+ * conflicting statement waits until the lock is gone or its lock_wait_timeout passes, as Percona Server
+ * does. The model is held to Percona's MTR assertions by strategies-percona's conformance suite. The
+ * other flavours answer statelessly. Scripted {@link #fail failures} and {@link #answer answers} take
+ * precedence over both.
  */
 public final class ScriptedServer {
 
@@ -46,7 +53,7 @@ public final class ScriptedServer {
         }
     }
 
-    private final Map<String, String> variables = new LinkedHashMap<>();
+    private final Map<String, String> variables = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<String> grants = new ArrayList<>();
     private final Map<String, Function<String, Result>> answers = new LinkedHashMap<>();
     private final Map<String, Failure> failures = new HashMap<>();
@@ -56,31 +63,44 @@ public final class ScriptedServer {
     private String account = "'backup'@'%'";
     private String binlogFile = "binlog.000003";
     private long binlogPosition = 1234;
-    private String gtidExecuted = "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42";
+    /** The Percona model's server_uuid: the source of the GTIDs its commits add to the default set. */
+    private static final String OWN_UUID = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+    private String gtidExecuted = OWN_UUID + ":1-42";
     private boolean replica;
     private final List<String> nonTransactionalTables = new ArrayList<>();
+    /** Percona Server's lock model; null for the other flavours. */
+    private PerconaModel model;
 
     private ScriptedServer() {
     }
 
-    /** Percona Server 5.7 with backup locks, as {@code SHOW VARIABLES} prints it. */
+    /** Percona Server 5.7 with backup locks, as {@code SHOW VARIABLES} prints it, and its lock model. */
     public static ScriptedServer percona57() {
-        return new ScriptedServer()
+        ScriptedServer s = new ScriptedServer()
                 .variable("version", "5.7.44-48-log")
                 .variable("version_comment", "Percona Server (GPL), Release 48, Revision 497f936a373")
                 .variable("have_backup_locks", "YES")
                 .variable("have_backup_safe_binlog_info", "YES")
+                .variable("server_uuid", OWN_UUID)
                 .commonMysqlVariables();
+        s.model = new PerconaModel(s, PerconaModel.Generation.PS_57);
+        return s;
     }
 
-    /** Percona Server 8.0: have_backup_locks=YES, but no LOCK BINLOG FOR BACKUP. */
+    /**
+     * Percona Server 8.0 and its lock model: have_backup_locks=YES and have_backup_safe_binlog_info=YES
+     * (sys_vars have_backup_safe_binlog_info_basic.result), no LOCK BINLOG FOR BACKUP.
+     */
     public static ScriptedServer percona80() {
-        return new ScriptedServer()
+        ScriptedServer s = new ScriptedServer()
                 .variable("version", "8.0.36-28")
                 .variable("version_comment", "Percona Server (GPL), Release 28, Revision 47601f19")
                 .variable("have_backup_locks", "YES")
-                .variable("have_backup_safe_binlog_info", "NO")
+                .variable("have_backup_safe_binlog_info", "YES")
+                .variable("server_uuid", OWN_UUID)
                 .commonMysqlVariables();
+        s.model = new PerconaModel(s, PerconaModel.Generation.PS_80);
+        return s;
     }
 
     /** Oracle MySQL 8.0.15 (no backup locks variables). */
@@ -141,7 +161,73 @@ public final class ScriptedServer {
         this.binlogFile = file;
         this.binlogPosition = position;
         this.gtidExecuted = gtid;
+        if (model != null) {
+            model.resetBinlog();
+        }
         return this;
+    }
+
+    /**
+     * A debug build of Percona Server: {@code SET debug_sync} works, as MTR tests marked
+     * {@code have_debug.inc} need (release builds and the Docker images answer 1193).
+     */
+    public ScriptedServer debugBuild() {
+        requireModel().debugBuild = true;
+        return this;
+    }
+
+    /** A build before PS-4464: no Binlog_snapshot_gtid_executed status variable. */
+    public ScriptedServer withoutBinlogSnapshotGtid() {
+        requireModel().snapshotGtid = false;
+        return this;
+    }
+
+    /**
+     * The number 5.7 gives ER_CANT_EXECUTE_WITH_BACKUP_LOCK: 3234 in 5.7.22; later releases number it higher
+     * (5.7.24 added ER_CANT_OPEN_ERROR_LOG ahead of it). The model's default, 3235, is not 5.7.22's so that
+     * nothing comes to depend on that one number. 8.0 always gives 7000.
+     */
+    public ScriptedServer conflictingBackupLockNumber(int number) {
+        requireModel().conflictingBackupLock57 = number;
+        return this;
+    }
+
+    /** Every execution of the statement fails as Percona's ER_CANT_EXECUTE_WITH_BACKUP_LOCK does on this generation. */
+    public ScriptedServer failWithConflictingBackupLock(String statement) {
+        SQLException e = requireModel().conflictingBackupLock();
+        return fail(statement, e.getSQLState(), e.getErrorCode(), e.getMessage());
+    }
+
+    /** The locks a connection holds now, named by the statements that take them (e.g. "LOCK TABLES FOR BACKUP"). */
+    public Set<String> locksHeldBy(long connectionId) {
+        return requireModel().locksHeldBy(connectionId);
+    }
+
+    /** The model's binary log position now, as BinlogCoordinates prints it; moves as modelled transactions commit. */
+    public String binlogPositionNow() {
+        return requireModel().binlogNow();
+    }
+
+    private PerconaModel requireModel() {
+        if (model == null) {
+            throw new IllegalStateException("only percona57() and percona80() have the lock model");
+        }
+        return model;
+    }
+
+    ModelBinlog newModelBinlog() {
+        String uuid = variables.getOrDefault("server_uuid", "");
+        return new ModelBinlog(binlogFile, binlogPosition, gtidExecuted, uuid.toLowerCase(Locale.ROOT));
+    }
+
+    Map<String, String> variablesSnapshot() {
+        synchronized (variables) {
+            return new LinkedHashMap<>(variables);
+        }
+    }
+
+    boolean isReplica() {
+        return replica;
     }
 
     /** User tables that are not InnoDB, as {@code schema.table (ENGINE)}; none by default. */
@@ -206,8 +292,16 @@ public final class ScriptedServer {
     }
 
     public DataSource dataSource() {
+        return dataSource(null);
+    }
+
+    /**
+     * Connections as an account created with {@code CREATE USER}/{@code GRANT} on a Percona model (its
+     * privileges are checked by the model), or, for null, as the default account of {@link #account}.
+     */
+    public DataSource dataSource(String user) {
         return proxy(DataSource.class, (p, m, a) -> switch (m.getName()) {
-            case "getConnection" -> connection();
+            case "getConnection" -> connection(user);
             case "getLogWriter" -> (PrintWriter) null;
             case "getParentLogger" -> Logger.getGlobal();
             case "isWrapperFor" -> false;
@@ -219,17 +313,28 @@ public final class ScriptedServer {
         });
     }
 
-    private Connection connection() {
+    private Connection connection(String user) throws SQLException {
+        if (user != null && (model == null || !model.hasUser(user))) {
+            throw new SQLException("Access denied for user '" + user + "'@'localhost' (using password: NO)", "28000", 1045);
+        }
         long id = nextConnectionId.getAndIncrement();
         openConnections.incrementAndGet();
+        String who = user == null ? account : "'" + user + "'@'%'";
+        if (model != null) {
+            model.connect(id, user == null ? ModelStatement.user(account) : user, ModelAccounts.fromGrantLines(grants));
+        }
+        Session session = new Session(id, who, user);
         boolean[] closed = {false};
         return proxy(Connection.class, (p, m, a) -> switch (m.getName()) {
-            case "createStatement" -> statement(null, id);
-            case "prepareStatement" -> statement((String) a[0], id);
+            case "createStatement" -> statement(null, session, closed);
+            case "prepareStatement" -> statement((String) a[0], session, closed);
             case "close", "abort" -> {
                 if (!closed[0]) {
                     closed[0] = true;
                     openConnections.decrementAndGet();
+                    if (model != null) {
+                        model.disconnect(id);
+                    }
                 }
                 yield null;
             }
@@ -237,7 +342,19 @@ public final class ScriptedServer {
             case "isValid" -> !closed[0];
             case "getMetaData" -> proxy(DatabaseMetaData.class, (p2, m2, a2) -> m2.getName().equals("getURL")
                     ? "jdbc:mysql://scripted:3306/" : null);
-            case "getAutoCommit" -> true;
+            case "getAutoCommit" -> model == null || model.autocommit(id);
+            case "setAutoCommit" -> {
+                if (model != null) {
+                    model.setAutocommit(id, (Boolean) a[0]);
+                }
+                yield null;
+            }
+            case "commit", "rollback" -> {
+                if (model != null) {
+                    model.execute(id, m.getName().toUpperCase(Locale.ROOT));
+                }
+                yield null;
+            }
             case "isWrapperFor" -> false;
             case "unwrap" -> throw new SQLException("not a wrapper");
             case "toString" -> "ScriptedConnection#" + id;
@@ -247,7 +364,11 @@ public final class ScriptedServer {
         });
     }
 
-    private Statement statement(String prepared, long id) {
+    /** Who a connection is: its id and account, and the model user it was opened as (null: the default). */
+    private record Session(long id, String account, String user) {
+    }
+
+    private Statement statement(String prepared, Session session, boolean[] closed) {
         Map<Integer, Object> params = new HashMap<>();
         Class<?> type = prepared == null ? Statement.class : PreparedStatement.class;
         Object[] lastResult = {null};
@@ -257,16 +378,16 @@ public final class ScriptedServer {
                 yield null;
             }
             case "execute" -> {
-                ResultSet rs = run(prepared != null ? bind(prepared, params) : (String) a[0], id);
+                ResultSet rs = run(prepared != null ? bind(prepared, params) : (String) a[0], session, closed[0]);
                 lastResult[0] = rs;
                 yield rs != null;
             }
             case "executeQuery" -> {
-                ResultSet rs = run(prepared != null ? bind(prepared, params) : (String) a[0], id);
+                ResultSet rs = run(prepared != null ? bind(prepared, params) : (String) a[0], session, closed[0]);
                 yield rs != null ? rs : ResultSets.of(Result.empty("result"));
             }
             case "executeUpdate" -> {
-                run(prepared != null ? bind(prepared, params) : (String) a[0], id);
+                run(prepared != null ? bind(prepared, params) : (String) a[0], session, closed[0]);
                 yield 0;
             }
             case "getResultSet" -> lastResult[0];
@@ -277,7 +398,10 @@ public final class ScriptedServer {
         });
     }
 
-    private ResultSet run(String sql, long connectionId) throws SQLException {
+    private ResultSet run(String sql, Session session, boolean closed) throws SQLException {
+        if (closed) {
+            throw new SQLException("No operations allowed after connection closed.", "08003", 0);
+        }
         String s = normalize(sql);
         statements.add(s);
         Failure f = failures.get(s);
@@ -290,16 +414,24 @@ public final class ScriptedServer {
                 return ResultSets.of(e.getValue().apply(s));
             }
         }
+        if (model != null) {
+            PerconaModel.Reply reply = model.execute(session.id(), s);
+            if (reply.handled()) {
+                return reply.result() == null ? null : ResultSets.of(reply.result());
+            }
+        }
         if (u.startsWith("SHOW VARIABLES")) {
             List<List<String>> rows = new ArrayList<>();
-            variables.forEach((k, v) -> rows.add(List.of(k, v)));
+            variablesSnapshot().forEach((k, v) -> rows.add(List.of(k, v)));
             return ResultSets.of(Result.of(List.of("Variable_name", "Value"), rows));
         }
         if (u.startsWith("SELECT CONNECTION_ID()")) {
-            return ResultSets.of(Result.of(List.of("connection_id", "account"), List.of(List.of(String.valueOf(connectionId), account))));
+            return ResultSets.of(Result.of(List.of("connection_id", "account"),
+                    List.of(List.of(String.valueOf(session.id()), session.account()))));
         }
         if (u.equals("SHOW GRANTS")) {
-            return ResultSets.of(Result.of(List.of("Grants for " + account), grants.stream().map(List::of).toList()));
+            List<String> lines = session.user() == null ? grants : model.grantLines(session.user(), session.account());
+            return ResultSets.of(Result.of(List.of("Grants for " + session.account()), lines.stream().map(List::of).toList()));
         }
         if (u.startsWith("SHOW SLAVE STATUS") || u.startsWith("SHOW REPLICA STATUS")) {
             return ResultSets.of(replica

@@ -22,6 +22,7 @@ public enum Privilege {
     CONNECTION_ADMIN("CONNECTION_ADMIN", "CONNECTION ADMIN"),
     READ_ONLY_ADMIN("READ ONLY ADMIN", "READ_ONLY ADMIN"),
     SELECT("SELECT"),
+    LOCK_TABLES("LOCK TABLES"),
     EVENT("EVENT");
 
     private final List<String> grantNames;

@@ -4,14 +4,17 @@ import io.github.quiesce.BackupEvent;
 import io.github.quiesce.BackupException;
 import io.github.quiesce.BackupOptions;
 import io.github.quiesce.ServerInfo;
+import io.github.quiesce.spi.HeldConnection;
 import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.ReleaseAction;
 import io.github.quiesce.spi.Snapshots;
 import io.github.quiesce.spi.Sql;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +23,7 @@ import org.slf4j.LoggerFactory;
 final class AttemptContext implements LockContext {
 
     private static final Logger LOG = LoggerFactory.getLogger(AttemptContext.class);
+    private static final String CONNECTION_ID = "SELECT CONNECTION_ID()";
 
     private final DataSource dataSource;
     private final ServerInfo server;
@@ -100,6 +104,43 @@ final class AttemptContext implements LockContext {
     @Override
     public boolean executeWithin(String statement, Duration timeout) {
         return SelfCancellingStatement.run(sql, statement, timeout, connectionId, this::sideConnection);
+    }
+
+    @Override
+    public HeldConnection openHeldConnection(String purpose) {
+        long connectedAt = SessionClock.now();
+        Connection connection = SessionOpener.connect(dataSource);
+        JdbcSql held = sql.on(connection, strategyName + " " + purpose);
+        long id;
+        try {
+            String value = held.scalar(CONNECTION_ID);
+            if (value == null || !value.matches("\\d{1,19}")) {
+                throw new BackupException(CONNECTION_ID + " on a new connection to " + server + " returned " + value);
+            }
+            id = Long.parseLong(value);
+        } catch (RuntimeException e) {
+            ConnectionDisposal.discard(dataSource, connection);
+            throw e;
+        }
+        // Global: it must run even when the lock connection is lost, on whatever connection is left.
+        releases.push("end held connection " + id + " (" + purpose + ")", other -> endHeld(connection, id, connectedAt, other), true);
+        return new Held(held, id, this::sideConnection);
+    }
+
+    /**
+     * Closed physically (a pool never gets it back holding a lock), then killed on the server if it is
+     * still listed there: across a stalled network the server would not see the socket close.
+     */
+    private void endHeld(Connection connection, long id, long connectedAt, Sql other) {
+        ConnectionDisposal.discard(dataSource, connection);
+        LockConnectionKill.run(other, id, connectedAt, server.toString());
+    }
+
+    private record Held(JdbcSql sql, long connectionId, Supplier<SideConnection> sides) implements HeldConnection {
+        @Override
+        public boolean executeWithin(String statement, Duration timeout) {
+            return SelfCancellingStatement.run(sql, statement, timeout, connectionId, sides);
+        }
     }
 
     @Override

@@ -56,6 +56,11 @@ final class JdbcSql implements Sql {
         return new JdbcSql(connection, newOwner, server, observer);
     }
 
+    /** Another connection, logged and observed like this one. */
+    JdbcSql on(Connection other, String newOwner) {
+        return new JdbcSql(other, newOwner, server, observer);
+    }
+
     @Override
     public String server() {
         return server;

@@ -5,6 +5,7 @@ import io.github.quiesce.BackupException;
 import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BackupSqlException;
 import io.github.quiesce.LockAcquisitionException;
+import io.github.quiesce.LockNotAllowedException;
 import io.github.quiesce.ServerConnectionException;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.UnrecoveredSessionException;
@@ -137,8 +138,14 @@ public final class SessionOpener {
                 }
                 boolean more = i + 1 < candidates.size();
                 if (options.isAuto() && options.allowFallback() && more && outcome.connectionReusable()) {
-                    LOG.warn("quiesce: strategy '{}' failed on {} and was rolled back ({}); falling back to '{}'",
-                            strategy.name(), server, e.getMessage(), candidates.get(i + 1).name());
+                    if (notAllowed(e)) {
+                        LOG.warn("quiesce: strategy '{}' is not allowed here: {} refused it to {} (error {}: {}); nothing was locked;"
+                                + " falling back to '{}'", strategy.name(), server, server.privileges().account(), e.vendorCode(),
+                                e.getMessage(), candidates.get(i + 1).name());
+                    } else {
+                        LOG.warn("quiesce: strategy '{}' failed on {} and was rolled back ({}); falling back to '{}'",
+                                strategy.name(), server, e.getMessage(), candidates.get(i + 1).name());
+                    }
                     continue;
                 }
                 BackupException thrown = asAcquisitionFailure(strategy, server, options, e);
@@ -196,9 +203,22 @@ public final class SessionOpener {
         return new LockAcquisitionException("Strategy '" + strategy.name() + "' failed unexpectedly: " + raw, raw);
     }
 
+    /** A server's refusal of a statement to this account: the one place that says what "not allowed here" is. */
+    static boolean notAllowed(BackupException e) {
+        return e instanceof LockNotAllowedException
+                || (e.getClass() == BackupSqlException.class && SqlErrors.isNotAllowed(e.vendorCode()));
+    }
+
     private static BackupException asAcquisitionFailure(LockStrategy strategy, ServerInfo server, BackupOptions options, BackupException e) {
         if (e.getClass() != BackupSqlException.class) {
             return e;
+        }
+        if (notAllowed(e)) {
+            return new LockNotAllowedException("Could not take the '" + strategy.name() + "' lock on " + server + ": the server does not"
+                    + " allow it to " + server.privileges().account() + " (error " + e.vendorCode() + "), whatever SHOW GRANTS lists;"
+                    + " managed clouds (Amazon RDS, Aurora, Cloud SQL, Azure) refuse FLUSH TABLES WITH READ LOCK and LOCK INSTANCE FOR"
+                    + " BACKUP to their master user. Nothing was locked. Use a strategy the account may run there (auto tries every"
+                    + " candidate in turn) (" + e.getMessage() + ")", e);
         }
         String what = e.vendorCode() == SqlErrors.LOCK_WAIT_TIMEOUT
                 ? "timed out after lock_wait_timeout=" + options.lockWaitTimeoutSeconds() + "s: another session holds a conflicting lock"

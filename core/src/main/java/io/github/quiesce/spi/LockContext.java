@@ -39,6 +39,20 @@ public interface LockContext {
     boolean executeWithin(String statement, Duration timeout);
 
     /**
+     * Opens one more connection from the session's DataSource, held by the session until it releases, for a
+     * lock that must be held on several connections at once. Register the undo of each step taken on it
+     * with {@link #onRelease} as usual; its action runs the statement on the held connection's
+     * {@link HeldConnection#sql()}, not on the one it is given. Once every step registered after this call
+     * has been undone, the session ends the connection for good (closed physically, and killed on the
+     * server if it is still there), also after a failure, a lost lock connection or the watchdog, so its
+     * locks never outlive the session. An undo step that finds it lost makes the session's point lost:
+     * {@code close()} then throws {@link io.github.quiesce.LockLostException}.
+     *
+     * @param purpose what it is for, in logs (e.g. "lock batch 2")
+     */
+    HeldConnection openHeldConnection(String purpose);
+
+    /**
      * Writes, durably, what {@link LockStrategy#recover} would need to put the server back if this
      * process died while the session holds it. Call it before the first change that outlives the
      * connection ({@code SET GLOBAL ...}, stopping a replica thread); a later call replaces the content.

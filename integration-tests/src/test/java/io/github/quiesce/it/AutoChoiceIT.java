@@ -39,4 +39,28 @@ class AutoChoiceIT {
             mysql.execute("DROP USER IF EXISTS 'no_backup_admin'@'%'");
         }
     }
+
+    /** Issue 17: a managed cloud's master user (no RELOAD, BACKUP_ADMIN or SUPER) gets table-locks on both flavours. */
+    @Test
+    void theCloudMasterUserGetsTableLocksOnMysql8AndMariadb() {
+        for (ServerDistribution d : new ServerDistribution[] {ServerDistribution.MYSQL_8_0_15, ServerDistribution.MARIADB_11_4_5}) {
+            EmbeddedServer server = EmbeddedServers.shared(d);
+            server.createUser("cloud_master", "Pw_cloud_master1", "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "INDEX",
+                    "ALTER", "CREATE TEMPORARY TABLES", "LOCK TABLES", "EXECUTE", "PROCESS", "SHOW DATABASES", "SHOW VIEW", "EVENT",
+                    "TRIGGER", "REPLICATION SLAVE", "REPLICATION CLIENT");
+            try (HikariDataSource pool = server.pooledDataSource("cloud_master", "Pw_cloud_master1", 4);
+                 BackupSession s = BackupSession.open(pool)) {
+                assertThat(s.strategy()).as(d.displayName()).isEqualTo("table-locks");
+                s.snapshotConnections(1).forEach(c -> {
+                    try {
+                        c.close();
+                    } catch (java.sql.SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            } finally {
+                server.execute("DROP USER IF EXISTS 'cloud_master'@'%'");
+            }
+        }
+    }
 }

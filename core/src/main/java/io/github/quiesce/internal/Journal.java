@@ -77,7 +77,10 @@ public final class Journal {
     }
 
     static Optional<Entry> read(Path directory, ServerInfo server) {
-        Path file = fileFor(directory, server);
+        return readFile(fileFor(directory, server));
+    }
+
+    private static Optional<Entry> readFile(Path file) {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
@@ -170,6 +173,28 @@ public final class Journal {
     /** The session that wrote it has ended: the journal, if still there, is now a leftover for recover(). */
     static void settled(Path file) {
         OPEN.remove(file.toAbsolutePath());
+    }
+
+    /**
+     * Removes a leftover journal only if it is still the one that was read (same process, host and time),
+     * not a new session's claim made since. Returns whether it is gone.
+     */
+    static boolean deleteIfUnchanged(Entry entry) {
+        Optional<Entry> now;
+        try {
+            now = readFile(entry.file());
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+        if (now.isEmpty()) {
+            return true;
+        }
+        Entry e = now.get();
+        if (e.pid() != entry.pid() || !e.host().equals(entry.host()) || !e.created().equals(entry.created())) {
+            return false;
+        }
+        delete(entry.file());
+        return true;
     }
 
     static void delete(Path file) {

@@ -55,8 +55,8 @@ public final class Recoverer {
         }
     }
 
-    /** What a strategy's {@link LockStrategy#recover} sees. */
-    private record Recovering(ServerInfo server, Sql sql, Map<String, String> journal) implements RecoverContext {
+    /** What a strategy's {@link LockStrategy#recover} and {@link LockStrategy#stillChanged} see. */
+    record Recovering(ServerInfo server, Sql sql, Map<String, String> journal) implements RecoverContext {
         Recovering {
             journal = Collections.unmodifiableMap(new LinkedHashMap<>(journal));
         }

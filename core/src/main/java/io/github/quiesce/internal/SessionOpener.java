@@ -69,7 +69,7 @@ public final class SessionOpener {
         ServerInfo server = probed.server();
         Duration probeTime = SessionClock.since(probeStart);
         events.publish(new BackupEvent.Probed(server, probeTime));
-        refuseLeftoverJournal(server, options);
+        settleLeftoverJournal(new JdbcSql(connection, "leftover", server.toString(), observer), catalog, server, options);
 
         long chooseStart = SessionClock.now();
         JdbcSql inspector = new JdbcSql(connection, "inspect", server.toString(), observer);
@@ -165,12 +165,33 @@ public final class SessionOpener {
      * A process that died holding global changes left a journal: nothing may start until they are put back.
      * A journal whose process still runs here is a session in progress: this one may go ahead unless it
      * too changes global settings, which the journal's claim then refuses.
+     *
+     * <p>If the strategy that wrote it reads the server and finds nothing of it still changed (its own
+     * server-side guard put everything back), the journal stands for nothing: it is removed and the
+     * session goes ahead, so a crash that healed by itself needs no call to recover(). The check only
+     * reads; anything it cannot tell, or any error, refuses as before.
      */
-    private static void refuseLeftoverJournal(ServerInfo server, BackupOptions options) {
+    private static void settleLeftoverJournal(Sql sql, StrategyCatalog catalog, ServerInfo server, BackupOptions options) {
         Journal.read(options.journalDirectory(), server).filter(entry -> !entry.isLive()).ifPresent(entry -> {
+            List<String> stillChanged;
+            try {
+                LockStrategy strategy = catalog.named(entry.strategy());
+                stillChanged = strategy.stillChanged(new Recoverer.Recovering(server, sql.as("leftover " + strategy.name()), entry.state()));
+            } catch (RuntimeException e) {
+                stillChanged = List.of("unknown (" + e.getMessage() + ")");
+            }
+            if (stillChanged.isEmpty()) {
+                // Unless a new session has claimed the file since: its claim then stands, and is its own business.
+                if (Journal.deleteIfUnchanged(entry)) {
+                    LOG.warn("quiesce: a previous session on {} died without restoring it ({}), but nothing it changed is still"
+                            + " changed: its journal was removed and this session goes ahead", server, entry.describe());
+                }
+                return;
+            }
             throw new UnrecoveredSessionException("A previous session on " + server + " changed global settings and did not restore them: "
-                    + entry.describe() + ", which recorded " + entry.state() + ". Nothing was changed now. Run BackupSession.recover(dataSource,"
-                    + " options) to put the server back (it reads the server and undoes only what is still changed), then open again.");
+                    + entry.describe() + ", which recorded " + entry.state() + "; still changed: " + String.join(", ", stillChanged)
+                    + ". Nothing was changed now. Run BackupSession.recover(dataSource, options) to put the server back (it reads the"
+                    + " server and undoes only what is still changed), then open again.");
         });
     }
 

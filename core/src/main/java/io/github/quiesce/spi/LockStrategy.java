@@ -87,4 +87,18 @@ public interface LockStrategy {
     default List<String> recover(RecoverContext context) {
         throw new UnsupportedOperationException("Strategy '" + name() + "' keeps no journal and has nothing to recover");
     }
+
+    /**
+     * When {@code open()} finds the {@link LockContext#journal journal} of a session whose process died:
+     * what of it is still changed on the server, read on the context's connection without changing
+     * anything. An empty list means nothing is (e.g. a server-side guard of the strategy's own has
+     * already put everything back and is gone): {@code open()} then removes the journal and goes on, so
+     * a crash that healed needs no call to {@code recover}. Otherwise {@code open()} refuses, naming these,
+     * until {@code recover} has run. Validate every value taken from the journal.
+     *
+     * @return descriptions of what is still changed, e.g. {@code read_only=ON}; the default cannot tell
+     */
+    default List<String> stillChanged(RecoverContext context) {
+        return List.of("whatever strategy '" + name() + "' changed (it cannot tell without recover)");
+    }
 }

@@ -43,12 +43,13 @@ public final class HoldSession {
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 
-    static void awaitHeld(Process child) throws IOException {
+    /** Returns what the child printed (its log) before it said it holds the session. */
+    static String awaitHeld(Process child) throws IOException {
         StringBuilder seen = new StringBuilder();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         for (String line = out.readLine(); line != null; line = out.readLine()) {
             if (line.equals(HELD)) {
-                return;
+                return seen.toString();
             }
             seen.append(line).append('\n');
         }

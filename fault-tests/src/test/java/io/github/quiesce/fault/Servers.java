@@ -3,6 +3,7 @@ package io.github.quiesce.fault;
 import io.github.quiesce.testkit.EmbeddedServer;
 import io.github.quiesce.testkit.EmbeddedServers;
 import io.github.quiesce.testkit.ReplicaPair;
+import io.github.quiesce.testkit.ServerConfig;
 import io.github.quiesce.testkit.ServerDistribution;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,8 +23,9 @@ final class Servers {
         return EmbeddedServers.shared(distribution);
     }
 
+    /** Replicas run the event scheduler (MySQL 8.0's default, not MariaDB's), which read-only's server-side guard needs. */
     static ReplicaPair pair(ServerDistribution distribution) {
         // The testkit stops every server it started when the JVM exits.
-        return PAIRS.computeIfAbsent(distribution, ReplicaPair::start);
+        return PAIRS.computeIfAbsent(distribution, d -> ReplicaPair.start(d, ServerConfig.defaults().withEventScheduler(true)));
     }
 }

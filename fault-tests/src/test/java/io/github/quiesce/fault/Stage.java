@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -29,6 +30,9 @@ import java.util.stream.Stream;
 final class Stage {
 
     static final String SCHEMA = "quiesce_fault";
+    /** read-only's server-side guards (events named mysql.quiesce_guard_<boot>_<connection>). */
+    static final String GUARDS = "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_NAME LIKE 'quiesce\\_guard\\_%'";
+    static final String GUARD_LAST_RUN = "SELECT MAX(LAST_EXECUTED) FROM information_schema.EVENTS WHERE EVENT_NAME LIKE 'quiesce\\_guard\\_%'";
 
     final Target target;
     final EmbeddedServer lockServer;
@@ -39,6 +43,7 @@ final class Stage {
     private final String writerUuid;
     private final long gtidBaseline;
     private final ServerState before;
+    private final String ownTransactionsBefore;
 
     /** What must come back exactly as it was. */
     record ServerState(String readOnly, String superReadOnly, String ioThread, String sqlThread) {
@@ -59,6 +64,7 @@ final class Stage {
         this.gtidBaseline = transactions(ServerChecks.scalar(writeServer,
                 target.mariaDb() ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed"));
         this.before = state();
+        this.ownTransactionsBefore = ownTransactions();
     }
 
     static Stage of(Target target, Path journals) {
@@ -98,6 +104,10 @@ final class Stage {
      * they were, and no journal left.
      */
     void assertLeftAsFound() {
+        // Before this method's own probe writes, which the lock server logs as its own transactions.
+        assertThat(ownTransactions()).as("transactions %s wrote itself (on a replica: errant GTIDs)", lockServer)
+                .isEqualTo(ownTransactionsBefore);
+        assertThat(guards()).as("server-side guard events left on %s", lockServer).isZero();
         assertThat(ServerChecks.completesWithin(lockServer, "INSERT INTO " + SCHEMA + ".probe VALUES ()", 3_000))
                 .as("a write on %s commits at once", lockServer).isTrue();
         assertThat(ServerChecks.completesWithin(lockServer, "CREATE TABLE IF NOT EXISTS " + SCHEMA + ".ddl_probe (id INT)", 3_000))
@@ -109,6 +119,68 @@ final class Stage {
         ServerState now = awaitState(before, Duration.ofSeconds(10));
         assertThat(now).as("read_only, super_read_only, replica threads").isEqualTo(before);
         assertThat(journalFiles()).as("journal cleaned").isEmpty();
+    }
+
+    /** read-only's server-side guard events on the lock server. */
+    long guards() {
+        return ServerChecks.count(lockServer, GUARDS);
+    }
+
+    /** When a guard last ran (whole seconds), or null. */
+    String guardLastRun() {
+        return ServerChecks.scalar(lockServer, GUARD_LAST_RUN);
+    }
+
+    /** read_only, super_read_only and the replica threads as they were, and no guard left. */
+    boolean backAsFound() {
+        return state().equals(before) && guards() == 0;
+    }
+
+    /** Waits, asking the server every 50 ms, until it is {@link #backAsFound()}; returns how long that took from {@code since}. */
+    Duration awaitBackAsFound(long sinceNanos, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!backAsFound()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(lockServer + " not back as found within " + timeout + ": " + state() + " (before: " + before
+                        + "), guards " + guards());
+            }
+            sleep(50);
+        }
+        return Duration.ofNanos(System.nanoTime() - sinceNanos);
+    }
+
+    /**
+     * The lock server with {@code event_scheduler=OFF} until closed: where the server cannot run read-only's
+     * guard, the journal and recover() are what is left (the path every server had before the guard).
+     */
+    Restore eventSchedulerOff() {
+        lockServer.execute("SET GLOBAL event_scheduler = OFF");
+        return () -> lockServer.execute("SET GLOBAL event_scheduler = ON");
+    }
+
+    /** Puts a setting back when closed. */
+    interface Restore extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * What the lock server logged as its own transactions: on a replica anything but none is an errant
+     * transaction (a GTID only it has), which breaks failover. MySQL: its server_uuid's GTIDs; MariaDB: its
+     * server_id's entries in gtid_binlog_state. A server that takes the writers' load itself reports "n/a".
+     */
+    private String ownTransactions() {
+        if (pair == null) {
+            return "n/a";
+        }
+        if (target.mariaDb()) {
+            String id = ServerChecks.scalar(lockServer, "SELECT @@GLOBAL.server_id");
+            String state = ServerChecks.scalar(lockServer, "SELECT @@GLOBAL.gtid_binlog_state");
+            return Stream.of(state == null ? new String[0] : state.split(",")).map(String::trim).filter(g -> g.matches("\\d+-" + id + "-\\d+"))
+                    .sorted().collect(Collectors.joining(","));
+        }
+        String uuid = ServerChecks.scalar(lockServer, "SELECT @@GLOBAL.server_uuid");
+        return uuid + ":" + Gtids.count(ServerChecks.scalar(lockServer, "SELECT @@GLOBAL.gtid_executed").replace("\n", ""), uuid);
     }
 
     /** Replica threads restarted by the server after a restart come up asynchronously: give them a moment. */

@@ -8,7 +8,8 @@ enum Target {
     MYSQL_FTWRL(ServerDistribution.MYSQL_8_0_15, "ftwrl", false),
     MYSQL_REPLICA_READ_ONLY(ServerDistribution.MYSQL_8_0_15, "read-only", true),
     MARIADB_BACKUP_STAGE(ServerDistribution.MARIADB_11_4_5, "mariadb-backup-stage", false),
-    MARIADB_FTWRL(ServerDistribution.MARIADB_11_4_5, "ftwrl", false);
+    MARIADB_FTWRL(ServerDistribution.MARIADB_11_4_5, "ftwrl", false),
+    MARIADB_REPLICA_READ_ONLY(ServerDistribution.MARIADB_11_4_5, "read-only", true);
 
     final ServerDistribution distribution;
     final String strategy;

@@ -79,9 +79,16 @@ final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Forwards until either side ends; the sockets are closed then only if the link is not frozen. Not
+     * with try-with-resources: closing a socket's stream closes the socket, and a client that closes its
+     * end during a partition must not reach the server (a partition carries no FIN either).
+     */
     private void pump(Link link, Socket from, Socket to) {
         byte[] buffer = new byte[16 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
             while (!closed) {
                 if (link.frozen) {
                     Thread.sleep(20);

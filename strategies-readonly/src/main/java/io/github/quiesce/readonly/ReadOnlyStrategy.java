@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +33,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It changes global state, so {@code auto} never picks it. What it changes it first writes to the
  * session's journal (see {@code BackupOptions.journalDirectory}), so that {@code BackupSession.recover}
- * can put it back if the process dies while holding it. It changes only what needs changing:
+ * can put it back if the process dies while holding it; where the server can run it, it also leaves a
+ * server-side guard ({@link ServerGuard}, an {@code EVENT}) that puts it back by itself within about a
+ * second of the lock connection ending, so a killed process needs no call at all. It changes only what needs changing:
  * {@code read_only} only when it was OFF (a replica that was ON, or {@code super_read_only=ON}, is
  * left alone, so no restore can turn {@code super_read_only} off as a side effect), and the SQL thread
  * only when asked and when it was running.
  *
- * <p>Sequence: [{@code STOP REPLICA SQL_THREAD} ({@code SLAVE} before MySQL 8.0.22 / MariaDB 10.5.1), wait for 0 open temporary tables] → long-query guard,
+ * <p>Sequence: [guard: {@code CREATE EVENT} with {@code sql_log_bin = 0}, lock connection's {@code wait_timeout}] →
+ * [{@code STOP REPLICA SQL_THREAD} ({@code SLAVE} before MySQL 8.0.22 / MariaDB 10.5.1), wait for 0 open temporary tables] → long-query guard,
  * {@code FLUSH NO_WRITE_TO_BINLOG TABLES}, {@code FLUSH TABLES WITH READ LOCK} → [{@code SET GLOBAL
  * read_only = ON}] → at {@code coordinates()}: the replica's own binary log status and, on a replica,
  * its source's coordinates ({@code SHOW SLAVE STATUS}, MariaDB {@code @@gtid_slave_pos}) → close:
- * [{@code SET GLOBAL read_only = OFF}], {@code UNLOCK TABLES}, [{@code START REPLICA SQL_THREAD}].
+ * [{@code SET GLOBAL read_only = OFF}], {@code UNLOCK TABLES}, [{@code START REPLICA SQL_THREAD}], [{@code DROP EVENT}].
  */
 public final class ReadOnlyStrategy implements LockStrategy {
 
@@ -51,6 +56,12 @@ public final class ReadOnlyStrategy implements LockStrategy {
     /** XtraBackup's {@code --safe-slave-backup}: stop the SQL thread first and wait for its temporary tables to close. */
     public static final StrategyOption<Boolean> STOP_REPLICA_SQL_THREAD =
             StrategyOption.of("read-only.stop-replica-sql-thread", Boolean.class, false);
+    /**
+     * Leave the server-side guard (an {@code EVENT}, see {@link ServerGuard}) where the server can run it
+     * ({@code event_scheduler=ON}, the {@code EVENT} privilege). Without it, a process killed while it holds
+     * the session leaves the server changed until {@code BackupSession.recover} runs.
+     */
+    public static final StrategyOption<Boolean> SERVER_GUARD = StrategyOption.of("read-only.server-guard", Boolean.class, true);
     /** How long to wait for the replica's open temporary tables to reach 0 after stopping the SQL thread. */
     public static final StrategyOption<Duration> TEMP_TABLES_TIMEOUT =
             StrategyOption.of("read-only.temp-tables-timeout", Duration.class, Duration.ofSeconds(60));
@@ -71,6 +82,9 @@ public final class ReadOnlyStrategy implements LockStrategy {
     /** Journal keys: what recover() needs to put back. */
     static final String J_READ_ONLY_CHANGED = "read_only.changed";
     static final String J_SQL_THREAD_STOPPED = "sql_thread.stopped";
+    /** The server-side guard's qualified name, when one is created. */
+    static final String J_GUARD = "guard.event";
+    static final String EVENT_SCHEDULER = "event_scheduler";
 
     /** Never chosen by auto; the rank only orders it among explicit names. */
     static final int PRIORITY = 0;
@@ -90,6 +104,12 @@ public final class ReadOnlyStrategy implements LockStrategy {
     @Override
     public int priority() {
         return PRIORITY;
+    }
+
+    /** Whether the server-side guard can run at all. */
+    @Override
+    public Set<String> serverVariables() {
+        return Set.of(EVENT_SCHEDULER);
     }
 
     @Override
@@ -144,7 +164,11 @@ public final class ReadOnlyStrategy implements LockStrategy {
         journal.put(J_READ_ONLY_CHANGED, String.valueOf(!readOnly));
         journal.put(J_SQL_THREAD_STOPPED, String.valueOf(stopSqlThread));
         if (stopSqlThread || !readOnly) {
+            ServerGuard.Plan plan = new ServerGuard.Plan(!readOnly, stopSqlThread);
+            Optional<ServerGuard.Name> guard = guardName(context, superReadOnly);
+            guard.ifPresent(g -> journal.put(J_GUARD, g.qualified()));
             context.journal(journal);
+            guard.ifPresent(g -> ServerGuard.create(context, g, plan));
         }
 
         if (stopSqlThread) {
@@ -161,6 +185,33 @@ public final class ReadOnlyStrategy implements LockStrategy {
             // Only ever back to OFF, and only because it was OFF (so super_read_only was OFF too).
             context.onReleaseGlobal(READ_ONLY_OFF, s -> s.execute(READ_ONLY_OFF));
         }
+    }
+
+    /**
+     * The guard's name when one can be created here, else empty after a WARN (DEBUG when switched off by
+     * {@link #SERVER_GUARD}). Checked before the journal is written, so the journal names only a guard that is meant to exist.
+     */
+    private static Optional<ServerGuard.Name> guardName(LockContext context, boolean superReadOnly) {
+        ServerInfo server = context.server();
+        if (!context.options().get(SERVER_GUARD)) {
+            LOG.debug("quiesce: no server-side guard on {}: switched off by ReadOnlyStrategy.SERVER_GUARD", server);
+            return Optional.empty();
+        }
+        String scheduler = server.variable(EVENT_SCHEDULER).orElse("(not reported)");
+        if (!"ON".equalsIgnoreCase(scheduler) && !"1".equals(scheduler)) {
+            ServerGuard.warnUnavailable(server, "event_scheduler is " + scheduler);
+            return Optional.empty();
+        }
+        if (superReadOnly) {
+            ServerGuard.warnUnavailable(server, "super_read_only=ON refuses CREATE EVENT");
+            return Optional.empty();
+        }
+        Optional<Long> boot = ServerGuard.bootTime(context.sql(), server);
+        if (boot.isEmpty()) {
+            ServerGuard.warnUnavailable(server, "its Uptime (status) cannot be read");
+            return Optional.empty();
+        }
+        return Optional.of(ServerGuard.Name.of(boot.get(), context.connectionId()));
     }
 
     private static void awaitNoTempTables(LockContext context) {
@@ -194,23 +245,76 @@ public final class ReadOnlyStrategy implements LockStrategy {
         return c;
     }
 
-    /** After a crash: put back what the journal says this strategy changed, reading the server first. */
+    /**
+     * After a crash: put back what the journal says this strategy changed, reading the server first. The
+     * guard, if still there, is dropped first, so that it cannot act at the same time.
+     */
     @Override
     public List<String> recover(RecoverContext context) {
         Sql sql = context.sql();
         ServerInfo server = context.server();
         Map<String, String> journal = context.journal();
         List<String> done = new ArrayList<>();
-        if (Boolean.parseBoolean(journal.get(J_READ_ONLY_CHANGED)) && isOn(sql.scalar(READ_ONLY_STATE))) {
+        Optional<String> guard = guard(journal);
+        if (guard.isPresent() && ServerGuard.exists(sql, guard.get())) {
+            ServerGuard.drop(sql, guard.get());
+            done.add(ServerGuard.dropStatement(guard.get()));
+        }
+        if (readOnlyStillChanged(journal, sql, server)) {
             sql.execute(READ_ONLY_OFF);
             done.add(READ_ONLY_OFF);
         }
-        if (Boolean.parseBoolean(journal.get(J_SQL_THREAD_STOPPED))
-                && !ReplicaStatus.read(sql, server).map(ReplicaStatus::sqlThreadRunning).orElse(true)) {
+        if (sqlThreadStillStopped(journal, sql, server)) {
             sql.execute(startSqlThread(server));
             done.add(startSqlThread(server));
         }
         return done;
+    }
+
+    /** What a dead session's journal covers that is still changed, the guard included while it is pending. */
+    @Override
+    public List<String> stillChanged(RecoverContext context) {
+        Sql sql = context.sql();
+        ServerInfo server = context.server();
+        Map<String, String> journal = context.journal();
+        List<String> changed = new ArrayList<>();
+        if (journal.containsKey(J_GUARD) && guard(journal).isEmpty()) {
+            changed.add("a guard the journal names as '" + journal.get(J_GUARD) + "', which is no quiesce guard name");
+        }
+        guard(journal).filter(g -> ServerGuard.exists(sql, g))
+                .ifPresent(g -> changed.add("the server-side guard " + g + " has not run yet (is event_scheduler still ON?)"));
+        if (readOnlyStillChanged(journal, sql, server)) {
+            changed.add("read_only=ON");
+        }
+        if (sqlThreadStillStopped(journal, sql, server)) {
+            changed.add("the replica SQL thread is stopped");
+        }
+        return changed;
+    }
+
+    private static Optional<String> guard(Map<String, String> journal) {
+        return journal.containsKey(J_GUARD) ? ServerGuard.parseName(journal.get(J_GUARD)) : Optional.empty();
+    }
+
+    /** Set ON by the session and still ON; never while super_read_only is ON, which switching read_only off would end too. */
+    private static boolean readOnlyStillChanged(Map<String, String> journal, Sql sql, ServerInfo server) {
+        if (!Boolean.parseBoolean(journal.get(J_READ_ONLY_CHANGED))) {
+            return false;
+        }
+        if (server.isMariaDb()) {
+            return isOn(sql.scalar(READ_ONLY_STATE));
+        }
+        Map<String, String> now = sql.firstRow(BOTH_STATES).orElseThrow();
+        if (isOn(now.get("super_read_only"))) {
+            LOG.warn("quiesce: {} has super_read_only=ON now, which the session did not set: read_only is left ON", server);
+            return false;
+        }
+        return isOn(now.get("read_only"));
+    }
+
+    private static boolean sqlThreadStillStopped(Map<String, String> journal, Sql sql, ServerInfo server) {
+        return Boolean.parseBoolean(journal.get(J_SQL_THREAD_STOPPED))
+                && !ReplicaStatus.read(sql, server).map(ReplicaStatus::sqlThreadRunning).orElse(true);
     }
 
     static String stopSqlThread(ServerInfo server) {

@@ -7,8 +7,12 @@ import io.github.quiesce.BackupException;
 import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BackupSession;
 import io.github.quiesce.BinlogCoordinates;
+import io.github.quiesce.Flavor;
 import io.github.quiesce.LockAcquisitionException;
+import io.github.quiesce.Privileges;
 import io.github.quiesce.ReplicaSource;
+import io.github.quiesce.ServerInfo;
+import io.github.quiesce.ServerVersion;
 import io.github.quiesce.UnsupportedServerException;
 import io.github.quiesce.testkit.EmbeddedServer;
 import io.github.quiesce.testkit.Gtids;
@@ -22,6 +26,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -193,6 +198,7 @@ abstract class ReadOnlyReplicaContract {
             }
             assertState(readOnly, superReadOnly);
             assertThat(journalFiles()).as("journal cleaned").isEmpty();
+            assertThat(guards()).as("no server-side guard left").isZero();
         } finally {
             setState(false, false);
         }
@@ -238,8 +244,13 @@ abstract class ReadOnlyReplicaContract {
         assertThat(ServerChecks.scalar(source(), "SELECT @@GLOBAL.read_only")).isEqualTo("0");
     }
 
+    /** Where the server-side guard cannot run (here: the event scheduler off), the journal is what is left. */
     @Test
     void aBackupProcessKilledWhileHoldingLeavesAJournalThatOpenRefusesAndRecoverRestores() throws Exception {
+        withEventScheduler(false, this::killedWithoutGuard);
+    }
+
+    private void killedWithoutGuard() throws Exception {
         Process child = HoldReadOnly.start(replica(), journals);
         try {
             HoldReadOnly.awaitHeld(child);
@@ -262,6 +273,109 @@ abstract class ReadOnlyReplicaContract {
         }
         assertThat(BackupSession.recover(replica().dataSource(), readOnly().build()).needed()).isFalse();
         pair.awaitCaughtUp(Duration.ofSeconds(30));
+    }
+
+    /**
+     * The guard's body on the real server, with what a session would have left: a guard made before the
+     * server's last boot (as after a restart) drops itself and changes nothing; one made since heals,
+     * but never switches super_read_only off. No GTID of the replica's own comes of any of it.
+     */
+    @Test
+    void theGuardHealsOnlyWhatIsStillTheSessionsAndNothingAfterARestart() throws Exception {
+        withEventScheduler(true, () -> {
+            ServerInfo server = new ServerInfo(mariaDb() ? Flavor.MARIADB : Flavor.MYSQL, ServerVersion.parse(distribution().version()),
+                    distribution().version(), "", "replica", true, "ON", true, false, true, Privileges.unknown("'root'@'localhost'"),
+                    Map.of("version", distribution().version()));
+            String own = ownTransactions();
+            long boot = Long.parseLong(ServerChecks.scalar(replica(), ServerGuard.bootExpression(server).equals(ServerGuard.BOOT_MYSQL)
+                    ? ServerGuard.BOOT_TIME_MYSQL : ServerGuard.BOOT_TIME_INFORMATION_SCHEMA));
+            ServerGuard.Plan both = new ServerGuard.Plan(true, true);
+            try {
+                replica().execute("STOP SLAVE SQL_THREAD", "SET GLOBAL read_only = ON");
+                // Made an hour before this boot, for a connection that is gone: the server restarted since.
+                awaitGuardRun(server, ServerGuard.Name.of(boot - 3_600, 999_999_001L), both);
+                assertThat(pair.sqlThreadRunning()).as("after a restart the SQL thread is the configuration's business").isFalse();
+                assertState(true, false);
+
+                if (mariaDb()) {
+                    awaitGuardRun(server, ServerGuard.Name.of(boot, 999_999_002L), both);
+                } else {
+                    // The session's connection is alive while the guard is made; then someone makes the server
+                    // super_read_only, and the connection ends: the guard waits (it may not even drop itself).
+                    ServerGuard.Name name;
+                    try (Connection session = replica().connect()) {
+                        name = ServerGuard.Name.of(boot, ServerChecks.connectionId(session));
+                        replica().execute(ServerGuard.SQL_LOG_BIN_OFF, ServerGuard.createStatement(server, name, both),
+                                "SET GLOBAL super_read_only = ON");
+                    }
+                    Thread.sleep(2_500);
+                    assertThat(guards()).as("under super_read_only the guard waits").isEqualTo(1);
+                    assertThat(errorLog().lines().filter(l -> l.contains(name.qualified().substring(ServerGuard.SCHEMA.length() + 1))))
+                            .as("quietly: no failed run in the server's error log").isEmpty();
+                    assertState(true, true);
+                    assertThat(pair.sqlThreadRunning()).isFalse();
+                    replica().execute("SET GLOBAL super_read_only = OFF");
+                    awaitGuardGone();
+                }
+                assertThat(pair.sqlThreadRunning()).as("its session's connection is gone: restarted").isTrue();
+                assertState(false, false);
+                assertThat(ownTransactions()).as("the replica's own transactions (errant GTIDs)").isEqualTo(own);
+            } finally {
+                setState(false, false);
+                if (!pair.sqlThreadRunning()) {
+                    replica().execute("START SLAVE SQL_THREAD");
+                }
+            }
+        });
+    }
+
+    /** Creates the guard as the session does (sql_log_bin off) and waits until it has run and dropped itself. */
+    private void awaitGuardRun(ServerInfo server, ServerGuard.Name name, ServerGuard.Plan plan) throws InterruptedException {
+        replica().execute(ServerGuard.SQL_LOG_BIN_OFF, ServerGuard.createStatement(server, name, plan));
+        awaitGuardGone();
+    }
+
+    private void awaitGuardGone() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (guards() > 0) {
+            assertThat(System.nanoTime()).as("the guard ran and dropped itself").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        Thread.sleep(200);
+    }
+
+    private String errorLog() throws java.io.IOException {
+        return Files.readString(replica().runDirectory().resolve("error.log"), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private long guards() {
+        return ServerChecks.count(replica(), "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_NAME LIKE 'quiesce\\_guard\\_%'");
+    }
+
+    /** MySQL: the GTIDs of the replica's own server_uuid; MariaDB: its server_id's entries in gtid_binlog_state. */
+    private String ownTransactions() {
+        if (mariaDb()) {
+            String id = ServerChecks.scalar(replica(), "SELECT @@GLOBAL.server_id");
+            return Stream.of(ServerChecks.scalar(replica(), "SELECT @@GLOBAL.gtid_binlog_state").split(",")).map(String::trim)
+                    .filter(g -> g.matches("\\d+-" + id + "-\\d+")).sorted().toList().toString();
+        }
+        String uuid = ServerChecks.scalar(replica(), "SELECT @@GLOBAL.server_uuid");
+        return uuid + ":" + Gtids.count(ServerChecks.scalar(replica(), "SELECT @@GLOBAL.gtid_executed").replace("\n", ""), uuid);
+    }
+
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /** Runs with the replica's event scheduler on or off, and puts it back as it was. */
+    private void withEventScheduler(boolean on, Body body) throws Exception {
+        String before = ServerChecks.scalar(replica(), "SELECT @@GLOBAL.event_scheduler");
+        replica().execute("SET GLOBAL event_scheduler = " + (on ? "ON" : "OFF"));
+        try {
+            body.run();
+        } finally {
+            replica().execute("SET GLOBAL event_scheduler = " + ("ON".equalsIgnoreCase(before) ? "ON" : "OFF"));
+        }
     }
 
     private List<Path> journalFiles() throws java.io.IOException {

@@ -30,10 +30,18 @@ public final class ReplicaPair implements AutoCloseable {
     }
 
     public static ReplicaPair start(ServerDistribution distribution) {
+        return start(distribution, ServerConfig.defaults());
+    }
+
+    /**
+     * A pair whose replica starts with {@code replicaConfig} (e.g. {@link ServerConfig#withEventScheduler});
+     * its server id is always 2, the source's 1.
+     */
+    public static ReplicaPair start(ServerDistribution distribution, ServerConfig replicaConfig) {
         EmbeddedServer source = EmbeddedServer.start(distribution, ServerConfig.defaults().withServerId(1));
         EmbeddedServer replica = null;
         try {
-            replica = EmbeddedServer.start(distribution, ServerConfig.defaults().withServerId(2));
+            replica = EmbeddedServer.start(distribution, replicaConfig.withServerId(2));
             source.createUser(REPL_USER, REPL_PASSWORD, "REPLICATION SLAVE");
             replica.execute(changeSource(distribution, source.port()), "START SLAVE");
             ReplicaPair pair = new ReplicaPair(source, replica);

@@ -36,6 +36,11 @@ public record ServerConfig(boolean binaryLog, boolean gtid, int serverId, List<S
         return new ServerConfig(binaryLog, gtid, id, extraArgs);
     }
 
+    /** {@code --event-scheduler=ON|OFF}: ON by default on MySQL 8.0, OFF on MariaDB. */
+    public ServerConfig withEventScheduler(boolean on) {
+        return withArgs("--event-scheduler=" + (on ? "ON" : "OFF"));
+    }
+
     public ServerConfig withArgs(String... args) {
         List<String> all = new ArrayList<>(extraArgs);
         all.addAll(List.of(args));

@@ -1,0 +1,62 @@
+package io.github.quiesce.readonly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.quiesce.Flavor;
+import io.github.quiesce.Privileges;
+import io.github.quiesce.ServerInfo;
+import io.github.quiesce.ServerVersion;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What goes into the guard's body is numbers and its own validated name, never text from elsewhere. */
+class ServerGuardTest {
+
+    private static final ServerInfo MYSQL_8_0_15 = server(Flavor.MYSQL, "8.0.15");
+    private static final ServerInfo MYSQL_8_0_22 = server(Flavor.MYSQL, "8.0.22");
+    private static final ServerInfo MARIADB_11_4 = server(Flavor.MARIADB, "11.4.5");
+
+    private static ServerInfo server(Flavor flavor, String version) {
+        return new ServerInfo(flavor, ServerVersion.parse(version), version, "", "db:3306", true, "ON", true, false, true,
+                Privileges.unknown("'b'@'%'"), Map.of("version", version));
+    }
+
+    @Test
+    void theNameIsTheBootTimeAndTheLockConnectionAndNothingElse() {
+        assertThat(ServerGuard.Name.of(1795331661L, 57).qualified()).isEqualTo("mysql.quiesce_guard_1795331661_57");
+        assertThat(ServerGuard.parseName("mysql.quiesce_guard_1795331661_57")).contains("mysql.quiesce_guard_1795331661_57");
+        assertThat(ServerGuard.parseName("mysql.quiesce_guard_1_2; DROP DATABASE x")).isEmpty();
+        assertThat(ServerGuard.parseName("other.quiesce_guard_1_2")).isEmpty();
+        assertThat(ServerGuard.parseName(null)).isEmpty();
+        assertThatThrownBy(() -> ServerGuard.Name.of(-1, 57)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ServerGuard.dropStatement("mysql.x`; DROP TABLE t")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theBodyRestoresOnlyWhatThePlanSaysInTheServersSpelling() {
+        ServerGuard.Name name = ServerGuard.Name.of(1795331661L, 57);
+        String both = ServerGuard.createStatement(MYSQL_8_0_15, name, new ServerGuard.Plan(true, true));
+        assertThat(both).startsWith("CREATE EVENT mysql.quiesce_guard_1795331661_57 ON SCHEDULE EVERY 1 SECOND ON COMPLETION NOT PRESERVE")
+                .contains("SET SESSION sql_log_bin = 0;", "WHERE ID = 57)", "> 1795331661 + 10",
+                        "@@GLOBAL.super_read_only = 0 THEN SET GLOBAL read_only = 0", "START SLAVE SQL_THREAD;",
+                        "performance_schema.global_status");
+        // sql_log_bin is off before anything, the guard drops itself before it changes anything
+        assertThat(both.indexOf("sql_log_bin = 0")).isLessThan(both.indexOf("DROP EVENT"));
+        assertThat(both.lastIndexOf("DROP EVENT")).isLessThan(both.indexOf("SET GLOBAL read_only"));
+
+        assertThat(ServerGuard.createStatement(MYSQL_8_0_22, name, new ServerGuard.Plan(false, true)))
+                .contains("START REPLICA SQL_THREAD;", "IF @@GLOBAL.super_read_only = 0 THEN").doesNotContain("SET GLOBAL read_only");
+        assertThat(ServerGuard.createStatement(MARIADB_11_4, name, new ServerGuard.Plan(true, false)))
+                .contains("IF @@GLOBAL.read_only = 1 THEN SET GLOBAL read_only = 0", "information_schema.GLOBAL_STATUS")
+                .doesNotContain("super_read_only", "SQL_THREAD");
+    }
+
+    @Test
+    void theLockConnectionOutlivesMaxLockHoldByTheGraceOnly() {
+        assertThat(ServerGuard.waitTimeoutSeconds(Duration.ofHours(1))).isEqualTo(3600 + 5);
+        assertThat(ServerGuard.waitTimeoutSeconds(Duration.ofMillis(700))).isEqualTo(1 + 5);
+        assertThat(ServerGuard.waitTimeoutSeconds(Duration.ofDays(30))).isLessThan(31_536_000);
+    }
+}

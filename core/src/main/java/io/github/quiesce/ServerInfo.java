@@ -1,10 +1,12 @@
 package io.github.quiesce;
 
 import io.github.quiesce.internal.ServerGrammar;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What one probe learned about the server: flavour, version, capabilities, replication state and the
@@ -76,9 +78,12 @@ public record ServerInfo(
         return flavor != Flavor.MARIADB && version.atLeast(8, 0, 0);
     }
 
-    /** {@code performance_schema.log_status}: MySQL and Percona Server 8.0.14 and later. */
+    /**
+     * {@code performance_schema.log_status}: MySQL and Percona Server 8.0.11 (the first 8.0 GA) and later.
+     * MySQL 8.0.12 has it (read here with the instance lock contract), which an 8.0.14 bound had refused.
+     */
     public boolean hasLogStatus() {
-        return flavor != Flavor.MARIADB && version.atLeast(8, 0, 14);
+        return flavor != Flavor.MARIADB && version.atLeast(8, 0, 11);
     }
 
     /** {@code BACKUP STAGE}: MariaDB 10.4 and later. */
@@ -97,6 +102,52 @@ public record ServerInfo(
      */
     public boolean tableFlushWaitsForStatements() {
         return flavor != Flavor.MARIADB || version.before(10, 11, 0);
+    }
+
+    /**
+     * Whether SUPER still grants what MariaDB 11.0.1 moved to finer privileges only (MDEV-29668): on
+     * MariaDB 11.4.5 an account with SUPER alone was refused SHOW MASTER STATUS and SHOW SLAVE STATUS
+     * (it needs BINLOG MONITOR and SLAVE MONITOR), while 10.11.5 allowed both.
+     */
+    private boolean superIncludesMonitoring() {
+        return flavor != Flavor.MARIADB || version.before(11, 0, 1);
+    }
+
+    /** Any one of these lets an account run {@link #binaryLogStatusStatement()} (MariaDB 10.5+ prints REPLICATION CLIENT as BINLOG MONITOR). */
+    public Set<Privilege> binaryLogStatusPrivileges() {
+        return superIncludesMonitoring() ? EnumSet.of(Privilege.REPLICATION_CLIENT, Privilege.SUPER) : EnumSet.of(Privilege.REPLICATION_CLIENT);
+    }
+
+    /**
+     * Any one of these lets an account run {@link #replicaStatusStatement()}. MariaDB took it from
+     * REPLICATION CLIENT in 10.5.2 (BINLOG MONITOR, its new name, no longer allows it; REPLICATION SLAVE
+     * ADMIN did until 10.5.9 brought SLAVE MONITOR), as 10.11.5 and 11.4.5 answered here.
+     */
+    public Set<Privilege> replicaStatusPrivileges() {
+        Set<Privilege> any = EnumSet.noneOf(Privilege.class);
+        if (flavor != Flavor.MARIADB || version.before(10, 5, 2)) {
+            any.add(Privilege.REPLICATION_CLIENT);
+        } else if (version.before(10, 5, 9)) {
+            any.add(Privilege.REPLICATION_SLAVE_ADMIN);
+        } else {
+            any.add(Privilege.REPLICA_MONITOR);
+        }
+        if (superIncludesMonitoring()) {
+            any.add(Privilege.SUPER);
+        }
+        return any;
+    }
+
+    /**
+     * Any one of these lets an account {@code SET GLOBAL read_only}: SUPER, or its split-off
+     * SYSTEM_VARIABLES_ADMIN (MySQL 8) or READ_ONLY ADMIN (MariaDB 10.5.2+). MariaDB 10.11.0 took
+     * READ_ONLY ADMIN out of SUPER: on 10.11.5 an account with SUPER alone was refused.
+     */
+    public Set<Privilege> readOnlyPrivileges() {
+        if (flavor != Flavor.MARIADB) {
+            return EnumSet.of(Privilege.SUPER, Privilege.SYSTEM_VARIABLES_ADMIN);
+        }
+        return version.before(10, 11, 0) ? EnumSet.of(Privilege.SUPER, Privilege.READ_ONLY_ADMIN) : EnumSet.of(Privilege.READ_ONLY_ADMIN);
     }
 
     /** The statement that prints the binary log file and position on this server. */

@@ -30,6 +30,15 @@ class GrantsParserTest {
         assertThat(p.has(Privilege.RELOAD)).isTrue();
     }
 
+    /** MariaDB 10.11.5 and 11.4.5 print a granted REPLICA MONITOR back as SLAVE MONITOR, and READ ONLY ADMIN as READ_ONLY ADMIN. */
+    @Test
+    void mariadbPrintsReplicaMonitorAsSlaveMonitor() {
+        Privileges p = GrantsParser.parse("'b'@'%'", List.of(
+                "GRANT RELOAD, BINLOG MONITOR, READ_ONLY ADMIN, SLAVE MONITOR ON *.* TO `b`@`%` IDENTIFIED BY PASSWORD '*ABCDEF'"));
+        assertThat(p.granted()).containsExactlyInAnyOrder(Privilege.RELOAD, Privilege.REPLICATION_CLIENT, Privilege.READ_ONLY_ADMIN,
+                Privilege.REPLICA_MONITOR);
+    }
+
     @Test
     void allPrivilegesOnStarStarGrantsEverything() {
         Privileges p = GrantsParser.parse("'root'@'localhost'", List.of(

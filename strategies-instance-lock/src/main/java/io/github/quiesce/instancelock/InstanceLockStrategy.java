@@ -91,7 +91,7 @@ public final class InstanceLockStrategy implements LockStrategy {
             return Support.no("LOCK INSTANCE FOR BACKUP needs MySQL 8.0 or later, this is " + server.describe());
         }
         if (server.binaryLogEnabled() && !server.hasLogStatus()) {
-            return Support.no("coordinates come from performance_schema.log_status, which needs 8.0.14 or later");
+            return Support.no("coordinates come from performance_schema.log_status, which needs 8.0.11 or later");
         }
         return Support.yes();
     }

@@ -121,10 +121,9 @@ public final class ReadOnlyStrategy implements LockStrategy {
     public List<PrivilegeRequirement> requiredPrivileges(ServerInfo server) {
         List<PrivilegeRequirement> r = new ArrayList<>();
         r.add(PrivilegeRequirement.of(Privilege.RELOAD, FlushingLock.FTWRL));
-        r.add(server.isMariaDb()
-                ? PrivilegeRequirement.anyOf(READ_ONLY_ON, Privilege.SUPER, Privilege.READ_ONLY_ADMIN)
-                : PrivilegeRequirement.anyOf(READ_ONLY_ON, Privilege.SUPER, Privilege.SYSTEM_VARIABLES_ADMIN));
-        r.add(PrivilegeRequirement.anyOf("SHOW SLAVE STATUS", Privilege.REPLICATION_CLIENT, Privilege.REPLICA_MONITOR, Privilege.SUPER));
+        // Which privilege allows each differs by version (MariaDB split SUPER in 10.5, 10.11 and 11.0): ServerInfo knows.
+        r.add(new PrivilegeRequirement(server.readOnlyPrivileges(), READ_ONLY_ON));
+        r.add(new PrivilegeRequirement(server.replicaStatusPrivileges(), server.replicaStatusStatement()));
         r.addAll(BinaryLogStatus.requirements(server));
         return r;
     }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -91,7 +90,11 @@ public final class EmbeddedServer implements AutoCloseable {
         }
     }
 
-    /** Starts (or restarts, after {@link #stop()}) the server on its port and waits until it accepts connections. */
+    /**
+     * Starts (or restarts, after {@link #stop()}) the server on its port and waits until it accepts
+     * connections. A server that exits, reports another version or never answers is stopped, and the
+     * exception gives the exit code, the command and the last lines of its error log.
+     */
     public synchronized void start() {
         if (isRunning()) {
             return;
@@ -106,16 +109,21 @@ public final class EmbeddedServer implements AutoCloseable {
             throw new UncheckedIOException("Could not start " + String.join(" ", cmd), e);
         }
         RUNNING.add(this);
-        awaitReady();
+        try {
+            awaitReady(cmd);
+        } catch (RuntimeException e) {
+            kill();
+            throw e;
+        }
     }
 
-    private void awaitReady() {
+    private void awaitReady(List<String> cmd) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         SQLException last = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(distribution.displayName() + " exited with code " + process.exitValue()
-                        + " during start. Error log:\n" + tail(runDir.resolve("error.log")) + tail(runDir.resolve("stdout.log")));
+                        + " during start: " + String.join(" ", cmd) + logs());
             }
             try (Connection c = DriverManager.getConnection(jdbcUrl() + "&connectTimeout=1000", "root", "");
                  Statement st = c.createStatement();
@@ -123,7 +131,8 @@ public final class EmbeddedServer implements AutoCloseable {
                 rs.next();
                 String v = rs.getString(1);
                 if (!v.startsWith(distribution.version())) {
-                    throw new IllegalStateException("Expected " + distribution.displayName() + " but the server says " + v);
+                    throw new IllegalStateException("Expected " + distribution.displayName() + " but the server started from "
+                            + base + " says " + v);
                 }
                 return;
             } catch (SQLException e) {
@@ -132,7 +141,11 @@ public final class EmbeddedServer implements AutoCloseable {
             }
         }
         throw new IllegalStateException(distribution.displayName() + " did not accept connections within " + START_TIMEOUT
-                + " (last error: " + (last == null ? "none" : last.getMessage()) + "). Error log:\n" + tail(runDir.resolve("error.log")));
+                + " (last error: " + (last == null ? "none" : last.getMessage()) + "): " + String.join(" ", cmd) + logs());
+    }
+
+    private String logs() {
+        return LogTail.of(runDir.resolve("error.log")) + LogTail.of(runDir.resolve("stdout.log"));
     }
 
     /** Stops the server cleanly (SIGTERM, like a service manager) and keeps its data for {@link #start()}. */
@@ -293,18 +306,6 @@ public final class EmbeddedServer implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();
-        }
-    }
-
-    private static String tail(Path file) {
-        try {
-            if (!Files.exists(file)) {
-                return "";
-            }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())) + "\n";
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")\n";
         }
     }
 

@@ -15,26 +15,35 @@ final class ServerCommands {
         return "root".equals(System.getProperty("user.name"));
     }
 
+    /**
+     * Initialises an empty data directory. On failure the exception carries the exit code, the command
+     * and the last lines of the initialiser's log and output: MySQL writes why it gave up only to its
+     * {@code --log-error} file, so without them a failure said nothing.
+     */
     static void initialize(ServerDistribution d, Path base, Path dataDir, Path log) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (d.isMariaDb()) {
-            cmd.add(base.resolve("scripts/mariadb-install-db").toString());
+            cmd.add(base.resolve(d.installProgram()).toString());
             cmd.addAll(List.of("--no-defaults", "--basedir=" + base, "--datadir=" + dataDir,
-                    "--auth-root-authentication-method=normal", "--skip-test-db"));
+                    "--auth-root-authentication-method=normal"));
+            cmd.add(d.installerSkipsTestDb() ? "--skip-test-db" : "--skip-auth-anonymous-user");
         } else {
-            cmd.add(base.resolve("bin/mysqld").toString());
+            cmd.add(base.resolve(d.serverProgram()).toString());
             cmd.addAll(List.of("--no-defaults", "--initialize-insecure", "--basedir=" + base, "--datadir=" + dataDir,
                     "--log-error=" + log));
+            if (d.needsExplicitDefaultsForTimestamp()) {
+                cmd.add("--explicit-defaults-for-timestamp");
+            }
         }
         if (runningAsRoot()) {
             cmd.add("--user=root");
         }
-        BinaryCache.run(new ProcessBuilder(cmd));
+        BinaryCache.run(new ProcessBuilder(cmd), "Initialising a " + d.displayName() + " data directory in " + dataDir, log);
     }
 
     static List<String> start(ServerDistribution d, Path base, Path dataDir, Path runDir, int port, ServerConfig config) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(base.resolve(d.isMariaDb() ? "bin/mariadbd" : "bin/mysqld").toString());
+        cmd.add(base.resolve(d.serverProgram()).toString());
         cmd.addAll(List.of("--no-defaults",
                 "--basedir=" + base,
                 "--datadir=" + dataDir,
@@ -47,24 +56,24 @@ final class ServerCommands {
                 "--server-id=" + config.serverId(),
                 "--innodb-buffer-pool-size=64M",
                 "--max-connections=300"));
-        if (!d.isMariaDb()) {
+        if (d.hasMysqlx()) {
             cmd.add("--mysqlx=OFF");
+        }
+        if (d.needsExplicitDefaultsForTimestamp()) {
+            cmd.add("--explicit-defaults-for-timestamp");
+        }
+        if (!d.isMariaDb()) {
             // One event per row change, so tests can reason about the binlog event by event.
             cmd.add("--binlog-format=ROW");
         }
         if (config.binaryLog()) {
             cmd.add("--log-bin=binlog");
-            if (!d.isMariaDb()) {
-                cmd.add("--log-slave-updates=ON");
-                if (config.gtid()) {
-                    cmd.add("--gtid-mode=ON");
-                    cmd.add("--enforce-gtid-consistency=ON");
-                }
-            } else {
-                cmd.add("--log-slave-updates=ON");
+            cmd.add("--log-slave-updates=ON");
+            if (!d.isMariaDb() && config.gtid()) {
+                cmd.add("--gtid-mode=ON");
+                cmd.add("--enforce-gtid-consistency=ON");
             }
-        } else if (!d.isMariaDb()) {
-            // MySQL 8 turns the binary log on by default.
+        } else if (d.binaryLogOnByDefault()) {
             cmd.add("--skip-log-bin");
         }
         if (runningAsRoot()) {

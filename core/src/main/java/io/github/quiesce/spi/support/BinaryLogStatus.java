@@ -4,7 +4,6 @@ import io.github.quiesce.spi.PrivilegeRequirement;
 import io.github.quiesce.spi.Sql;
 import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.CoordinatesUnavailableException;
-import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +26,7 @@ public final class BinaryLogStatus {
         if (!server.binaryLogEnabled()) {
             return List.of();
         }
-        // MariaDB 10.5+ prints REPLICATION CLIENT as BINLOG MONITOR; Privilege maps both names.
-        return List.of(PrivilegeRequirement.anyOf(server.binaryLogStatusStatement(),
-                Privilege.REPLICATION_CLIENT, Privilege.SUPER));
+        return List.of(new PrivilegeRequirement(server.binaryLogStatusPrivileges(), server.binaryLogStatusStatement()));
     }
 
     /** Reads the coordinates now, on the given connection. */

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Coordinates from {@code performance_schema.log_status} (MySQL and Percona Server 8.0.14+): the
+ * Coordinates from {@code performance_schema.log_status} (MySQL and Percona Server 8.0.11+): the
  * binary log position and {@code gtid_executed} read together without blocking commits. Needs
  * BACKUP_ADMIN and SELECT on the table.
  *
@@ -119,7 +119,7 @@ public final class LogStatus {
             return Support.yes();
         }
         if (!server.hasLogStatus()) {
-            return Support.no("performance_schema.log_status needs MySQL/Percona Server 8.0.14 or later");
+            return Support.no("performance_schema.log_status needs MySQL/Percona Server 8.0.11 or later");
         }
         try {
             sql.rows(READABLE);
@@ -136,7 +136,7 @@ public final class LogStatus {
             throw BinaryLogStatus.disabled(server);
         }
         if (!server.hasLogStatus()) {
-            throw new CoordinatesUnavailableException(server + " has no performance_schema.log_status (MySQL/Percona 8.0.14 and later)");
+            throw new CoordinatesUnavailableException(server + " has no performance_schema.log_status (MySQL/Percona 8.0.11 and later)");
         }
         String local = sql.scalar(QUERY);
         if (local == null) {

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * locked after close, no leaked connection, typed errors before any lock.
  * A strategy module's IT extends this once per server it supports and names the strategy.
  *
- * <p>Runs on a server shared by the JVM ({@link EmbeddedServers}); every test leaves it as it found it.
+ * <p>Runs on a server shared by the JVM ({@link EmbeddedServers}, or {@link #serverUnderTest()}); every test
+ * leaves it as it found it. {@link #snapshotSessions()} and {@link #agreementSessions()} size the rounds.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class LockStrategyContract {
@@ -54,9 +55,17 @@ public abstract class LockStrategyContract {
     /** The strategy under test, by name. */
     protected abstract String strategyName();
 
+    /**
+     * The server to run on: by default the JVM's shared one of {@link #distribution()}. Override to run
+     * on a server the subclass manages, e.g. the source of a replica pair that other tests use too.
+     */
+    protected EmbeddedServer serverUnderTest() {
+        return EmbeddedServers.shared(distribution());
+    }
+
     @BeforeAll
     void startServer() {
-        server = EmbeddedServers.shared(distribution());
+        server = serverUnderTest();
     }
 
     protected BackupOptions.Builder options() {

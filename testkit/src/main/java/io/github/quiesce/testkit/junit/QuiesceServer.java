@@ -24,7 +24,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }</pre>
  *
  * <p>Embedded servers come from Maven Central artifacts (no Docker): add the distribution's artifact in
- * test scope (see {@link ServerDistribution#artifact()}). With {@link #image()} a Testcontainers container
+ * test scope (see {@link ServerDistribution#artifact()}). Versions of one artifact cannot share a
+ * classpath: copy the others' jars into a folder and name it with {@code -Dquiesce.testkit.artifacts}
+ * (integration-tests does so with maven-dependency-plugin's {@code copy}). With {@link #image()} a Testcontainers container
  * is used instead; where no Docker engine runs, the class is skipped with that reason.
  */
 @Target(ElementType.TYPE)

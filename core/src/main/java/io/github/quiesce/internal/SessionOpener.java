@@ -4,6 +4,7 @@ import io.github.quiesce.BackupEvent;
 import io.github.quiesce.BackupException;
 import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BackupSqlException;
+import io.github.quiesce.GaleraNodeNotReadyException;
 import io.github.quiesce.LockAcquisitionException;
 import io.github.quiesce.ServerConnectionException;
 import io.github.quiesce.ServerInfo;
@@ -11,6 +12,7 @@ import io.github.quiesce.UnrecoveredSessionException;
 import io.github.quiesce.spi.InspectContext;
 import io.github.quiesce.spi.LockStrategy;
 import io.github.quiesce.spi.Sql;
+import io.github.quiesce.spi.support.Galera;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -64,7 +66,8 @@ public final class SessionOpener {
         String endpoint = ServerProbe.endpointOf(connection);
         JdbcSql.Observer observer = observer(events);
         ServerProbe.Result probed = ServerProbe.probe(new JdbcSql(connection, "probe", endpoint, observer), endpoint,
-                catalog.serverVariables());
+                catalog.serverVariables(),
+                catalog.serverStatusVariables());
         ServerInfo server = probed.server();
         Duration probeTime = SessionClock.since(probeStart);
         events.publish(new BackupEvent.Probed(server, probeTime));
@@ -120,6 +123,8 @@ public final class SessionOpener {
             long lockStart = SessionClock.now();
             try {
                 events.publish(new BackupEvent.LockRequested(strategy.name()));
+                // A Galera node that lags would make any desyncing lock wait, uncancellably, for its whole queue.
+                Galera.awaitReady(context.sessionSql(), server, options.galeraGuard(), context::publish);
                 setLockWaitTimeout(context, server);
                 strategy.acquire(context);
                 long locked = SessionClock.now();
@@ -136,7 +141,9 @@ public final class SessionOpener {
                     ConnectionDisposal.discard(dataSource, connection);
                 }
                 boolean more = i + 1 < candidates.size();
-                if (options.isAuto() && options.allowFallback() && more && outcome.connectionReusable()) {
+                // The next strategy would meet the same lagging node.
+                boolean nodeNotReady = e instanceof GaleraNodeNotReadyException;
+                if (options.isAuto() && options.allowFallback() && more && outcome.connectionReusable() && !nodeNotReady) {
                     LOG.warn("quiesce: strategy '{}' failed on {} and was rolled back ({}); falling back to '{}'",
                             strategy.name(), server, e.getMessage(), candidates.get(i + 1).name());
                     continue;

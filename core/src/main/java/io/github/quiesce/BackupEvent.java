@@ -8,9 +8,20 @@ import java.util.List;
  * that succeeds sees: {@link Probed}, {@link StrategyChosen}, {@link LockRequested}, (while the
  * long-query guard waits: {@link WaitingForLongQueries} … {@link WaitedForLongQueries}),
  * {@link LockAcquired}, {@link CoordinatesCaptured}, {@link LockReleased}, {@link StateRestored};
- * {@link StatementExecuted} for every statement in between.
+ * {@link StatementExecuted} for every statement in between. On a Galera node, {@link WaitedForGalera} follows
+ * {@link LockRequested} (after {@link WaitingForGalera} when the node lagged) and {@link StateRestored}.
  */
 public sealed interface BackupEvent {
+
+    /** When a session waits for a Galera node. */
+    enum GaleraPhase {
+        /** Before the lock: for the node to be Synced with a short receive queue ({@link GaleraGuard}). */
+        BEFORE_LOCK,
+        /** Before an explicit {@code SET GLOBAL wsrep_desync=OFF}: for the receive queue to drain (galera issue 289). */
+        BEFORE_RESYNC,
+        /** After the release: for the node to be Synced again. */
+        AFTER_RELEASE
+    }
 
     /** The server was probed: version, variables, grants. */
     record Probed(ServerInfo server, Duration took) implements BackupEvent {
@@ -30,6 +41,14 @@ public sealed interface BackupEvent {
 
     /** The guard's wait ended; {@code cleared} is false when it gave up. */
     record WaitedForLongQueries(String lock, Duration waited, boolean cleared) implements BackupEvent {
+    }
+
+    /** A Galera node is not ready ({@link GaleraState#readyToLock}, or not Synced after the release); the session waits up to {@code timeout}. */
+    record WaitingForGalera(GaleraPhase phase, GaleraState state, Duration timeout) implements BackupEvent {
+    }
+
+    /** The wait for a Galera node ended: {@code ready} false when the timeout passed first; {@code state} is the last look. */
+    record WaitedForGalera(GaleraPhase phase, Duration waited, boolean ready, GaleraState state) implements BackupEvent {
     }
 
     /** The opt-in killer ({@link LongQueryKiller}) ended a blocking statement with {@code KILL QUERY}. */

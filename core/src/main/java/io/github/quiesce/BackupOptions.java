@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  *   <tr><td>maxLockHold</td><td>1 h</td><td>a session still open after this is released by a watchdog, which kills its lock connection</td></tr>
  *   <tr><td>journalDirectory</td><td>{@code ~/.local/state/quiesce}</td><td>where a session that changes global settings records how to undo them, for {@link BackupSession#recover}</td></tr>
  *   <tr><td>prepareSnapshots</td><td>0</td><td>snapshot connections taken from the DataSource, in parallel, before the lock, for {@link BackupSession#snapshotConnections}</td></tr>
+ *   <tr><td>galeraGuard</td><td>queue ≤ 100, 30 s</td><td>on a Galera node: lock only a {@code Synced} node with a short receive queue, waiting for it up to the timeout; after the release wait for it to be {@code Synced} again</td></tr>
+ *   <tr><td>galeraDesync</td><td>{@code AUTO}</td><td>on a Galera node: when the session sets {@code wsrep_desync=ON} itself (see {@link GaleraDesync})</td></tr>
  *   <tr><td>listeners</td><td>none</td><td>{@link BackupListener}s, besides those found with {@link java.util.ServiceLoader}</td></tr>
  * </table>
  */
@@ -60,6 +62,8 @@ public final class BackupOptions {
     private final Path journalDirectory;
     private final Map<StrategyOption<?>, Object> strategyOptions;
     private final int prepareSnapshots;
+    private final GaleraGuard galeraGuard;
+    private final GaleraDesync galeraDesync;
 
     private BackupOptions(Builder b) {
         this.strategy = b.strategy;
@@ -75,6 +79,8 @@ public final class BackupOptions {
         this.journalDirectory = b.journalDirectory;
         this.strategyOptions = Map.copyOf(b.strategyOptions);
         this.prepareSnapshots = b.prepareSnapshots;
+        this.galeraGuard = b.galeraGuard;
+        this.galeraDesync = b.galeraDesync;
     }
 
     public static BackupOptions defaults() {
@@ -101,6 +107,8 @@ public final class BackupOptions {
         b.journalDirectory = journalDirectory;
         b.strategyOptions.putAll(strategyOptions);
         b.prepareSnapshots = prepareSnapshots;
+        b.galeraGuard = galeraGuard;
+        b.galeraDesync = galeraDesync;
         return b;
     }
 
@@ -160,6 +168,16 @@ public final class BackupOptions {
         return prepareSnapshots;
     }
 
+    /** On a Galera node: how far behind the node may be when locked, and how long to wait for it. */
+    public GaleraGuard galeraGuard() {
+        return galeraGuard;
+    }
+
+    /** On a Galera node: when the session desyncs the node itself. */
+    public GaleraDesync galeraDesync() {
+        return galeraDesync;
+    }
+
     /** Listeners given here (ServiceLoader ones are added when a session opens). */
     public List<BackupListener> listeners() {
         return listeners;
@@ -181,7 +199,7 @@ public final class BackupOptions {
         return "BackupOptions{strategy=" + strategy + ", lockWaitTimeout=" + lockWaitTimeout
                 + ", allowFallback=" + allowFallback + ", longQueryGuard=" + longQueryGuard + ", acquireTimeout=" + acquireTimeout
                 + ", acquireRetries=" + acquireRetries + ", killLongQueries=" + killLongQueries + ", maxLockHold=" + maxLockHold
-                + ", prepareSnapshots=" + prepareSnapshots + ", listeners=" + listeners.size() + ", journalDirectory=" + journalDirectory + ", strategyOptions=" + strategyOptions.keySet() + '}';
+                + ", prepareSnapshots=" + prepareSnapshots + ", galeraGuard=" + galeraGuard + ", galeraDesync=" + galeraDesync + ", listeners=" + listeners.size() + ", journalDirectory=" + journalDirectory + ", strategyOptions=" + strategyOptions.keySet() + '}';
     }
 
     /** Plain, final builder. Every setter validates at once, so a bad value fails where it is written. */
@@ -199,6 +217,8 @@ public final class BackupOptions {
         private Path journalDirectory = Journal.defaultDirectory();
         private final Map<StrategyOption<?>, Object> strategyOptions = new LinkedHashMap<>();
         private int prepareSnapshots;
+        private GaleraGuard galeraGuard = GaleraGuard.DEFAULT;
+        private GaleraDesync galeraDesync = GaleraDesync.AUTO;
 
         private Builder() {
         }
@@ -286,6 +306,22 @@ public final class BackupOptions {
                 throw new IllegalArgumentException("prepareSnapshots must be between 0 and " + BackupSession.MAX_SNAPSHOTS + ", was " + count);
             }
             this.prepareSnapshots = count;
+            return this;
+        }
+
+        /**
+         * On a Galera node, lock only when it is {@code Synced} with at most {@code maxReceiveQueue} write-sets
+         * waiting, waiting for that up to the guard's timeout; after the release, wait up to the same timeout for
+         * it to be {@code Synced} again. See {@link GaleraGuard}.
+         */
+        public Builder galeraGuard(GaleraGuard guard) {
+            this.galeraGuard = Objects.requireNonNull(guard, "galeraGuard must not be null (use GaleraGuard.DEFAULT)");
+            return this;
+        }
+
+        /** On a Galera node, when the session sets {@code wsrep_desync=ON} itself; see {@link GaleraDesync}. */
+        public Builder galeraDesync(GaleraDesync desync) {
+            this.galeraDesync = Objects.requireNonNull(desync, "galeraDesync must not be null (use GaleraDesync.AUTO)");
             return this;
         }
 

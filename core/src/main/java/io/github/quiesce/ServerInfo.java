@@ -25,6 +25,11 @@ import java.util.Set;
  * @param replica          whether replication is configured on this server (replica status is not empty)
  * @param privileges       the account's global privileges
  * @param variables        the raw variables the probe read, lower-case names
+ * @param status           the status variables the probe read ({@code SHOW GLOBAL STATUS}), lower-case names; those a
+ *                         strategy asked for ({@link io.github.quiesce.spi.LockStrategy#serverStatusVariables}) and, on a
+ *                         Galera node, the {@code wsrep_*} ones of {@link GaleraState}
+ * @param galeraNode       the node's Galera identity and state, or null when the server is not a Galera node
+ *                         (see {@link #galera()})
  */
 public record ServerInfo(
         Flavor flavor,
@@ -38,7 +43,17 @@ public record ServerInfo(
         boolean superReadOnly,
         boolean replica,
         Privileges privileges,
-        Map<String, String> variables) {
+        Map<String, String> variables,
+        Map<String, String> status,
+        GaleraNode galeraNode) {
+
+    /** A server probed without status variables, which is not a Galera node. */
+    public ServerInfo(Flavor flavor, ServerVersion version, String versionText, String versionComment, String endpoint,
+                      boolean binaryLogEnabled, String gtidMode, boolean readOnly, boolean superReadOnly, boolean replica,
+                      Privileges privileges, Map<String, String> variables) {
+        this(flavor, version, versionText, versionComment, endpoint, binaryLogEnabled, gtidMode, readOnly, superReadOnly, replica,
+                privileges, variables, Map.of(), null);
+    }
 
     public ServerInfo {
         Objects.requireNonNull(flavor, "flavor");
@@ -49,11 +64,21 @@ public record ServerInfo(
         gtidMode = gtidMode == null ? "OFF" : gtidMode;
         Objects.requireNonNull(privileges, "privileges");
         variables = Map.copyOf(variables);
+        status = status == null ? Map.of() : Map.copyOf(status);
     }
 
-    /** e.g. "MySQL 8.0.15" or "MariaDB 11.4.5". */
+    /** e.g. "MySQL 8.0.15", "MariaDB 11.4.5" or "MariaDB 10.11.19 (MariaDB Galera node)". */
     public String describe() {
-        return flavor.displayName() + " " + version;
+        return flavor.displayName() + " " + version + (galeraNode == null ? "" : " (" + galeraNode.kind().displayName() + " node)");
+    }
+
+    /** The server is a node of a Galera cluster: what it is and its state when probed. */
+    public Optional<GaleraNode> galera() {
+        return Optional.ofNullable(galeraNode);
+    }
+
+    public boolean isGalera() {
+        return galeraNode != null;
     }
 
     public boolean isMariaDb() {
@@ -172,6 +197,11 @@ public record ServerInfo(
     /** A variable the probe read, by its lower-case name. */
     public Optional<String> variable(String name) {
         return Optional.ofNullable(variables.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    /** A status variable the probe read ({@code SHOW GLOBAL STATUS}), by its lower-case name. */
+    public Optional<String> status(String name) {
+        return Optional.ofNullable(status.get(name.toLowerCase(Locale.ROOT)));
     }
 
     /** True when the variable reads YES, ON or 1. */

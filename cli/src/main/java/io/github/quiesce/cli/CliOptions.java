@@ -1,6 +1,7 @@
 package io.github.quiesce.cli;
 
 import io.github.quiesce.BackupOptions;
+import io.github.quiesce.GaleraDesync;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -16,9 +17,12 @@ final class CliOptions {
         PASSWORD_ENV("--password-env", null, "name of the environment variable holding the password (never pass it as an argument)"),
         STRATEGY("--strategy", BackupOptions.AUTO, "auto, or a strategy name: mysql-instance-lock, mariadb-backup-stage, percona-backup-locks, ftwrl, read-only"),
         EXEC("--exec", null, "command run with sh -c while the point is held; its exit code becomes ours"),
-        META_DIR("--meta-dir", null, "directory for quiesce_coordinates.json, xtrabackup_binlog_info and, on a replica, xtrabackup_slave_info"),
+        META_DIR("--meta-dir", null, "directory for quiesce_coordinates.json, xtrabackup_binlog_info and, on a replica, xtrabackup_slave_info,"
+                + " on a Galera node xtrabackup_galera_info"),
         LOCK_WAIT_TIMEOUT("--lock-wait-timeout", "60", "seconds a lock statement may wait for conflicting locks"),
         MAX_LOCK_HOLD("--max-lock-hold", "3600", "seconds after which the watchdog releases the lock, whatever the command does"),
+        GALERA_DESYNC("--galera-desync", "auto", "on a Galera node: auto (desync only where the lock does not), or always (wsrep_desync=ON"
+                + " for the whole session, so the node stays out of flow control while --exec copies files)"),
         JSON("--json", null, "print the coordinates as one JSON line on stdout (flag)"),
         HELP("--help", null, "this text (flag)");
 
@@ -86,6 +90,7 @@ final class CliOptions {
         require(Option.USER);
         lockWaitTimeout();
         maxLockHold();
+        galeraDesync();
         return this;
     }
 
@@ -107,7 +112,17 @@ final class CliOptions {
         return BackupOptions.builder()
                 .strategy(get(Option.STRATEGY))
                 .lockWaitTimeout(lockWaitTimeout())
-                .maxLockHold(maxLockHold());
+                .maxLockHold(maxLockHold())
+                .galeraDesync(galeraDesync());
+    }
+
+    private GaleraDesync galeraDesync() {
+        String v = get(Option.GALERA_DESYNC);
+        return switch (v) {
+            case "auto" -> GaleraDesync.AUTO;
+            case "always" -> GaleraDesync.ALWAYS;
+            default -> throw new IllegalArgumentException(Option.GALERA_DESYNC.flag + " takes auto or always, got '" + v + "'");
+        };
     }
 
     private Duration lockWaitTimeout() {

@@ -13,7 +13,8 @@ public final class Json {
 
     /**
      * The coordinates as fields, in the order the CLI and every example print them: strategy, file,
-     * position, GTID set, then the source's when the server is a replica. Add more and pass to {@link #object}.
+     * position, GTID set, then the source's when the server is a replica, then {@code galeraPosition}
+     * ({@code uuid:seqno}) on a Galera node. Add more and pass to {@link #object}.
      *
      * @param strategy the strategy that held the point
      * @param c        the coordinates read under it
@@ -33,6 +34,7 @@ public final class Json {
             m.put("sourceGtidSet", src.gtidSet());
             m.put("changeSource", src.changeSourceStatement());
         });
+        c.galeraPosition().ifPresent(g -> m.put("galeraPosition", g.toString()));
         return m;
     }
 

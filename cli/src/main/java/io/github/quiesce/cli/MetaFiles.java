@@ -24,5 +24,9 @@ final class MetaFiles {
             String text = src.changeSourceByGtidStatement().isEmpty() ? src.changeSourceStatement() : src.changeSourceByGtidStatement();
             Files.writeString(dir.resolve("xtrabackup_slave_info"), text + "\n", StandardCharsets.UTF_8);
         }
+        // mariabackup's and XtraBackup's --galera-info: uuid:seqno, what a restored node's grastate.dat needs to join by IST.
+        if (c.galeraPosition().isPresent()) {
+            Files.writeString(dir.resolve("xtrabackup_galera_info"), c.galeraPosition().get() + "\n", StandardCharsets.UTF_8);
+        }
     }
 }

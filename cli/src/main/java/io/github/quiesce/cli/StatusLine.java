@@ -29,6 +29,8 @@ final class StatusLine {
     private Duration waited = Duration.ZERO;
     private Duration held = Duration.ZERO;
     private boolean watchdogFired;
+    /** A Galera node the session waits for before the lock, as last seen; null when not waiting for one. */
+    private String galeraLag;
 
     /** @param nanoClock {@link System#nanoTime()}, or a test's clock */
     StatusLine(LongSupplier nanoClock) {
@@ -42,9 +44,19 @@ final class StatusLine {
             strategy = r.strategy();
             since = nanoClock.getAsLong();
             blockers = List.of();
+            galeraLag = null;
             cancelledAttempts = 0;
             watchdogFired = false;
             return true;
+        }
+        if (event instanceof BackupEvent.WaitingForGalera g && g.phase() == BackupEvent.GaleraPhase.BEFORE_LOCK) {
+            galeraLag = g.state().describe();
+            return true;
+        }
+        if (event instanceof BackupEvent.WaitedForGalera g && g.phase() == BackupEvent.GaleraPhase.BEFORE_LOCK) {
+            boolean was = galeraLag != null;
+            galeraLag = null;
+            return was;
         }
         if (event instanceof BackupEvent.WaitingForLongQueries w) {
             blockers = List.copyOf(w.blockers());
@@ -120,6 +132,9 @@ final class StatusLine {
     }
 
     private String waitingFor() {
+        if (galeraLag != null) {
+            return " (the Galera node lags: " + galeraLag + ")";
+        }
         if (!blockers.isEmpty()) {
             String first = describe(blockers.get(0));
             return blockers.size() == 1 ? " (long query " + first + ")"

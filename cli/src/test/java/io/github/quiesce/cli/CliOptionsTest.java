@@ -70,6 +70,17 @@ class CliOptionsTest {
     }
 
     @Test
+    void galeraDesyncIsAutoOrAlways() {
+        Result r = run("--url", URL, "--user", "backup", "--galera-desync", "sometimes");
+        assertThat(r.exit()).isEqualTo(QuiesceCli.USAGE);
+        assertThat(r.err()).contains("--galera-desync takes auto or always, got 'sometimes'");
+        CliOptions opts = CliOptions.parse(new String[] {"--url", URL, "--user", "backup", "--galera-desync", "always"}).check();
+        assertThat(opts.backupOptions().build().galeraDesync()).isEqualTo(io.github.quiesce.GaleraDesync.ALWAYS);
+        assertThat(CliOptions.parse(new String[] {"--url", URL, "--user", "backup"}).check().backupOptions().build().galeraDesync())
+                .isEqualTo(io.github.quiesce.GaleraDesync.AUTO);
+    }
+
+    @Test
     void anUnsetPasswordVariableIsUsageErrorAndNamesOnlyTheVariable() {
         Result r = run("--url", URL, "--user", "backup", "--password-env", "QUIESCE_CLI_TEST_SURELY_UNSET");
         assertThat(r.exit()).isEqualTo(QuiesceCli.USAGE);

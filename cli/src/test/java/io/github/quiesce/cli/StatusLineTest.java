@@ -65,6 +65,20 @@ class StatusLineTest {
     }
 
     @Test
+    void namesTheLaggingGaleraNodeItWaitsFor() {
+        line.onEvent(new BackupEvent.LockRequested("mariadb-backup-stage"));
+        io.github.quiesce.GaleraState lagging = new io.github.quiesce.GaleraState("Primary", 2, 2, "Donor/Desynced", 3541, true,
+                "58338d84-e646-11f1-9400-ba8ebf84b74e", 195401);
+        assertThat(line.onEvent(new BackupEvent.WaitingForGalera(BackupEvent.GaleraPhase.BEFORE_LOCK, lagging, Duration.ofSeconds(30)))).isTrue();
+        advance(1500);
+        assertThat(line.render()).isEqualTo("quiesce: waiting 1.5 s for the lock 'mariadb-backup-stage' (the Galera node lags:"
+                + " Donor/Desynced, 3,541 write-sets queued, Primary component of 2 nodes)");
+        assertThat(line.onEvent(new BackupEvent.WaitedForGalera(BackupEvent.GaleraPhase.BEFORE_LOCK, Duration.ofMillis(1500), true, lagging)))
+                .isTrue();
+        assertThat(line.render()).isEqualTo("quiesce: waiting 1.5 s for the lock 'mariadb-backup-stage'");
+    }
+
+    @Test
     void countsTheHoldThenTheCommandThenSaysReleased() {
         line.onEvent(new BackupEvent.LockRequested("ftwrl"));
         advance(1234);

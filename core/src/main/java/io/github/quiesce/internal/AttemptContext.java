@@ -37,7 +37,10 @@ final class AttemptContext implements LockContext {
     /** Set only while the strategy captures; guarded by the session's lock. */
     private SnapshotSet snapshots = SnapshotSet.NONE;
     private volatile long longQueryWaitNanos;
+    private volatile long galeraWaitNanos;
     private Path journalFile;
+    /** Everything journaled so far in this attempt (a strategy's own keys and its helpers', e.g. Galera's). */
+    private final Map<String, String> journalState = new java.util.LinkedHashMap<>();
 
     AttemptContext(DataSource dataSource, ServerInfo server, JdbcSql sql, BackupOptions options, long connectionId,
                    long connectedAtNanos, Events events, String strategyName) {
@@ -53,6 +56,11 @@ final class AttemptContext implements LockContext {
 
     Duration longQueryWait() {
         return Duration.ofNanos(longQueryWaitNanos);
+    }
+
+    /** Waiting for a Galera node to be ready, before the lock (and before each retried attempt). */
+    Duration galeraWait() {
+        return Duration.ofNanos(galeraWaitNanos);
     }
 
     Events events() {
@@ -145,8 +153,9 @@ final class AttemptContext implements LockContext {
 
     @Override
     public synchronized void journal(Map<String, String> state) {
-        journalFile = Journal.write(options.journalDirectory(), server, strategyName, state, journalFile == null);
-        LOG.debug("quiesce: journal {} written before changing global settings on {}: {}", journalFile, server, state);
+        journalState.putAll(state);
+        journalFile = Journal.write(options.journalDirectory(), server, strategyName, journalState, journalFile == null);
+        LOG.debug("quiesce: journal {} written before changing global settings on {}: {}", journalFile, server, journalState);
     }
 
     /** Removes the journal once everything it covers was undone; keeps it, loudly, otherwise. */
@@ -173,6 +182,9 @@ final class AttemptContext implements LockContext {
     public void publish(BackupEvent event) {
         if (event instanceof BackupEvent.WaitedForLongQueries w) {
             longQueryWaitNanos += w.waited().toNanos();
+        }
+        if (event instanceof BackupEvent.WaitedForGalera w && w.phase() == BackupEvent.GaleraPhase.BEFORE_LOCK) {
+            galeraWaitNanos += w.waited().toNanos();
         }
         events.publish(event);
     }

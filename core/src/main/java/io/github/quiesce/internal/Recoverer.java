@@ -33,7 +33,8 @@ public final class Recoverer {
         try {
             String endpoint = ServerProbe.endpointOf(connection);
             StrategyCatalog catalog = StrategyCatalog.discover(options.classLoader());
-            ServerInfo server = ServerProbe.probe(new JdbcSql(connection, "probe", endpoint), endpoint, catalog.serverVariables()).server();
+            ServerInfo server = ServerProbe.probe(new JdbcSql(connection, "probe", endpoint), endpoint, catalog.serverVariables(),
+                catalog.serverStatusVariables()).server();
             Optional<Journal.Entry> leftover = Journal.read(options.journalDirectory(), server);
             if (leftover.isEmpty()) {
                 LOG.info("quiesce: nothing to recover on {} (no journal in {})", server, options.journalDirectory());

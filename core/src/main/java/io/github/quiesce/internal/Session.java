@@ -11,6 +11,7 @@ import io.github.quiesce.SessionTimings;
 import io.github.quiesce.WatchdogExpiredException;
 import io.github.quiesce.spi.LockStrategy;
 import io.github.quiesce.spi.support.BinaryLogStatus;
+import io.github.quiesce.spi.support.Galera;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -74,7 +75,7 @@ public final class Session {
     }
 
     public SessionTimings timings() {
-        return clock.timings(context.longQueryWait());
+        return clock.timings(context.longQueryWait(), context.galeraWait());
     }
 
     public synchronized BinlogCoordinates coordinates() {
@@ -217,16 +218,36 @@ public final class Session {
         long start = SessionClock.now();
         ReleaseStack.Outcome outcome = context.unwind(connectionLost || killed, killed);
         clock.unlocked();
+        // Not part of the release time: the node catching up, reported on its own.
+        Duration resync = outcome.connectionReusable() ? awaitGaleraResync() : Duration.ZERO;
         if (outcome.connectionReusable()) {
             SessionOpener.closeQuietly(connection);
         } else {
             ConnectionDisposal.discard(context.dataSource(), connection);
         }
-        clock.released(SessionClock.since(start));
+        clock.released(SessionClock.since(start).minus(resync));
         phase.move(Phase.RELEASING, killed ? Phase.EXPIRED : end);
         context.events().publish(new BackupEvent.LockReleased(strategy.name(), timings().lockHeld(), why));
         context.events().publish(new BackupEvent.StateRestored(outcome.undone(), outcome.notUndone()));
         return outcome;
+    }
+
+    /**
+     * On a Galera node, the lock desynced it: wait (bounded by {@code GaleraGuard}) until it is Synced again, so
+     * the caller knows the node is back in step, and how long that took. Never fails the release.
+     */
+    private Duration awaitGaleraResync() {
+        if (!context.server().isGalera()) {
+            return Duration.ZERO;
+        }
+        long start = SessionClock.now();
+        try {
+            clock.galeraResynced(Galera.awaitSynced(context.sql(), context.server(), context.options().galeraGuard(),
+                    context.events()::publish));
+        } catch (RuntimeException e) {
+            LOG.warn("quiesce: could not read whether {} is Synced again after the release: {}", context.server(), e.getMessage());
+        }
+        return SessionClock.since(start);
     }
 
     /** Prepared snapshot connections nobody asked for; the watchdog may race a caller here, hence the monitor. */
@@ -290,7 +311,9 @@ public final class Session {
         return "lock connection " + context.connectionId() + ", probe " + SessionClock.millis(t.probe()) + " ms, choose "
                 + SessionClock.millis(t.choose()) + " ms, lock wait " + SessionClock.millis(t.lockWait())
                 + " ms (long queries " + SessionClock.millis(t.longQueryWait()) + " ms), coordinates " + SessionClock.millis(t.capture())
-                + " ms, held " + SessionClock.millis(t.lockHeld()) + " ms, release " + SessionClock.millis(t.release()) + " ms; coordinates "
+                + " ms, held " + SessionClock.millis(t.lockHeld()) + " ms, release " + SessionClock.millis(t.release()) + " ms"
+                + (context.server().isGalera() ? ", Galera wait " + SessionClock.millis(t.galeraWait()) + " ms, resync "
+                + SessionClock.millis(t.galeraResync()) + " ms" : "") + "; coordinates "
                 + (coordinates == null ? "not read" : coordinates) + "; undone: " + outcome.undone()
                 + (outcome.clean() ? "" : "; NOT undone: " + outcome.notUndone());
     }

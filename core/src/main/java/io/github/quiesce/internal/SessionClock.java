@@ -14,6 +14,7 @@ final class SessionClock {
     private volatile Duration capture = Duration.ZERO;
     private volatile Duration lockHeld;
     private volatile Duration release = Duration.ZERO;
+    private volatile Duration galeraResync = Duration.ZERO;
 
     SessionClock(Duration probe, Duration choose, Duration lockWait, long lockedAtNanos) {
         this.probe = probe;
@@ -42,14 +43,18 @@ final class SessionClock {
         release = took;
     }
 
+    void galeraResynced(Duration took) {
+        galeraResync = took;
+    }
+
     Duration capture() {
         return capture;
     }
 
     /** The lock's hold time: until it was released, or so far. */
-    SessionTimings timings(Duration longQueryWait) {
+    SessionTimings timings(Duration longQueryWait, Duration galeraWait) {
         Duration held = lockHeld != null ? lockHeld : since(lockedAt);
-        return new SessionTimings(probe, choose, longQueryWait, lockWait, capture, held, release);
+        return new SessionTimings(probe, choose, longQueryWait, lockWait, capture, held, release, galeraWait, galeraResync);
     }
 
     static String millis(Duration d) {

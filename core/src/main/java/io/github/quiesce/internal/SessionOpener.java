@@ -4,6 +4,7 @@ import io.github.quiesce.BackupEvent;
 import io.github.quiesce.BackupException;
 import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BackupSqlException;
+import io.github.quiesce.GaleraNodeNotReadyException;
 import io.github.quiesce.LockAcquisitionException;
 import io.github.quiesce.LockNotAllowedException;
 import io.github.quiesce.ServerConnectionException;
@@ -12,6 +13,7 @@ import io.github.quiesce.UnrecoveredSessionException;
 import io.github.quiesce.spi.InspectContext;
 import io.github.quiesce.spi.LockStrategy;
 import io.github.quiesce.spi.Sql;
+import io.github.quiesce.spi.support.Galera;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -65,7 +67,8 @@ public final class SessionOpener {
         String endpoint = ServerProbe.endpointOf(connection);
         JdbcSql.Observer observer = observer(events);
         ServerProbe.Result probed = ServerProbe.probe(new JdbcSql(connection, "probe", endpoint, observer), endpoint,
-                catalog.serverVariables());
+                catalog.serverVariables(),
+                catalog.serverStatusVariables());
         ServerInfo server = probed.server();
         Duration probeTime = SessionClock.since(probeStart);
         events.publish(new BackupEvent.Probed(server, probeTime));
@@ -121,6 +124,8 @@ public final class SessionOpener {
             long lockStart = SessionClock.now();
             try {
                 events.publish(new BackupEvent.LockRequested(strategy.name()));
+                // A Galera node that lags would make any desyncing lock wait, uncancellably, for its whole queue.
+                Galera.awaitReady(context.sessionSql(), server, options.galeraGuard(), context::publish);
                 setLockWaitTimeout(context, server);
                 strategy.acquire(context);
                 long locked = SessionClock.now();
@@ -137,7 +142,9 @@ public final class SessionOpener {
                     ConnectionDisposal.discard(dataSource, connection);
                 }
                 boolean more = i + 1 < candidates.size();
-                if (options.isAuto() && options.allowFallback() && more && outcome.connectionReusable()) {
+                // The next strategy would meet the same lagging node.
+                boolean nodeNotReady = e instanceof GaleraNodeNotReadyException;
+                if (options.isAuto() && options.allowFallback() && more && outcome.connectionReusable() && !nodeNotReady) {
                     if (notAllowed(e)) {
                         LOG.warn("quiesce: strategy '{}' is not allowed here: {} refused it to {} (error {}: {}); nothing was locked;"
                                 + " falling back to '{}'", strategy.name(), server, server.privileges().account(), e.vendorCode(),

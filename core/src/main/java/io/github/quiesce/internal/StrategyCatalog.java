@@ -69,6 +69,13 @@ final class StrategyCatalog {
         return names;
     }
 
+    /** Every status variable some discovered strategy reads, for the probe. */
+    Set<String> serverStatusVariables() {
+        Set<String> names = new TreeSet<>();
+        strategies.forEach(s -> names.addAll(s.serverStatusVariables()));
+        return names;
+    }
+
     /** Fails before any connection is made when the name is unknown or nothing was discovered. */
     LockStrategy named(String name) {
         requireAny();

@@ -55,7 +55,9 @@ public interface LockContext {
     /**
      * Writes, durably, what {@link LockStrategy#recover} would need to put the server back if this
      * process died while the session holds it. Call it before the first change that outlives the
-     * connection ({@code SET GLOBAL ...}, stopping a replica thread); a later call replaces the content.
+     * connection ({@code SET GLOBAL ...}, stopping a replica thread); a later call adds its keys to the content,
+     * replacing the values of keys written before (helpers such as {@link io.github.quiesce.spi.support.Galera}
+     * write theirs under their own prefix).
      * The session removes it after a clean release, and refuses new sessions on this server while a
      * journal is left over.
      */

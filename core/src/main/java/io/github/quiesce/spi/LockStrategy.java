@@ -47,6 +47,15 @@ public interface LockStrategy {
         return Set.of();
     }
 
+    /**
+     * Status variables ({@code SHOW GLOBAL STATUS}) this strategy reads with {@link ServerInfo#status}, read by
+     * the probe in one statement with every other strategy's. The {@code wsrep_*} state of a Galera node is read
+     * anyway ({@link ServerInfo#galera()}). Lower-case names of letters, digits and underscores.
+     */
+    default Set<String> serverStatusVariables() {
+        return Set.of();
+    }
+
     /** The privileges this strategy needs on this server; checked before any lock is taken. */
     default List<PrivilegeRequirement> requiredPrivileges(ServerInfo server) {
         return List.of();

@@ -1,11 +1,14 @@
 package io.github.quiesce.backupstage;
 
 import io.github.quiesce.BinlogCoordinates;
+import io.github.quiesce.GaleraNode;
 import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.spi.support.BinaryLogStatus;
 import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.LockStrategy;
+import io.github.quiesce.spi.RecoverContext;
+import io.github.quiesce.spi.support.Galera;
 import io.github.quiesce.spi.PrivilegeRequirement;
 import io.github.quiesce.spi.Sql;
 import io.github.quiesce.spi.Support;
@@ -39,6 +42,12 @@ import org.slf4j.LoggerFactory;
  * <p>Stages only move forward: from {@code coordinates()} to close, commits are blocked. Read the
  * coordinates last (after the copy, as mariadb-backup does) or, for logical dumps, take
  * {@code snapshotConnections(n)} and close the session at once: the snapshots stay valid.
+ *
+ * <p>On a Galera node (MariaDB with MDEV-23080: 10.4.22, 10.5.13, 10.6.5 and later) {@code BLOCK_DDL} desyncs
+ * and pauses the node by itself: from then until {@code END} the node applies nothing and commits nothing,
+ * its own clients' writes included (the rest of the cluster goes on), and its {@code wsrep_last_committed}
+ * under {@code BLOCK_COMMIT} matches the data. On older versions the session desyncs the node itself before
+ * {@code START}. Every stage is cancelled past {@code acquireTimeout} there.
  *
  * <p>Privileges: RELOAD (BACKUP STAGE), and BINLOG MONITOR (REPLICATION CLIENT before 10.5) or SUPER for
  * the binary log status.
@@ -87,22 +96,35 @@ public final class BackupStageStrategy implements LockStrategy {
         List<PrivilegeRequirement> r = new ArrayList<>();
         r.add(PrivilegeRequirement.of(Privilege.RELOAD, "BACKUP STAGE"));
         r.addAll(BinaryLogStatus.requirements(server));
+        r.addAll(Galera.requirements(server, desyncsByItself(server)));
         return r;
     }
 
     @Override
     public void acquire(LockContext context) {
-        Sql sql = context.sql();
-        sql.execute(START);
+        // Before START: a node the server does not desync for BACKUP STAGE is desynced here, never under a stage.
+        Galera.beforeLock(context, desyncsByItself(context.server()));
+        // Each bounded by acquireTimeout on a Galera node (plain statements elsewhere, bounded by lock_wait_timeout).
+        Galera.executeLock(context, START);
         context.onRelease(END, s -> s.execute(END));
-        sql.execute(FLUSH);
-        sql.execute(BLOCK_DDL);
+        Galera.executeLock(context, FLUSH);
+        Galera.executeLock(context, BLOCK_DDL);
+    }
+
+    private static boolean desyncsByItself(ServerInfo server) {
+        return server.galera().map(GaleraNode::backupStageDesyncsAndPauses).orElse(true);
+    }
+
+    /** After a crash of a session that desynced a Galera node itself: {@code wsrep_desync} back OFF. */
+    @Override
+    public List<String> recover(RecoverContext context) {
+        return Galera.recover(context);
     }
 
     @Override
     public BinlogCoordinates captureCoordinates(LockContext context) {
         Sql sql = context.sql();
-        sql.execute(BLOCK_COMMIT);
+        Galera.executeLock(context, BLOCK_COMMIT);
         LOG.debug("quiesce: commits on {} are blocked from now until the session closes (BACKUP STAGE cannot step back)",
                 context.server());
         BinlogCoordinates c = BinaryLogStatus.read(sql, context.server());

@@ -1,11 +1,14 @@
 package io.github.quiesce.ftwrl;
 
 import io.github.quiesce.BinlogCoordinates;
+import io.github.quiesce.GaleraNode;
 import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.spi.support.BinaryLogStatus;
 import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.support.FlushingLock;
+import io.github.quiesce.spi.support.Galera;
+import io.github.quiesce.spi.RecoverContext;
 import io.github.quiesce.spi.LockStrategy;
 import io.github.quiesce.spi.PrivilegeRequirement;
 import io.github.quiesce.spi.Support;
@@ -31,6 +34,9 @@ import java.util.List;
  *       are opened here too (no commit can land while the lock is held).</li>
  *   <li>on close: {@code UNLOCK TABLES}.</li>
  * </ol>
+ * On a Galera node FTWRL desyncs and pauses the node by itself (the cluster goes on without it, and its
+ * {@code wsrep_last_committed} stands still under the lock, so the coordinates carry it); quiesce first waits
+ * for the node to be Synced ({@code GaleraGuard}), and after the release for it to be Synced again.
  * It blocks all writes, so it ranks lowest among the strategies that take a lock. Needs RELOAD, and
  * REPLICATION CLIENT (MariaDB: BINLOG MONITOR) or SUPER to read the binary log status.
  */
@@ -65,13 +71,26 @@ public final class FtwrlStrategy implements LockStrategy {
         List<PrivilegeRequirement> r = new ArrayList<>();
         r.add(PrivilegeRequirement.of(Privilege.RELOAD, LOCK));
         r.addAll(BinaryLogStatus.requirements(server));
+        r.addAll(Galera.requirements(server, desyncsByItself(server)));
         return r;
     }
 
     @Override
     public void acquire(LockContext context) {
+        // On a Galera node FTWRL desyncs and pauses the node itself; explicitly only with GaleraDesync.ALWAYS.
+        Galera.beforeLock(context, desyncsByItself(context.server()));
         // Both flushes mark tables in use for closing; behind a long statement that freezes writers.
         FlushingLock.globalReadLock(context);
+    }
+
+    private static boolean desyncsByItself(ServerInfo server) {
+        return server.galera().map(GaleraNode::globalReadLockDesyncsAndPauses).orElse(true);
+    }
+
+    /** After a crash under {@code GaleraDesync.ALWAYS}: {@code wsrep_desync} back OFF. */
+    @Override
+    public List<String> recover(RecoverContext context) {
+        return Galera.recover(context);
     }
 
     @Override

@@ -93,6 +93,11 @@ public final class InstanceLockStrategy implements LockStrategy {
         if (server.binaryLogEnabled() && !server.hasLogStatus()) {
             return Support.no("coordinates come from performance_schema.log_status, which needs 8.0.11 or later");
         }
+        if (server.galera().map(g -> !g.backupLocksPauseTheNode()).orElse(false)) {
+            return Support.no("on a Galera node LOCK INSTANCE FOR BACKUP neither desyncs nor pauses the node: its coordinates"
+                    + " could not carry the Galera position, a DDL from another node would wait in this node's applier, and an"
+                    + " FTWRL for snapshots after it can deadlock with that DDL (PXC-4799); ftwrl desyncs and pauses the node");
+        }
         return Support.yes();
     }
 

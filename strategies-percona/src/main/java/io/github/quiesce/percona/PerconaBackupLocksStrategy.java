@@ -104,6 +104,11 @@ public final class PerconaBackupLocksStrategy implements LockStrategy {
             return Support.no("Percona Server 8.0 has no LOCK BINLOG FOR BACKUP and performance_schema.log_status"
                     + " needs 8.0.14 or later");
         }
+        if (server.galera().map(g -> !g.backupLocksPauseTheNode()).orElse(false)) {
+            return Support.no("on a Galera node (Percona XtraDB Cluster) backup locks neither desync nor pause the node: its"
+                    + " coordinates could not carry the Galera position, and a DDL from another node would wait in this node's"
+                    + " applier (PXC-5203); ftwrl desyncs and pauses the node");
+        }
         return Support.yes();
     }
 

@@ -8,6 +8,8 @@ import io.github.quiesce.ServerInfo;
 import io.github.quiesce.StrategyOption;
 import io.github.quiesce.spi.support.BinaryLogStatus;
 import io.github.quiesce.spi.support.FlushingLock;
+import io.github.quiesce.spi.support.Galera;
+import io.github.quiesce.GaleraNode;
 import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.InspectContext;
 import io.github.quiesce.spi.LockStrategy;
@@ -178,6 +180,7 @@ public final class ReadOnlyStrategy implements LockStrategy {
             context.onReleaseGlobal(start, s -> s.execute(start));
             awaitNoTempTables(context);
         }
+        Galera.beforeLock(context, server.galera().map(GaleraNode::globalReadLockDesyncsAndPauses).orElse(true));
         FlushingLock.globalReadLock(context);
         if (!readOnly) {
             sql.execute(READ_ONLY_ON);
@@ -267,6 +270,7 @@ public final class ReadOnlyStrategy implements LockStrategy {
             sql.execute(startSqlThread(server));
             done.add(startSqlThread(server));
         }
+        done.addAll(Galera.recover(context));
         return done;
     }
 

@@ -62,13 +62,23 @@ public final class Writers implements AutoCloseable {
 
     /** Writers on any server, e.g. a Testcontainers one. */
     public static Writers start(javax.sql.DataSource dataSource, String schema, String table, int threads, long maxRowsPerWriter) {
+        return start(dataSource, schema, table, threads, maxRowsPerWriter, java.time.Duration.ZERO);
+    }
+
+    /**
+     * Writers that pause {@code pause} before each commit: a steady load below what a server can take (a Galera
+     * node applying another node's writes falls behind 4 unpaced writers on 2 CPUs, and flow control then
+     * throttles them all the time).
+     */
+    public static Writers start(javax.sql.DataSource dataSource, String schema, String table, int threads, long maxRowsPerWriter,
+                                java.time.Duration pause) {
         requireIdentifier(schema);
         requireIdentifier(table);
         Writers w = new Writers();
         String insert = "INSERT INTO " + schema + "." + table + " (writer, seq) VALUES (?, ?)";
         for (int i = 0; i < threads; i++) {
             int writer = i;
-            Thread t = new Thread(() -> w.loop(dataSource, insert, writer, maxRowsPerWriter), "writer-" + i);
+            Thread t = new Thread(() -> w.loop(dataSource, insert, writer, maxRowsPerWriter, pause.toNanos()), "writer-" + i);
             t.setDaemon(true);
             w.threads.add(t);
             t.start();
@@ -76,9 +86,12 @@ public final class Writers implements AutoCloseable {
         return w;
     }
 
-    private void loop(javax.sql.DataSource dataSource, String insert, int writer, long maxRows) {
+    private void loop(javax.sql.DataSource dataSource, String insert, int writer, long maxRows, long pauseNanos) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(insert)) {
             for (long seq = 0; running.get() && seq < maxRows; seq++) {
+                if (pauseNanos > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
+                }
                 ps.setInt(1, writer);
                 ps.setLong(2, seq);
                 long start = System.nanoTime();

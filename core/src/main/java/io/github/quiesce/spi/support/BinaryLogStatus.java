@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the binary log file, position and GTID state with the statements this server understands.
+ * Reads the binary log file, position and GTID state with the statements this server understands, and on a
+ * Galera node its cluster position ({@link Galera#withPosition}).
  * Only meaningful while something stops commits (a global read lock, {@code BACKUP STAGE BLOCK_COMMIT},
  * {@code LOCK BINLOG FOR BACKUP}); otherwise the three values may describe different moments.
  */
@@ -42,7 +43,8 @@ public final class BinaryLogStatus {
             throw new CoordinatesUnavailableException(statement + " on " + server + " returned no File/Position columns: " + row.keySet());
         }
         String gtid = server.isMariaDb() ? sql.scalar(MARIADB_GTID_POSITION) : row.get("Executed_Gtid_Set");
-        return new BinlogCoordinates(file, Long.parseLong(position), normalizeGtidSet(gtid));
+        // On a Galera node the lock that stops commits here also pauses the applier: its seqno belongs to this point.
+        return Galera.withPosition(sql, server, new BinlogCoordinates(file, Long.parseLong(position), normalizeGtidSet(gtid)));
     }
 
     /** MySQL prints a newline after each comma of a multi-source GTID set; the set itself has no whitespace. */

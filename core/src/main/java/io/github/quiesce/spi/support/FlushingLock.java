@@ -61,6 +61,10 @@ public final class FlushingLock {
         Duration timeout = options.acquireTimeout();
         int attempts = 1 + options.acquireRetries();
         for (int attempt = 1; ; attempt++) {
+            if (attempt > 1) {
+                // A cancelled attempt on a Galera node desynced it and may have let a queue build up meanwhile.
+                Galera.awaitReady(context);
+            }
             LongQueries.awaitNone(context, lock);
             String cancelled;
             try {

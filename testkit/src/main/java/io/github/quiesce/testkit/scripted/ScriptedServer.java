@@ -54,6 +54,7 @@ public final class ScriptedServer {
     }
 
     private final Map<String, String> variables = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, String> status = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> grants = new ArrayList<>();
     private final Map<String, Function<String, Result>> answers = new LinkedHashMap<>();
     private final Map<String, Failure> failures = new HashMap<>();
@@ -103,6 +104,33 @@ public final class ScriptedServer {
         return s;
     }
 
+    /**
+     * A node of Percona XtraDB Cluster 8.0 (Percona Server with wsrep and Galera 4), Synced in a primary component of
+     * three, as {@code SHOW VARIABLES} and {@code SHOW GLOBAL STATUS} print it; {@link #status} changes its state.
+     */
+    public static ScriptedServer pxc80() {
+        return new ScriptedServer()
+                .variable("version", "8.0.36-28.1")
+                .variable("version_comment", "Percona XtraDB Cluster (GPL), Release rel28, Revision bfb687f, WSREP version 26.1.4.3")
+                .variable("have_backup_locks", "YES")
+                .variable("have_backup_safe_binlog_info", "NO")
+                .variable("wsrep_on", "ON")
+                .variable("wsrep_desync", "OFF")
+                .variable("pxc_maint_mode", "DISABLED")
+                .variable("pxc_strict_mode", "ENFORCING")
+                .status("wsrep_provider_name", "Galera")
+                .status("wsrep_provider_version", "26.4.16(r7dce5149)")
+                .status("wsrep_cluster_status", "Primary")
+                .status("wsrep_cluster_size", "3")
+                .status("wsrep_local_state", "4")
+                .status("wsrep_local_state_comment", "Synced")
+                .status("wsrep_local_recv_queue", "0")
+                .status("wsrep_ready", "ON")
+                .status("wsrep_local_state_uuid", "8b3a1f52-e65e-11f1-8f0e-7e2b4c9d0a11")
+                .status("wsrep_last_committed", "4711")
+                .commonMysqlVariables();
+    }
+
     /** Oracle MySQL 8.0.15 (no backup locks variables). */
     public static ScriptedServer mysql8() {
         return new ScriptedServer()
@@ -137,6 +165,12 @@ public final class ScriptedServer {
 
     public ScriptedServer variable(String name, String value) {
         variables.put(name, value);
+        return this;
+    }
+
+    /** A status variable, as {@code SHOW GLOBAL STATUS} prints it; may be changed while a session runs. */
+    public ScriptedServer status(String name, String value) {
+        status.put(name, value);
         return this;
     }
 
@@ -424,6 +458,21 @@ public final class ScriptedServer {
             List<List<String>> rows = new ArrayList<>();
             variablesSnapshot().forEach((k, v) -> rows.add(List.of(k, v)));
             return ResultSets.of(Result.of(List.of("Variable_name", "Value"), rows));
+        }
+        if (u.startsWith("SHOW GLOBAL STATUS")) {
+            List<List<String>> rows = new ArrayList<>();
+            new java.util.TreeMap<>(status).forEach((k, v) -> rows.add(List.of(k, v)));
+            return ResultSets.of(Result.of(List.of("Variable_name", "Value"), rows));
+        }
+        if (u.startsWith("SELECT @@GLOBAL.")) {
+            String name = s.substring("SELECT @@GLOBAL.".length()).toLowerCase(Locale.ROOT);
+            if (variables.containsKey(name)) {
+                return ResultSets.of(Result.of(List.of("@@GLOBAL." + name), List.of(List.of(variables.get(name)))));
+            }
+        }
+        if (u.startsWith("SET GLOBAL WSREP_DESYNC = ")) {
+            variables.put("wsrep_desync", s.substring("SET GLOBAL wsrep_desync = ".length()));
+            return null;
         }
         if (u.startsWith("SELECT CONNECTION_ID()")) {
             return ResultSets.of(Result.of(List.of("connection_id", "account"),

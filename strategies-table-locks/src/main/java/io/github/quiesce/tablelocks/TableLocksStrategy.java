@@ -150,6 +150,13 @@ public final class TableLocksStrategy implements LockStrategy {
 
     @Override
     public Support supports(ServerInfo server) {
+        if (server.isGalera()) {
+            // LOCK TABLES neither desyncs nor pauses a Galera node: write-sets from the other nodes for the locked
+            // tables would queue in this node's applier until flow control stalled the whole cluster.
+            return Support.no("on a Galera node LOCK TABLES neither desyncs nor pauses the node, so the other nodes' writes to"
+                    + " the locked tables would back up in its applier and flow control would stall the cluster; use ftwrl"
+                    + " (which desyncs it) or mariadb-backup-stage");
+        }
         return Support.yes();
     }
 

@@ -24,59 +24,47 @@ public sealed interface BackupEvent {
     }
 
     /** The server was probed: version, variables, grants. */
-    record Probed(ServerInfo server, Duration took) implements BackupEvent {
-    }
+    record Probed(ServerInfo server, Duration took) implements BackupEvent {}
 
     /** The strategy that will be tried, and why (under {@code auto}: what was said about each). */
-    record StrategyChosen(String strategy, String why) implements BackupEvent {
-    }
+    record StrategyChosen(String strategy, String why) implements BackupEvent {}
 
     /** The strategy starts taking its lock. */
-    record LockRequested(String strategy) implements BackupEvent {
-    }
+    record LockRequested(String strategy) implements BackupEvent {}
 
     /** Before a table-flushing lock: statements running too long for it; the guard waits. */
-    record WaitingForLongQueries(String lock, List<LongQuery> blockers, Duration timeout) implements BackupEvent {
-    }
+    record WaitingForLongQueries(String lock, List<LongQuery> blockers, Duration timeout) implements BackupEvent {}
 
     /** The guard's wait ended; {@code cleared} is false when it gave up. */
-    record WaitedForLongQueries(String lock, Duration waited, boolean cleared) implements BackupEvent {
-    }
+    record WaitedForLongQueries(String lock, Duration waited, boolean cleared) implements BackupEvent {}
 
     /** A Galera node is not ready ({@link GaleraState#readyToLock}, or not Synced after the release); the session waits up to {@code timeout}. */
-    record WaitingForGalera(GaleraPhase phase, GaleraState state, Duration timeout) implements BackupEvent {
-    }
+    record WaitingForGalera(GaleraPhase phase, GaleraState state, Duration timeout) implements BackupEvent {}
 
     /** The wait for a Galera node ended: {@code ready} false when the timeout passed first; {@code state} is the last look. */
-    record WaitedForGalera(GaleraPhase phase, Duration waited, boolean ready, GaleraState state) implements BackupEvent {
-    }
+    record WaitedForGalera(GaleraPhase phase, Duration waited, boolean ready, GaleraState state)
+            implements BackupEvent {}
 
     /** The opt-in killer ({@link LongQueryKiller}) ended a blocking statement with {@code KILL QUERY}. */
-    record LongQueryKilled(LongQuery victim) implements BackupEvent {
-    }
+    record LongQueryKilled(LongQuery victim) implements BackupEvent {}
 
     /**
      * A lock statement waited longer than {@code acquireTimeout} and was cancelled with {@code KILL QUERY}
      * from a second connection, so writers stop queuing behind it; {@code attempt} counts from 1.
      */
-    record LockAttemptCancelled(String statement, int attempt, Duration waited) implements BackupEvent {
-    }
+    record LockAttemptCancelled(String statement, int attempt, Duration waited) implements BackupEvent {}
 
     /** The lock is held; {@code waited} includes any long-query guard wait and cancelled attempts. */
-    record LockAcquired(String strategy, Duration waited) implements BackupEvent {
-    }
+    record LockAcquired(String strategy, Duration waited) implements BackupEvent {}
 
     /** The coordinates were read under the lock (with {@code snapshots} snapshot transactions opened at that point). */
-    record CoordinatesCaptured(BinlogCoordinates coordinates, int snapshots, Duration took) implements BackupEvent {
-    }
+    record CoordinatesCaptured(BinlogCoordinates coordinates, int snapshots, Duration took) implements BackupEvent {}
 
     /** The session was still open after {@code maxLockHold}; its lock connection is being killed. */
-    record WatchdogFired(String strategy, Duration maxLockHold, long lockConnectionId) implements BackupEvent {
-    }
+    record WatchdogFired(String strategy, Duration maxLockHold, long lockConnectionId) implements BackupEvent {}
 
     /** The lock is no longer held: released on close, after a failure, or by the watchdog. */
-    record LockReleased(String strategy, Duration held, String why) implements BackupEvent {
-    }
+    record LockReleased(String strategy, Duration held, String why) implements BackupEvent {}
 
     /** What the release path undid, newest first, and what it could not undo (empty when clean). */
     record StateRestored(List<String> undone, List<String> notUndone) implements BackupEvent {
@@ -87,6 +75,5 @@ public sealed interface BackupEvent {
     }
 
     /** One statement on one of the session's connections ({@code owner} as in the DEBUG log). */
-    record StatementExecuted(String owner, String statement, Duration took, String outcome) implements BackupEvent {
-    }
+    record StatementExecuted(String owner, String statement, Duration took, String outcome) implements BackupEvent {}
 }

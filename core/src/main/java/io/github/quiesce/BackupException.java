@@ -51,7 +51,8 @@ public class BackupException extends RuntimeException {
      * @param vendorCode its vendor error code, 0 when none
      * @param server     the server it ran on, e.g. "MySQL 8.0.15 at 127.0.0.1:3306", or null
      */
-    public BackupException(String message, Throwable cause, String statement, String sqlState, int vendorCode, String server) {
+    public BackupException(
+            String message, Throwable cause, String statement, String sqlState, int vendorCode, String server) {
         super(message, cause);
         this.statement = statement;
         this.sqlState = sqlState;
@@ -143,7 +144,11 @@ public class BackupException extends RuntimeException {
                 sep = "; ";
             }
             if (sqlState != null || vendorCode != 0) {
-                sb.append(sep).append("SQLState ").append(sqlState).append(", error ").append(vendorCode);
+                sb.append(sep)
+                        .append("SQLState ")
+                        .append(sqlState)
+                        .append(", error ")
+                        .append(vendorCode);
                 sep = "; ";
             }
             if (server != null) {
@@ -156,7 +161,9 @@ public class BackupException extends RuntimeException {
             sb.append(" Rolled back: ").append(String.join(", ", r.undone())).append('.');
         }
         if (!r.notUndone().isEmpty()) {
-            sb.append(" NOT rolled back (check the server): ").append(String.join(", ", r.notUndone())).append('.');
+            sb.append(" NOT rolled back (check the server): ")
+                    .append(String.join(", ", r.notUndone()))
+                    .append('.');
         }
         return sb.toString();
     }

@@ -41,11 +41,13 @@ public final class BackupOptions {
     static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofSeconds(60);
     /** The server's own maximum for lock_wait_timeout (one year). */
     static final Duration MAX_LOCK_WAIT_TIMEOUT = Duration.ofSeconds(31_536_000);
+
     static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(1);
     static final int DEFAULT_ACQUIRE_RETRIES = 3;
     static final int MAX_ACQUIRE_RETRIES = 100;
     /** Generous: a backup that copies files under the lock can take a while; a hung one must not hold it forever. */
     static final Duration DEFAULT_MAX_LOCK_HOLD = Duration.ofHours(1);
+
     static final Duration MAX_MAX_LOCK_HOLD = Duration.ofDays(30);
     private static final Pattern STRATEGY_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
@@ -197,9 +199,13 @@ public final class BackupOptions {
     @Override
     public String toString() {
         return "BackupOptions{strategy=" + strategy + ", lockWaitTimeout=" + lockWaitTimeout
-                + ", allowFallback=" + allowFallback + ", longQueryGuard=" + longQueryGuard + ", acquireTimeout=" + acquireTimeout
-                + ", acquireRetries=" + acquireRetries + ", killLongQueries=" + killLongQueries + ", maxLockHold=" + maxLockHold
-                + ", prepareSnapshots=" + prepareSnapshots + ", galeraGuard=" + galeraGuard + ", galeraDesync=" + galeraDesync + ", listeners=" + listeners.size() + ", journalDirectory=" + journalDirectory + ", strategyOptions=" + strategyOptions.keySet() + '}';
+                + ", allowFallback=" + allowFallback + ", longQueryGuard=" + longQueryGuard + ", acquireTimeout="
+                + acquireTimeout
+                + ", acquireRetries=" + acquireRetries + ", killLongQueries=" + killLongQueries + ", maxLockHold="
+                + maxLockHold
+                + ", prepareSnapshots=" + prepareSnapshots + ", galeraGuard=" + galeraGuard + ", galeraDesync="
+                + galeraDesync + ", listeners=" + listeners.size() + ", journalDirectory=" + journalDirectory
+                + ", strategyOptions=" + strategyOptions.keySet() + '}';
     }
 
     /** Plain, final builder. Every setter validates at once, so a bad value fails where it is written. */
@@ -220,15 +226,15 @@ public final class BackupOptions {
         private GaleraGuard galeraGuard = GaleraGuard.DEFAULT;
         private GaleraDesync galeraDesync = GaleraDesync.AUTO;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** A strategy name as listed by the discovered strategies (e.g. {@code ftwrl}), or {@code auto}. */
         public Builder strategy(String name) {
             Objects.requireNonNull(name, "strategy name must not be null (use \"auto\")");
             String n = name.trim();
             if (!STRATEGY_NAME.matcher(n).matches()) {
-                throw new IllegalArgumentException("strategy name must be 1-64 lower-case letters, digits or '-': '" + name + "'");
+                throw new IllegalArgumentException(
+                        "strategy name must be 1-64 lower-case letters, digits or '-': '" + name + "'");
             }
             this.strategy = n;
             return this;
@@ -252,7 +258,8 @@ public final class BackupOptions {
 
         /** See {@link LongQueryGuard}; {@link LongQueryGuard#OFF} to lock at once. */
         public Builder longQueryGuard(LongQueryGuard guard) {
-            this.longQueryGuard = Objects.requireNonNull(guard, "longQueryGuard must not be null (use LongQueryGuard.OFF)");
+            this.longQueryGuard =
+                    Objects.requireNonNull(guard, "longQueryGuard must not be null (use LongQueryGuard.OFF)");
             return this;
         }
 
@@ -270,7 +277,8 @@ public final class BackupOptions {
         /** Attempts after a cancelled one, 0 to {@value #MAX_ACQUIRE_RETRIES}. */
         public Builder acquireRetries(int retries) {
             if (retries < 0 || retries > MAX_ACQUIRE_RETRIES) {
-                throw new IllegalArgumentException("acquireRetries must be between 0 and " + MAX_ACQUIRE_RETRIES + ", was " + retries);
+                throw new IllegalArgumentException(
+                        "acquireRetries must be between 0 and " + MAX_ACQUIRE_RETRIES + ", was " + retries);
             }
             this.acquireRetries = retries;
             return this;
@@ -278,7 +286,8 @@ public final class BackupOptions {
 
         /** See {@link LongQueryKiller}; needs the long-query guard on, and waits less than its timeout. */
         public Builder killLongQueries(LongQueryKiller killer) {
-            this.killLongQueries = Objects.requireNonNull(killer, "killLongQueries must not be null (use LongQueryKiller.OFF)");
+            this.killLongQueries =
+                    Objects.requireNonNull(killer, "killLongQueries must not be null (use LongQueryKiller.OFF)");
             return this;
         }
 
@@ -303,7 +312,8 @@ public final class BackupOptions {
          */
         public Builder prepareSnapshots(int count) {
             if (count < 0 || count > BackupSession.MAX_SNAPSHOTS) {
-                throw new IllegalArgumentException("prepareSnapshots must be between 0 and " + BackupSession.MAX_SNAPSHOTS + ", was " + count);
+                throw new IllegalArgumentException(
+                        "prepareSnapshots must be between 0 and " + BackupSession.MAX_SNAPSHOTS + ", was " + count);
             }
             this.prepareSnapshots = count;
             return this;
@@ -353,7 +363,8 @@ public final class BackupOptions {
         public BackupOptions build() {
             if (killLongQueries.enabled()) {
                 if (!longQueryGuard.enabled()) {
-                    throw new IllegalArgumentException("killLongQueries acts while the long-query guard waits; it is OFF");
+                    throw new IllegalArgumentException(
+                            "killLongQueries acts while the long-query guard waits; it is OFF");
                 }
                 if (killLongQueries.after().compareTo(longQueryGuard.timeout()) >= 0) {
                     throw new IllegalArgumentException("killLongQueries after " + killLongQueries.after()

@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param galera   on a Galera node, the node's cluster position read at the same point (null otherwise; see
  *                 {@link #galeraPosition()})
  */
-public record BinlogCoordinates(String file, long position, String gtidSet, ReplicaSource source, GaleraPosition galera) {
+public record BinlogCoordinates(
+        String file, long position, String gtidSet, ReplicaSource source, GaleraPosition galera) {
 
     public BinlogCoordinates(String file, long position, String gtidSet) {
         this(file, position, gtidSet, null, null);
@@ -52,19 +53,24 @@ public record BinlogCoordinates(String file, long position, String gtidSet, Repl
 
     /** The same point, with the replica's source coordinates. */
     public BinlogCoordinates withSource(ReplicaSource replicaSource) {
-        return new BinlogCoordinates(file, position, gtidSet, Objects.requireNonNull(replicaSource, "replicaSource"), galera);
+        return new BinlogCoordinates(
+                file, position, gtidSet, Objects.requireNonNull(replicaSource, "replicaSource"), galera);
     }
 
     /** The same point, with the Galera node's cluster position read under the same lock. */
     public BinlogCoordinates withGalera(GaleraPosition galeraPosition) {
-        return new BinlogCoordinates(file, position, gtidSet, source, Objects.requireNonNull(galeraPosition, "galeraPosition"));
+        return new BinlogCoordinates(
+                file, position, gtidSet, source, Objects.requireNonNull(galeraPosition, "galeraPosition"));
     }
 
     /** {@code file:position gtidSet}, e.g. {@code binlog.000001:1234 3E11FA47-...:1-5}; then {@code galera uuid:seqno} on a Galera node. */
     @Override
     public String toString() {
         return file + ":" + position + (gtidSet.isEmpty() ? "" : " " + gtidSet)
-                + (source == null ? "" : " (source " + source.host() + ":" + source.port() + " " + source.logFile() + ":" + source.logPosition() + ")")
+                + (source == null
+                        ? ""
+                        : " (source " + source.host() + ":" + source.port() + " " + source.logFile() + ":"
+                                + source.logPosition() + ")")
                 + (galera == null ? "" : " galera " + galera);
     }
 }

@@ -16,8 +16,14 @@ import java.util.Objects;
  *                        {@code SHUTDOWN}); empty elsewhere
  * @param state           the node's cluster state when probed; see {@link GaleraState}
  */
-public record GaleraNode(Kind kind, String provider, String providerVersion, ServerVersion serverVersion, boolean desyncSet,
-                         String maintenanceMode, GaleraState state) {
+public record GaleraNode(
+        Kind kind,
+        String provider,
+        String providerVersion,
+        ServerVersion serverVersion,
+        boolean desyncSet,
+        String maintenanceMode,
+        GaleraState state) {
 
     /** Which server build carries the wsrep API. */
     public enum Kind {
@@ -68,7 +74,9 @@ public record GaleraNode(Kind kind, String provider, String providerVersion, Ser
             return false;
         }
         ServerVersion v = serverVersion;
-        return v.atLeast(10, 6, 5) || (v.atLeast(10, 5, 13) && v.before(10, 6, 0)) || (v.atLeast(10, 4, 22) && v.before(10, 5, 0));
+        return v.atLeast(10, 6, 5)
+                || (v.atLeast(10, 5, 13) && v.before(10, 6, 0))
+                || (v.atLeast(10, 4, 22) && v.before(10, 5, 0));
     }
 
     /**
@@ -90,8 +98,11 @@ public record GaleraNode(Kind kind, String provider, String providerVersion, Ser
 
     /** e.g. {@code MariaDB Galera node, Galera 4.23(rXXXX): Synced, 0 write-sets queued, Primary component of 2 nodes}. */
     public String describe() {
-        return kind.displayName() + " node, " + (provider.isEmpty() ? "wsrep" : provider) + (providerVersion.isEmpty() ? "" : " " + providerVersion)
+        return kind.displayName() + " node, " + (provider.isEmpty() ? "wsrep" : provider)
+                + (providerVersion.isEmpty() ? "" : " " + providerVersion)
                 + ": " + state.describe() + (desyncSet ? " (wsrep_desync=ON)" : "")
-                + (maintenanceMode.isEmpty() || maintenanceMode.equalsIgnoreCase("DISABLED") ? "" : " (pxc_maint_mode=" + maintenanceMode + ")");
+                + (maintenanceMode.isEmpty() || maintenanceMode.equalsIgnoreCase("DISABLED")
+                        ? ""
+                        : " (pxc_maint_mode=" + maintenanceMode + ")");
     }
 }

@@ -18,15 +18,28 @@ import java.util.Optional;
  * @param stateUuid         {@code wsrep_local_state_uuid}
  * @param lastCommitted     {@code wsrep_last_committed}
  */
-public record GaleraState(String clusterStatus, int clusterSize, int localState, String localStateComment, long receiveQueue,
-                          boolean ready, String stateUuid, long lastCommitted) {
+public record GaleraState(
+        String clusterStatus,
+        int clusterSize,
+        int localState,
+        String localStateComment,
+        long receiveQueue,
+        boolean ready,
+        String stateUuid,
+        long lastCommitted) {
 
     /** {@code wsrep_local_state} of a node that applies in step with the cluster (and takes part in flow control). */
     public static final int SYNCED = 4;
 
     /** The status variables this record is read from (one {@code SHOW GLOBAL STATUS}). */
-    public static final java.util.List<String> STATUS_VARIABLES = java.util.List.of("wsrep_cluster_status", "wsrep_cluster_size",
-            "wsrep_local_state", "wsrep_local_state_comment", "wsrep_local_recv_queue", "wsrep_ready", "wsrep_local_state_uuid",
+    public static final java.util.List<String> STATUS_VARIABLES = java.util.List.of(
+            "wsrep_cluster_status",
+            "wsrep_cluster_size",
+            "wsrep_local_state",
+            "wsrep_local_state_comment",
+            "wsrep_local_recv_queue",
+            "wsrep_ready",
+            "wsrep_local_state_uuid",
             "wsrep_last_committed");
 
     public GaleraState {
@@ -46,9 +59,14 @@ public record GaleraState(String clusterStatus, int clusterSize, int localState,
         if (state == null || state.isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(new GaleraState(status.get("wsrep_cluster_status"), (int) number(status, "wsrep_cluster_size"),
-                (int) number(status, "wsrep_local_state"), status.get("wsrep_local_state_comment"),
-                number(status, "wsrep_local_recv_queue"), isOn(status.get("wsrep_ready")), status.get("wsrep_local_state_uuid"),
+        return Optional.of(new GaleraState(
+                status.get("wsrep_cluster_status"),
+                (int) number(status, "wsrep_cluster_size"),
+                (int) number(status, "wsrep_local_state"),
+                status.get("wsrep_local_state_comment"),
+                number(status, "wsrep_local_recv_queue"),
+                isOn(status.get("wsrep_ready")),
+                status.get("wsrep_local_state_uuid"),
                 number(status, "wsrep_last_committed")));
     }
 
@@ -94,8 +112,10 @@ public record GaleraState(String clusterStatus, int clusterSize, int localState,
     /** e.g. {@code Donor/Desynced, 3,541 write-sets queued, Primary component of 2 nodes}. */
     public String describe() {
         return (localStateComment.isEmpty() ? "state " + localState : localStateComment) + ", "
-                + String.format(Locale.ROOT, "%,d", receiveQueue) + " write-set" + (receiveQueue == 1 ? "" : "s") + " queued, "
-                + (clusterStatus.isEmpty() ? "unknown" : clusterStatus) + " component of " + clusterSize + " node" + (clusterSize == 1 ? "" : "s")
+                + String.format(Locale.ROOT, "%,d", receiveQueue) + " write-set" + (receiveQueue == 1 ? "" : "s")
+                + " queued, "
+                + (clusterStatus.isEmpty() ? "unknown" : clusterStatus) + " component of " + clusterSize + " node"
+                + (clusterSize == 1 ? "" : "s")
                 + (ready ? "" : ", not ready (wsrep_ready=OFF)");
     }
 

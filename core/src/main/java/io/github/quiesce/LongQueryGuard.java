@@ -37,10 +37,12 @@ public record LongQueryGuard(Duration threshold, Duration timeout, QueryType typ
      * writers for about its own remaining run time, which for the OLTP statements it is meant to let
      * through is tens of milliseconds.
      */
-    public static final LongQueryGuard DEFAULT = new LongQueryGuard(Duration.ofMillis(50), Duration.ofSeconds(30), QueryType.ALL);
+    public static final LongQueryGuard DEFAULT =
+            new LongQueryGuard(Duration.ofMillis(50), Duration.ofSeconds(30), QueryType.ALL);
 
     /** No guard: lock at once, whatever is running (the classic FTWRL behaviour). */
-    public static final LongQueryGuard OFF = new LongQueryGuard(Duration.ofDays(365), Duration.ofMillis(1), QueryType.ALL);
+    public static final LongQueryGuard OFF =
+            new LongQueryGuard(Duration.ofDays(365), Duration.ofMillis(1), QueryType.ALL);
 
     public LongQueryGuard {
         BackupOptions.positive("threshold", threshold, Duration.ofDays(365));

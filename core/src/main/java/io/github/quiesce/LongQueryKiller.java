@@ -17,7 +17,8 @@ import java.util.Objects;
 public record LongQueryKiller(Duration after, LongQueryGuard.QueryType type) {
 
     /** Never kill anything (the default). */
-    public static final LongQueryKiller OFF = new LongQueryKiller(Duration.ofDays(365), LongQueryGuard.QueryType.SELECT);
+    public static final LongQueryKiller OFF =
+            new LongQueryKiller(Duration.ofDays(365), LongQueryGuard.QueryType.SELECT);
 
     public LongQueryKiller {
         BackupOptions.positive("after", after, Duration.ofDays(365));

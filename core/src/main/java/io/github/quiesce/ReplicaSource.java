@@ -19,8 +19,14 @@ import java.util.Objects;
  *                                     when the position is unknown
  * @param changeSourceByGtidStatement  the GTID form ({@code gtid_purged} / {@code gtid_slave_pos} + auto position); "" without GTIDs
  */
-public record ReplicaSource(String host, int port, String logFile, long logPosition, String gtidSet, String changeSourceStatement,
-                            String changeSourceByGtidStatement) {
+public record ReplicaSource(
+        String host,
+        int port,
+        String logFile,
+        long logPosition,
+        String gtidSet,
+        String changeSourceStatement,
+        String changeSourceByGtidStatement) {
 
     public ReplicaSource {
         Objects.requireNonNull(host, "host");

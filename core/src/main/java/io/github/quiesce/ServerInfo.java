@@ -48,11 +48,34 @@ public record ServerInfo(
         GaleraNode galeraNode) {
 
     /** A server probed without status variables, which is not a Galera node. */
-    public ServerInfo(Flavor flavor, ServerVersion version, String versionText, String versionComment, String endpoint,
-                      boolean binaryLogEnabled, String gtidMode, boolean readOnly, boolean superReadOnly, boolean replica,
-                      Privileges privileges, Map<String, String> variables) {
-        this(flavor, version, versionText, versionComment, endpoint, binaryLogEnabled, gtidMode, readOnly, superReadOnly, replica,
-                privileges, variables, Map.of(), null);
+    public ServerInfo(
+            Flavor flavor,
+            ServerVersion version,
+            String versionText,
+            String versionComment,
+            String endpoint,
+            boolean binaryLogEnabled,
+            String gtidMode,
+            boolean readOnly,
+            boolean superReadOnly,
+            boolean replica,
+            Privileges privileges,
+            Map<String, String> variables) {
+        this(
+                flavor,
+                version,
+                versionText,
+                versionComment,
+                endpoint,
+                binaryLogEnabled,
+                gtidMode,
+                readOnly,
+                superReadOnly,
+                replica,
+                privileges,
+                variables,
+                Map.of(),
+                null);
     }
 
     public ServerInfo {
@@ -69,7 +92,8 @@ public record ServerInfo(
 
     /** e.g. "MySQL 8.0.15", "MariaDB 11.4.5" or "MariaDB 10.11.19 (MariaDB Galera node)". */
     public String describe() {
-        return flavor.displayName() + " " + version + (galeraNode == null ? "" : " (" + galeraNode.kind().displayName() + " node)");
+        return flavor.displayName() + " " + version
+                + (galeraNode == null ? "" : " (" + galeraNode.kind().displayName() + " node)");
     }
 
     /** The server is a node of a Galera cluster: what it is and its state when probed. */
@@ -140,7 +164,9 @@ public record ServerInfo(
 
     /** Any one of these lets an account run {@link #binaryLogStatusStatement()} (MariaDB 10.5+ prints REPLICATION CLIENT as BINLOG MONITOR). */
     public Set<Privilege> binaryLogStatusPrivileges() {
-        return superIncludesMonitoring() ? EnumSet.of(Privilege.REPLICATION_CLIENT, Privilege.SUPER) : EnumSet.of(Privilege.REPLICATION_CLIENT);
+        return superIncludesMonitoring()
+                ? EnumSet.of(Privilege.REPLICATION_CLIENT, Privilege.SUPER)
+                : EnumSet.of(Privilege.REPLICATION_CLIENT);
     }
 
     /**
@@ -172,7 +198,9 @@ public record ServerInfo(
         if (flavor != Flavor.MARIADB) {
             return EnumSet.of(Privilege.SUPER, Privilege.SYSTEM_VARIABLES_ADMIN);
         }
-        return version.before(10, 11, 0) ? EnumSet.of(Privilege.SUPER, Privilege.READ_ONLY_ADMIN) : EnumSet.of(Privilege.READ_ONLY_ADMIN);
+        return version.before(10, 11, 0)
+                ? EnumSet.of(Privilege.SUPER, Privilege.READ_ONLY_ADMIN)
+                : EnumSet.of(Privilege.READ_ONLY_ADMIN);
     }
 
     /** The statement that prints the binary log file and position on this server. */
@@ -190,8 +218,11 @@ public record ServerInfo(
      * where the server has one, else {@code hostname:port/server_id}. Names the session journal.
      */
     public String identity() {
-        return variable("server_uuid").filter(u -> !u.isBlank())
-                .orElseGet(() -> variable("hostname").orElse("unknown") + ":" + variable("port").orElse("0") + "/" + variable("server_id").orElse("0"));
+        return variable("server_uuid")
+                .filter(u -> !u.isBlank())
+                .orElseGet(() -> variable("hostname").orElse("unknown") + ":"
+                        + variable("port").orElse("0") + "/"
+                        + variable("server_id").orElse("0"));
     }
 
     /** A variable the probe read, by its lower-case name. */
@@ -206,7 +237,9 @@ public record ServerInfo(
 
     /** True when the variable reads YES, ON or 1. */
     public boolean isYes(String variable) {
-        return variable(variable).map(v -> v.equalsIgnoreCase("YES") || v.equalsIgnoreCase("ON") || v.equals("1")).orElse(false);
+        return variable(variable)
+                .map(v -> v.equalsIgnoreCase("YES") || v.equalsIgnoreCase("ON") || v.equals("1"))
+                .orElse(false);
     }
 
     @Override

@@ -20,7 +20,8 @@ public record ServerVersion(int major, int minor, int patch) implements Comparab
 
     public ServerVersion {
         if (major < 0 || minor < 0 || patch < 0) {
-            throw new IllegalArgumentException("version numbers must not be negative: " + major + "." + minor + "." + patch);
+            throw new IllegalArgumentException(
+                    "version numbers must not be negative: " + major + "." + minor + "." + patch);
         }
     }
 
@@ -36,7 +37,8 @@ public record ServerVersion(int major, int minor, int patch) implements Comparab
         if (!m.find()) {
             throw new IllegalArgumentException("Unable to determine server version from '" + text + "'");
         }
-        return new ServerVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+        return new ServerVersion(
+                Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
     }
 
     public static ServerVersion of(int major, int minor, int patch) {

@@ -15,12 +15,26 @@ import java.time.Duration;
  * @param galeraWait    on a Galera node, the part of {@code lockWait} spent waiting for the node to be Synced with a short receive queue
  * @param galeraResync  on a Galera node, waiting after the release for the node to be Synced again (zero elsewhere, and while open)
  */
-public record SessionTimings(Duration probe, Duration choose, Duration longQueryWait, Duration lockWait, Duration capture,
-                             Duration lockHeld, Duration release, Duration galeraWait, Duration galeraResync) {
+public record SessionTimings(
+        Duration probe,
+        Duration choose,
+        Duration longQueryWait,
+        Duration lockWait,
+        Duration capture,
+        Duration lockHeld,
+        Duration release,
+        Duration galeraWait,
+        Duration galeraResync) {
 
     /** Timings of a server that is not a Galera node. */
-    public SessionTimings(Duration probe, Duration choose, Duration longQueryWait, Duration lockWait, Duration capture,
-                          Duration lockHeld, Duration release) {
+    public SessionTimings(
+            Duration probe,
+            Duration choose,
+            Duration longQueryWait,
+            Duration lockWait,
+            Duration capture,
+            Duration lockHeld,
+            Duration release) {
         this(probe, choose, longQueryWait, lockWait, capture, lockHeld, release, Duration.ZERO, Duration.ZERO);
     }
 

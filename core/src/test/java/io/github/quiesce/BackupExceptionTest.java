@@ -21,7 +21,8 @@ class BackupExceptionTest {
         BackupException e = new CoordinatesUnavailableException("log_status never agreed");
         e.attachRollback(new RollbackReport(List.of("UNLOCK INSTANCE"), List.of(), true));
         assertThat(e.consequence()).isEqualTo(Consequence.BACKUP_INVALID);
-        assertThat(new LockLostException("lost", new BackupException("gone")).consequence()).isEqualTo(Consequence.BACKUP_INVALID);
+        assertThat(new LockLostException("lost", new BackupException("gone")).consequence())
+                .isEqualTo(Consequence.BACKUP_INVALID);
     }
 
     @Test
@@ -29,7 +30,8 @@ class BackupExceptionTest {
         BackupException e = new LockLostException("lost", new BackupException("gone"));
         e.attachRollback(new RollbackReport(List.of(), List.of("SET GLOBAL read_only = OFF"), false));
         assertThat(e.consequence()).isEqualTo(Consequence.SERVER_MAY_BE_CHANGED);
-        assertThat(new UnrecoveredSessionException("journal left").consequence()).isEqualTo(Consequence.SERVER_MAY_BE_CHANGED);
+        assertThat(new UnrecoveredSessionException("journal left").consequence())
+                .isEqualTo(Consequence.SERVER_MAY_BE_CHANGED);
     }
 
     @Test

@@ -23,10 +23,12 @@ class BackupOptionsTest {
     @Test
     void rejectsNegativeZeroAndNullDurations() {
         assertThatThrownBy(() -> BackupOptions.builder().lockWaitTimeout(Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lockWaitTimeout");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lockWaitTimeout");
         assertThatThrownBy(() -> BackupOptions.builder().lockWaitTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> BackupOptions.builder().lockWaitTimeout(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> BackupOptions.builder().lockWaitTimeout(null))
+                .isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> BackupOptions.builder().lockWaitTimeout(Duration.ofDays(400)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -34,14 +36,23 @@ class BackupOptionsTest {
     @Test
     void rejectsStrategyNamesThatCouldNotBeAStrategy() {
         assertThatThrownBy(() -> BackupOptions.builder().strategy("")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> BackupOptions.builder().strategy("x; DROP TABLE t")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BackupOptions.builder().strategy("x; DROP TABLE t"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BackupOptions.builder().strategy(null)).isInstanceOf(NullPointerException.class);
     }
 
     @Test
     void lockWaitTimeoutRoundsUpToWholeSeconds() {
-        assertThat(BackupOptions.builder().lockWaitTimeout(Duration.ofMillis(1500)).build().lockWaitTimeoutSeconds()).isEqualTo(2);
-        assertThat(BackupOptions.builder().lockWaitTimeout(Duration.ofMillis(10)).build().lockWaitTimeoutSeconds()).isEqualTo(1);
+        assertThat(BackupOptions.builder()
+                        .lockWaitTimeout(Duration.ofMillis(1500))
+                        .build()
+                        .lockWaitTimeoutSeconds())
+                .isEqualTo(2);
+        assertThat(BackupOptions.builder()
+                        .lockWaitTimeout(Duration.ofMillis(10))
+                        .build()
+                        .lockWaitTimeoutSeconds())
+                .isEqualTo(1);
     }
 
     @Test
@@ -59,7 +70,8 @@ class BackupOptionsTest {
         assertThat(LongQueryGuard.DEFAULT.enabled()).isTrue();
         assertThat(LongQueryGuard.OFF.enabled()).isFalse();
         assertThatThrownBy(() -> new LongQueryGuard(Duration.ZERO, Duration.ofSeconds(1), LongQueryGuard.QueryType.ALL))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threshold");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("threshold");
         assertThatThrownBy(() -> BackupOptions.builder().longQueryGuard(null)).isInstanceOf(NullPointerException.class);
     }
 
@@ -72,22 +84,35 @@ class BackupOptionsTest {
         assertThat(d.killLongQueries().enabled()).isFalse();
         assertThat(d.maxLockHold()).isEqualTo(Duration.ofHours(1));
         assertThat(d.listeners()).isEmpty();
-        assertThatThrownBy(() -> BackupOptions.builder().acquireRetries(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> BackupOptions.builder().acquireRetries(101)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> BackupOptions.builder().acquireTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BackupOptions.builder().acquireRetries(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BackupOptions.builder().acquireRetries(101))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BackupOptions.builder().acquireTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BackupOptions.builder().maxLockHold(Duration.ofDays(31)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLockHold");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxLockHold");
         assertThatThrownBy(() -> BackupOptions.builder().listener(null)).isInstanceOf(NullPointerException.class);
     }
 
     @Test
     void aKillerThatCouldNeverFireIsRejectedWhereItIsWritten() {
         LongQueryKiller killer = LongQueryKiller.selectsAfter(Duration.ofSeconds(5));
-        assertThatThrownBy(() -> BackupOptions.builder().killLongQueries(killer).longQueryGuard(LongQueryGuard.OFF).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("guard");
-        LongQueryGuard shortGuard = new LongQueryGuard(Duration.ofSeconds(1), Duration.ofSeconds(5), LongQueryGuard.QueryType.ALL);
-        assertThatThrownBy(() -> BackupOptions.builder().killLongQueries(killer).longQueryGuard(shortGuard).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("never fire");
+        assertThatThrownBy(() -> BackupOptions.builder()
+                        .killLongQueries(killer)
+                        .longQueryGuard(LongQueryGuard.OFF)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("guard");
+        LongQueryGuard shortGuard =
+                new LongQueryGuard(Duration.ofSeconds(1), Duration.ofSeconds(5), LongQueryGuard.QueryType.ALL);
+        assertThatThrownBy(() -> BackupOptions.builder()
+                        .killLongQueries(killer)
+                        .longQueryGuard(shortGuard)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("never fire");
         BackupOptions ok = BackupOptions.builder().killLongQueries(killer).build();
         assertThat(ok.toBuilder().build().killLongQueries()).isEqualTo(killer);
     }

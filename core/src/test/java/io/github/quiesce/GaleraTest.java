@@ -50,21 +50,39 @@ class GaleraTest {
     void aValueGaleraWouldNeverPrintFailsLoudly() {
         Map<String, String> m = status("Synced", 4, 0);
         m.put("wsrep_local_recv_queue", "lots");
-        assertThatThrownBy(() -> GaleraState.of(m)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wsrep_local_recv_queue");
+        assertThatThrownBy(() -> GaleraState.of(m))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("wsrep_local_recv_queue");
     }
 
     @Test
     void thePositionIsUuidColonSeqno() {
-        GaleraPosition p = GaleraState.of(status("Synced", 4, 0)).orElseThrow().position().orElseThrow();
+        GaleraPosition p =
+                GaleraState.of(status("Synced", 4, 0)).orElseThrow().position().orElseThrow();
         assertThat(p).hasToString(UUID + ":33145");
         assertThatThrownBy(() -> new GaleraPosition("not-a-uuid", 1)).isInstanceOf(IllegalArgumentException.class);
         assertThat(new GaleraPosition(UUID, -1).seqno()).isEqualTo(-1);
     }
 
     @ParameterizedTest(name = "MariaDB {0}: BACKUP STAGE desyncs by itself: {1}")
-    @CsvSource({"10.4.21, false", "10.4.22, true", "10.5.12, false", "10.5.13, true", "10.6.4, false", "10.6.5, true", "10.11.19, true", "11.4.5, true"})
+    @CsvSource({
+        "10.4.21, false",
+        "10.4.22, true",
+        "10.5.12, false",
+        "10.5.13, true",
+        "10.6.4, false",
+        "10.6.5, true",
+        "10.11.19, true",
+        "11.4.5, true"
+    })
     void backupStageDesyncsFromTheReleasesWithMdev23080(String version, boolean desyncs) {
-        GaleraNode node = new GaleraNode(GaleraNode.Kind.MARIADB_GALERA, "Galera", "4.23", ServerVersion.parse(version), false, "",
+        GaleraNode node = new GaleraNode(
+                GaleraNode.Kind.MARIADB_GALERA,
+                "Galera",
+                "4.23",
+                ServerVersion.parse(version),
+                false,
+                "",
                 GaleraState.of(status("Synced", 4, 0)).orElseThrow());
         assertThat(node.backupStageDesyncsAndPauses()).isEqualTo(desyncs);
         assertThat(node.globalReadLockDesyncsAndPauses()).isTrue();

@@ -25,7 +25,8 @@ class ServerVersionTest {
 
     @Test
     void failsLoudlyOnGarbageInsteadOfBecomingZero() {
-        assertThatThrownBy(() -> ServerVersion.parse("garbage")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ServerVersion.parse("garbage"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Unable to determine server version from 'garbage'");
         assertThatThrownBy(() -> ServerVersion.parse("8.0")).isInstanceOf(IllegalArgumentException.class);
     }

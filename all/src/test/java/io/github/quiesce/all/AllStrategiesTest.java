@@ -11,7 +11,14 @@ class AllStrategiesTest {
 
     @Test
     void everyStrategyModuleIsFoundByServiceLoader() {
-        assertThat(ServiceLoader.load(LockStrategy.class).stream().map(p -> p.get().name()))
-                .containsExactlyInAnyOrder("ftwrl", "percona-backup-locks", "mysql-instance-lock", "mariadb-backup-stage", "read-only", "table-locks");
+        assertThat(ServiceLoader.load(LockStrategy.class).stream()
+                        .map(p -> p.get().name()))
+                .containsExactlyInAnyOrder(
+                        "ftwrl",
+                        "percona-backup-locks",
+                        "mysql-instance-lock",
+                        "mariadb-backup-stage",
+                        "read-only",
+                        "table-locks");
     }
 }

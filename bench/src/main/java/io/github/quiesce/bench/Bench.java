@@ -28,27 +28,43 @@ public final class Bench {
     private static final String DUMP_PASSWORD = "bench_dump_pw";
 
     /** What to run; {@link #quick()} is the smoke configuration CI uses. */
-    public record Config(List<ServerDistribution> servers, int reps, int longQuerySeconds, List<Integer> tableCounts,
-                         List<Integer> snapshotCounts, Path out) {
+    public record Config(
+            List<ServerDistribution> servers,
+            int reps,
+            int longQuerySeconds,
+            List<Integer> tableCounts,
+            List<Integer> snapshotCounts,
+            Path out) {
 
         public static Config full() {
-            return new Config(List.of(ServerDistribution.MYSQL_8_0_15, ServerDistribution.MARIADB_11_4_5), 5, 5,
-                    List.of(100, 1_000, 10_000), List.of(1, 8, 32, 128), Path.of("target", "bench"));
+            return new Config(
+                    List.of(ServerDistribution.MYSQL_8_0_15, ServerDistribution.MARIADB_11_4_5),
+                    5,
+                    5,
+                    List.of(100, 1_000, 10_000),
+                    List.of(1, 8, 32, 128),
+                    Path.of("target", "bench"));
         }
 
         public static Config quick(Path out) {
-            return new Config(List.of(ServerDistribution.MYSQL_8_0_15, ServerDistribution.MARIADB_11_4_5), 1, 2, List.of(50), List.of(1, 16), out);
+            return new Config(
+                    List.of(ServerDistribution.MYSQL_8_0_15, ServerDistribution.MARIADB_11_4_5),
+                    1,
+                    2,
+                    List.of(50),
+                    List.of(1, 16),
+                    out);
         }
     }
 
-    private Bench() {
-    }
+    private Bench() {}
 
     public static void main(String[] args) throws Exception {
         Config config = parse(args);
         Report report = run(config);
         System.out.println(report.markdown());
-        System.out.println("CSV: " + report.csvFile() + (report.chartFile() == null ? "" : "; chart: " + report.chartFile()));
+        System.out.println(
+                "CSV: " + report.csvFile() + (report.chartFile() == null ? "" : "; chart: " + report.chartFile()));
         System.exit(0);
     }
 
@@ -57,7 +73,8 @@ public final class Bench {
         long start = System.nanoTime();
         List<Run> runs = new ArrayList<>();
         EmbeddedServer mariaDb = config.servers().contains(ServerDistribution.MARIADB_11_4_5)
-                ? EmbeddedServer.start(ServerDistribution.MARIADB_11_4_5) : null;
+                ? EmbeddedServer.start(ServerDistribution.MARIADB_11_4_5)
+                : null;
         try {
             for (ServerDistribution d : config.servers()) {
                 EmbeddedServer server = d == ServerDistribution.MARIADB_11_4_5 ? mariaDb : EmbeddedServer.start(d);
@@ -78,11 +95,21 @@ public final class Bench {
     }
 
     private static List<Run> onServer(EmbeddedServer server, EmbeddedServer mariaDb, Config config) throws Exception {
-        server.createUser(DUMP_USER, DUMP_PASSWORD, "SELECT", "RELOAD", "LOCK TABLES", "REPLICATION CLIENT", "SHOW VIEW", "PROCESS");
-        server.execute("CREATE DATABASE IF NOT EXISTS " + DUMP_SCHEMA,
+        server.createUser(
+                DUMP_USER,
+                DUMP_PASSWORD,
+                "SELECT",
+                "RELOAD",
+                "LOCK TABLES",
+                "REPLICATION CLIENT",
+                "SHOW VIEW",
+                "PROCESS");
+        server.execute(
+                "CREATE DATABASE IF NOT EXISTS " + DUMP_SCHEMA,
                 "CREATE TABLE IF NOT EXISTS " + DUMP_SCHEMA + ".small (id INT PRIMARY KEY) ENGINE=InnoDB");
         Writers.createTable(server, SCHEMA, WRITTEN);
-        Target target = new Target(server, DUMP_USER, DUMP_PASSWORD, mariaDb == null ? null : mariaDb.clientBinary("mariadb-dump"));
+        Target target = new Target(
+                server, DUMP_USER, DUMP_PASSWORD, mariaDb == null ? null : mariaDb.clientBinary("mariadb-dump"));
         List<Run> runs = new ArrayList<>();
         try (Writers writers = Writers.start(server, SCHEMA, WRITTEN, 4, Long.MAX_VALUE)) {
             writers.awaitCommitted(100, 30_000);
@@ -95,7 +122,9 @@ public final class Bench {
                 scenario.prepare(target);
                 try {
                     for (Tool tool : scenario.ownTools().isEmpty() ? Tools.all() : scenario.ownTools()) {
-                        if (tool.appliesTo(target) && (scenario.tools().isEmpty() || scenario.tools().contains(tool.name()))) {
+                        if (tool.appliesTo(target)
+                                && (scenario.tools().isEmpty()
+                                        || scenario.tools().contains(tool.name()))) {
                             for (int rep = 1; rep <= config.reps(); rep++) {
                                 runs.add(once(target, scenario, tool, rep, writers));
                             }
@@ -140,10 +169,19 @@ public final class Bench {
         }
         int statements = outcome.statements();
         writers.awaitCommitted(writers.committed() + 8, 30_000);
-        Run r = new Run(target.label(), scenario.name(), tool.name(), rep, writers.worstLatencyMillis(from, to),
-                writers.percentileLatencyMillis(from, to, 0.99), (to - from) / 1e6, statements, error);
-        log("  %-52s #%d worst %8.1f ms  p99 %7.1f ms  window %8.1f ms%s", tool.name(), rep, r.worstMs(), r.p99Ms(), r.windowMs(),
-                error == null ? "" : "  FAILED " + error);
+        Run r = new Run(
+                target.label(),
+                scenario.name(),
+                tool.name(),
+                rep,
+                writers.worstLatencyMillis(from, to),
+                writers.percentileLatencyMillis(from, to, 0.99),
+                (to - from) / 1e6,
+                statements,
+                error);
+        log(
+                "  %-52s #%d worst %8.1f ms  p99 %7.1f ms  window %8.1f ms%s",
+                tool.name(), rep, r.worstMs(), r.p99Ms(), r.windowMs(), error == null ? "" : "  FAILED " + error);
         return r;
     }
 
@@ -158,17 +196,41 @@ public final class Bench {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (a) {
                 case "--quick" -> c = Config.quick(c.out());
-                case "--reps" -> c = new Config(c.servers(), Integer.parseInt(need(a, v)), c.longQuerySeconds(), c.tableCounts(),
-                        c.snapshotCounts(), c.out());
-                case "--long-query-seconds" -> c = new Config(c.servers(), c.reps(), Integer.parseInt(need(a, v)), c.tableCounts(),
-                        c.snapshotCounts(), c.out());
-                case "--tables" -> c = new Config(c.servers(), c.reps(), c.longQuerySeconds(), numbers(need(a, v)), c.snapshotCounts(), c.out());
-                case "--snapshots" -> c = new Config(c.servers(), c.reps(), c.longQuerySeconds(), c.tableCounts(), numbers(need(a, v)), c.out());
-                case "--servers" -> c = new Config(Arrays.stream(need(a, v).split(",")).map(Bench::server).toList(), c.reps(),
-                        c.longQuerySeconds(), c.tableCounts(), c.snapshotCounts(), c.out());
-                case "--out" -> c = new Config(c.servers(), c.reps(), c.longQuerySeconds(), c.tableCounts(), c.snapshotCounts(), Path.of(need(a, v)));
-                default -> throw new IllegalArgumentException("unknown option " + a + " (options: --quick, --reps N, --long-query-seconds N,"
-                        + " --tables 100,1000, --snapshots 1,8,32,128, --servers mysql,mariadb, --out DIR)");
+                case "--reps" -> c = new Config(
+                        c.servers(),
+                        Integer.parseInt(need(a, v)),
+                        c.longQuerySeconds(),
+                        c.tableCounts(),
+                        c.snapshotCounts(),
+                        c.out());
+                case "--long-query-seconds" -> c = new Config(
+                        c.servers(),
+                        c.reps(),
+                        Integer.parseInt(need(a, v)),
+                        c.tableCounts(),
+                        c.snapshotCounts(),
+                        c.out());
+                case "--tables" -> c = new Config(
+                        c.servers(), c.reps(), c.longQuerySeconds(), numbers(need(a, v)), c.snapshotCounts(), c.out());
+                case "--snapshots" -> c = new Config(
+                        c.servers(), c.reps(), c.longQuerySeconds(), c.tableCounts(), numbers(need(a, v)), c.out());
+                case "--servers" -> c = new Config(
+                        Arrays.stream(need(a, v).split(",")).map(Bench::server).toList(),
+                        c.reps(),
+                        c.longQuerySeconds(),
+                        c.tableCounts(),
+                        c.snapshotCounts(),
+                        c.out());
+                case "--out" -> c = new Config(
+                        c.servers(),
+                        c.reps(),
+                        c.longQuerySeconds(),
+                        c.tableCounts(),
+                        c.snapshotCounts(),
+                        Path.of(need(a, v)));
+                default -> throw new IllegalArgumentException(
+                        "unknown option " + a + " (options: --quick, --reps N, --long-query-seconds N,"
+                                + " --tables 100,1000, --snapshots 1,8,32,128, --servers mysql,mariadb, --out DIR)");
             }
             if (!a.equals("--quick")) {
                 i++;
@@ -178,7 +240,10 @@ public final class Bench {
     }
 
     private static List<Integer> numbers(String list) {
-        return Arrays.stream(list.split(",")).map(String::trim).map(Integer::valueOf).toList();
+        return Arrays.stream(list.split(","))
+                .map(String::trim)
+                .map(Integer::valueOf)
+                .toList();
     }
 
     private static String need(String option, String value) {

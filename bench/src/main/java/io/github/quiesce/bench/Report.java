@@ -20,9 +20,17 @@ import org.knowm.xchart.style.Styler;
 public final class Report {
 
     /** Median and maximum over the repetitions of one tool in one scenario on one server. */
-    record Row(String server, String scenario, String tool, double medianWorst, double maxWorst, double medianP99,
-               double medianWindow, int statements, int failures, String firstError) {
-    }
+    record Row(
+            String server,
+            String scenario,
+            String tool,
+            double medianWorst,
+            double maxWorst,
+            double medianP99,
+            double medianWindow,
+            int statements,
+            int failures,
+            String firstError) {}
 
     private final List<Row> rows;
     private final String markdown;
@@ -74,15 +82,23 @@ public final class Report {
     }
 
     private static List<Row> summarise(List<Run> runs) {
-        Map<List<String>, List<Run>> groups = runs.stream().collect(Collectors.groupingBy(
-                r -> List.of(r.server(), r.scenario(), r.tool()), LinkedHashMap::new, Collectors.toList()));
+        Map<List<String>, List<Run>> groups = runs.stream()
+                .collect(Collectors.groupingBy(
+                        r -> List.of(r.server(), r.scenario(), r.tool()), LinkedHashMap::new, Collectors.toList()));
         List<Row> rows = new ArrayList<>();
         groups.forEach((k, rs) -> {
             List<Run> ok = rs.stream().filter(r -> !r.failed()).toList();
-            rows.add(new Row(k.get(0), k.get(1), k.get(2), median(ok.stream().map(Run::worstMs).toList()),
-                    ok.stream().mapToDouble(Run::worstMs).max().orElse(Double.NaN), median(ok.stream().map(Run::p99Ms).toList()),
-                    median(ok.stream().map(Run::windowMs).toList()), ok.isEmpty() ? -1 : ok.get(0).statements(),
-                    rs.size() - ok.size(), rs.stream().filter(Run::failed).map(Run::error).findFirst().orElse(null)));
+            rows.add(new Row(
+                    k.get(0),
+                    k.get(1),
+                    k.get(2),
+                    median(ok.stream().map(Run::worstMs).toList()),
+                    ok.stream().mapToDouble(Run::worstMs).max().orElse(Double.NaN),
+                    median(ok.stream().map(Run::p99Ms).toList()),
+                    median(ok.stream().map(Run::windowMs).toList()),
+                    ok.isEmpty() ? -1 : ok.get(0).statements(),
+                    rs.size() - ok.size(),
+                    rs.stream().filter(Run::failed).map(Run::error).findFirst().orElse(null)));
         });
         return rows;
     }
@@ -97,29 +113,59 @@ public final class Report {
     }
 
     private static String csv(List<Run> runs) {
-        StringBuilder b = new StringBuilder("server,scenario,tool,repetition,worst_ms,p99_ms,window_ms,statements,error\n");
+        StringBuilder b =
+                new StringBuilder("server,scenario,tool,repetition,worst_ms,p99_ms,window_ms,statements,error\n");
         for (Run r : runs) {
-            b.append(String.join(",", quote(r.server()), quote(r.scenario()), quote(r.tool()), String.valueOf(r.repetition()),
-                    num(r.worstMs()), num(r.p99Ms()), num(r.windowMs()), String.valueOf(r.statements()),
-                    quote(r.error() == null ? "" : r.error()))).append('\n');
+            b.append(String.join(
+                            ",",
+                            quote(r.server()),
+                            quote(r.scenario()),
+                            quote(r.tool()),
+                            String.valueOf(r.repetition()),
+                            num(r.worstMs()),
+                            num(r.p99Ms()),
+                            num(r.windowMs()),
+                            String.valueOf(r.statements()),
+                            quote(r.error() == null ? "" : r.error())))
+                    .append('\n');
         }
         return b.toString();
     }
 
     private static String markdown(List<Row> rows, Bench.Config config, long seconds) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Writer stall: 4 writers doing single-row autocommit INSERTs; worst commit inside each tool's"
-                + " lock window, median of %d run(s) (max in brackets); p99 median; window: the whole run for peers, lock requested to"
-                + " released for quiesce (its probe blocks nobody); statements: round trips of one run. %d CPU(s), Java %s, %s; %d s in all.%n%n",
-                config.reps(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                System.getProperty("os.name") + " " + System.getProperty("os.arch"), seconds));
-        b.append("| server | scenario | tool | worst commit ms | p99 ms | window ms | statements |\n|---|---|---|---:|---:|---:|---:|\n");
+        b.append(String.format(
+                Locale.ROOT,
+                "Writer stall: 4 writers doing single-row autocommit INSERTs; worst commit inside each tool's"
+                        + " lock window, median of %d run(s) (max in brackets); p99 median; window: the whole run for peers, lock requested to"
+                        + " released for quiesce (its probe blocks nobody); statements: round trips of one run. %d CPU(s), Java %s, %s; %d s in all.%n%n",
+                config.reps(),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                seconds));
+        b.append(
+                "| server | scenario | tool | worst commit ms | p99 ms | window ms | statements |\n|---|---|---|---:|---:|---:|---:|\n");
         for (Row r : rows) {
-            b.append("| ").append(r.server()).append(" | ").append(r.scenario()).append(" | ").append(r.tool()).append(" | ")
-                    .append(r.failures() > 0 && Double.isNaN(r.medianWorst()) ? "failed: " + r.firstError().replace('|', '/')
-                            : fmt(r.medianWorst()) + " (" + fmt(r.maxWorst()) + ")" + (r.failures() > 0 ? ", " + r.failures() + " failed" : ""))
-                    .append(" | ").append(fmt(r.medianP99())).append(" | ").append(fmt(r.medianWindow())).append(" | ")
-                    .append(r.statements() < 0 ? "—" : String.valueOf(r.statements())).append(" |\n");
+            b.append("| ")
+                    .append(r.server())
+                    .append(" | ")
+                    .append(r.scenario())
+                    .append(" | ")
+                    .append(r.tool())
+                    .append(" | ")
+                    .append(
+                            r.failures() > 0 && Double.isNaN(r.medianWorst())
+                                    ? "failed: " + r.firstError().replace('|', '/')
+                                    : fmt(r.medianWorst()) + " (" + fmt(r.maxWorst()) + ")"
+                                            + (r.failures() > 0 ? ", " + r.failures() + " failed" : ""))
+                    .append(" | ")
+                    .append(fmt(r.medianP99()))
+                    .append(" | ")
+                    .append(fmt(r.medianWindow()))
+                    .append(" | ")
+                    .append(r.statements() < 0 ? "—" : String.valueOf(r.statements()))
+                    .append(" |\n");
         }
         b.append("\nRatios in this run (the targets of the benchmark issue):\n\n");
         for (String server : rows.stream().map(Row::server).distinct().toList()) {
@@ -130,22 +176,52 @@ public final class Report {
 
     private static void ratios(StringBuilder b, List<Row> rows, String server) {
         String longQ = "s SELECT on the written table";
-        ratio(b, server + ", long SELECT: quiesce auto vs raw FTWRL", row(rows, server, longQ, "quiesce auto"), row(rows, server, longQ, "raw FTWRL"));
-        ratio(b, server + ", long SELECT: quiesce ftwrl vs raw FTWRL", row(rows, server, longQ, "quiesce ftwrl"), row(rows, server, longQ, "raw FTWRL"));
-        row(rows, server, "FTWRL forced", "quiesce auto").ifPresent(r -> b.append(String.format(Locale.ROOT,
-                "- %s, FTWRL forced + long SELECT: quiesce auto worst commit %s ms (target ≤ 50 ms; raw FTWRL %s ms)%n", server,
-                fmt(r.medianWorst()), row(rows, server, "FTWRL forced", "raw FTWRL").map(x -> fmt(x.medianWorst())).orElse("—"))));
-        ratio(b, server + ", idle: quiesce ftwrl vs the faster raw FTWRL", row(rows, server, "idle", "quiesce ftwrl"),
-                Stream.of("raw FTWRL", "FTWRL after pre-flush").map(t -> row(rows, server, "idle", t)).flatMap(Optional::stream)
+        ratio(
+                b,
+                server + ", long SELECT: quiesce auto vs raw FTWRL",
+                row(rows, server, longQ, "quiesce auto"),
+                row(rows, server, longQ, "raw FTWRL"));
+        ratio(
+                b,
+                server + ", long SELECT: quiesce ftwrl vs raw FTWRL",
+                row(rows, server, longQ, "quiesce ftwrl"),
+                row(rows, server, longQ, "raw FTWRL"));
+        row(rows, server, "FTWRL forced", "quiesce auto")
+                .ifPresent(r -> b.append(String.format(
+                        Locale.ROOT,
+                        "- %s, FTWRL forced + long SELECT: quiesce auto worst commit %s ms (target ≤ 50 ms; raw FTWRL %s ms)%n",
+                        server,
+                        fmt(r.medianWorst()),
+                        row(rows, server, "FTWRL forced", "raw FTWRL")
+                                .map(x -> fmt(x.medianWorst()))
+                                .orElse("—"))));
+        ratio(
+                b,
+                server + ", idle: quiesce ftwrl vs the faster raw FTWRL",
+                row(rows, server, "idle", "quiesce ftwrl"),
+                Stream.of("raw FTWRL", "FTWRL after pre-flush")
+                        .map(t -> row(rows, server, "idle", t))
+                        .flatMap(Optional::stream)
                         .min(java.util.Comparator.comparingDouble(Row::medianWorst)));
-        ratio(b, server + ", long SELECT: quiesce auto vs raw BACKUP STAGE", row(rows, server, longQ, "quiesce auto"),
+        ratio(
+                b,
+                server + ", long SELECT: quiesce auto vs raw BACKUP STAGE",
+                row(rows, server, longQ, "quiesce auto"),
                 row(rows, server, longQ, "raw BACKUP STAGE"));
-        ratio(b, server + ", idle: quiesce mysql-instance-lock vs raw LOCK INSTANCE", row(rows, server, "idle", "quiesce mysql-instance-lock"),
+        ratio(
+                b,
+                server + ", idle: quiesce mysql-instance-lock vs raw LOCK INSTANCE",
+                row(rows, server, "idle", "quiesce mysql-instance-lock"),
                 row(rows, server, "idle", "raw LOCK INSTANCE + log_status"));
-        ratio(b, server + ", idle: quiesce mariadb-backup-stage vs raw BACKUP STAGE", row(rows, server, "idle", "quiesce mariadb-backup-stage"),
+        ratio(
+                b,
+                server + ", idle: quiesce mariadb-backup-stage vs raw BACKUP STAGE",
+                row(rows, server, "idle", "quiesce mariadb-backup-stage"),
                 row(rows, server, "idle", "raw BACKUP STAGE"));
         snapshotGrowth(b, rows, server);
-        List<Row> tables = rows.stream().filter(r -> r.server().equals(server) && r.scenario().endsWith("tables opened first")).toList();
+        List<Row> tables = rows.stream()
+                .filter(r -> r.server().equals(server) && r.scenario().endsWith("tables opened first"))
+                .toList();
         if (!tables.isEmpty()) {
             String first = tables.get(0).scenario();
             String last = tables.get(tables.size() - 1).scenario();
@@ -154,9 +230,18 @@ public final class Report {
                 Optional<Row> a = row(rows, server, first, tool);
                 Optional<Row> z = row(rows, server, last, tool);
                 if (a.isPresent() && z.isPresent() && !first.equals(last)) {
-                    b.append(String.format(Locale.ROOT, "- %s, %s → %s: %s worst %s → %s ms (×%s), window %s → %s ms%n", server, first, last, tool,
-                            fmt(a.get().medianWorst()), fmt(z.get().medianWorst()), fmt(z.get().medianWorst() / a.get().medianWorst()),
-                            fmt(a.get().medianWindow()), fmt(z.get().medianWindow())));
+                    b.append(String.format(
+                            Locale.ROOT,
+                            "- %s, %s → %s: %s worst %s → %s ms (×%s), window %s → %s ms%n",
+                            server,
+                            first,
+                            last,
+                            tool,
+                            fmt(a.get().medianWorst()),
+                            fmt(z.get().medianWorst()),
+                            fmt(z.get().medianWorst() / a.get().medianWorst()),
+                            fmt(a.get().medianWindow()),
+                            fmt(z.get().medianWindow())));
                 }
             }
         }
@@ -164,22 +249,38 @@ public final class Report {
 
     /** The performance issue's target: a session's worst commit with the most snapshot workers within ×2 of one worker's. */
     private static void snapshotGrowth(StringBuilder b, List<Row> rows, String server) {
-        List<String> scenarios = rows.stream().filter(r -> r.server().equals(server) && r.scenario().endsWith(" snapshot workers"))
-                .map(Row::scenario).distinct().toList();
+        List<String> scenarios = rows.stream()
+                .filter(r -> r.server().equals(server) && r.scenario().endsWith(" snapshot workers"))
+                .map(Row::scenario)
+                .distinct()
+                .toList();
         if (scenarios.size() < 2) {
             return;
         }
         String first = scenarios.get(0);
         String last = scenarios.get(scenarios.size() - 1);
-        for (String tool : rows.stream().filter(r -> r.server().equals(server) && r.scenario().equals(first)).map(Row::tool).toList()) {
+        for (String tool : rows.stream()
+                .filter(r -> r.server().equals(server) && r.scenario().equals(first))
+                .map(Row::tool)
+                .toList()) {
             String same = tool.replace(first.replace(" workers", ""), last.replace(" workers", ""));
             Optional<Row> a = row(rows, server, first, tool);
             Optional<Row> z = row(rows, server, last, same);
             if (a.isPresent() && z.isPresent()) {
                 double g = z.get().medianWorst() / a.get().medianWorst();
-                b.append(String.format(Locale.ROOT, "- %s, %s → %s: %s worst %s → %s ms (×%s%s), window %s → %s ms%n", server, first, last,
-                        same, fmt(a.get().medianWorst()), fmt(z.get().medianWorst()), fmt(g), g <= 2 ? ", within ×2" : ", MORE than ×2",
-                        fmt(a.get().medianWindow()), fmt(z.get().medianWindow())));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "- %s, %s → %s: %s worst %s → %s ms (×%s%s), window %s → %s ms%n",
+                        server,
+                        first,
+                        last,
+                        same,
+                        fmt(a.get().medianWorst()),
+                        fmt(z.get().medianWorst()),
+                        fmt(g),
+                        g <= 2 ? ", within ×2" : ", MORE than ×2",
+                        fmt(a.get().medianWindow()),
+                        fmt(z.get().medianWindow())));
             }
         }
     }
@@ -187,38 +288,65 @@ public final class Report {
     /** The issue's target: auto grows no more than the cheapest raw lock's own growth × 1.2. */
     private static void growthTarget(StringBuilder b, List<Row> rows, String server, String first, String last) {
         Optional<Double> auto = growth(rows, server, first, last, "quiesce auto");
-        Optional<String> cheapest = rows.stream().filter(r -> r.server().equals(server) && r.scenario().equals(first) && r.tool().startsWith("raw"))
-                .min(java.util.Comparator.comparingDouble(Row::medianWorst)).map(Row::tool);
+        Optional<String> cheapest = rows.stream()
+                .filter(r -> r.server().equals(server)
+                        && r.scenario().equals(first)
+                        && r.tool().startsWith("raw"))
+                .min(java.util.Comparator.comparingDouble(Row::medianWorst))
+                .map(Row::tool);
         if (auto.isPresent() && cheapest.isPresent() && !first.equals(last)) {
             double raw = growth(rows, server, first, last, cheapest.get()).orElse(Double.NaN);
-            b.append(String.format(Locale.ROOT, "- %s, %s → %s: quiesce auto grows ×%s, the cheapest raw lock (%s) ×%s: %s%n", server, first, last,
-                    fmt(auto.get()), cheapest.get(), fmt(raw), auto.get() <= raw * 1.2 ? "within ×1.2 of it" : "more than ×1.2 of it"));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "- %s, %s → %s: quiesce auto grows ×%s, the cheapest raw lock (%s) ×%s: %s%n",
+                    server,
+                    first,
+                    last,
+                    fmt(auto.get()),
+                    cheapest.get(),
+                    fmt(raw),
+                    auto.get() <= raw * 1.2 ? "within ×1.2 of it" : "more than ×1.2 of it"));
         }
     }
 
     private static Optional<Double> growth(List<Row> rows, String server, String first, String last, String tool) {
         Optional<Row> a = row(rows, server, first, tool);
         Optional<Row> z = row(rows, server, last, tool);
-        return a.isPresent() && z.isPresent() ? Optional.of(z.get().medianWorst() / a.get().medianWorst()) : Optional.empty();
+        return a.isPresent() && z.isPresent()
+                ? Optional.of(z.get().medianWorst() / a.get().medianWorst())
+                : Optional.empty();
     }
 
     private static void ratio(StringBuilder b, String what, Optional<Row> ours, Optional<Row> theirs) {
         if (ours.isPresent() && theirs.isPresent()) {
             double r = ours.get().medianWorst() / theirs.get().medianWorst();
-            b.append(String.format(Locale.ROOT, "- %s: %s ms vs %s ms = ×%s%s%n", what, fmt(ours.get().medianWorst()),
-                    fmt(theirs.get().medianWorst()), r < 0.1 ? String.format(Locale.ROOT, "%.4f", r) : fmt(r),
+            b.append(String.format(
+                    Locale.ROOT,
+                    "- %s: %s ms vs %s ms = ×%s%s%n",
+                    what,
+                    fmt(ours.get().medianWorst()),
+                    fmt(theirs.get().medianWorst()),
+                    r < 0.1 ? String.format(Locale.ROOT, "%.4f", r) : fmt(r),
                     r < 0.1 ? String.format(Locale.ROOT, " (%,.0f× less)", 1 / r) : ""));
         }
     }
 
     private static Optional<Row> row(List<Row> rows, String server, String scenarioPart, String tool) {
-        return rows.stream().filter(r -> r.server().equals(server) && r.scenario().contains(scenarioPart) && r.tool().equals(tool)).findFirst();
+        return rows.stream()
+                .filter(r -> r.server().equals(server)
+                        && r.scenario().contains(scenarioPart)
+                        && r.tool().equals(tool))
+                .findFirst();
     }
 
     private static Path chart(List<Row> rows, Path file) {
         try {
-            CategoryChart chart = new CategoryChartBuilder().width(1600).height(900)
-                    .title("Worst writer commit inside the backup window (median, ms, log scale)").yAxisTitle("ms").build();
+            CategoryChart chart = new CategoryChartBuilder()
+                    .width(1600)
+                    .height(900)
+                    .title("Worst writer commit inside the backup window (median, ms, log scale)")
+                    .yAxisTitle("ms")
+                    .build();
             chart.getStyler().setYAxisLogarithmic(true);
             chart.getStyler().setYAxisMin(1.0);
             chart.getStyler().setXAxisLabelRotation(75);
@@ -228,7 +356,8 @@ public final class Report {
             List<Double> values = new ArrayList<>();
             for (Row r : rows) {
                 if (!Double.isNaN(r.medianWorst())) {
-                    labels.add(shortServer(r.server()) + " · " + shortScenario(r.scenario()) + " · " + r.tool().replace("mariadb-dump --single-transaction --master-data=2", "mariadb-dump"));
+                    labels.add(shortServer(r.server()) + " · " + shortScenario(r.scenario()) + " · "
+                            + r.tool().replace("mariadb-dump --single-transaction --master-data=2", "mariadb-dump"));
                     values.add(Math.max(1.0, r.medianWorst()));
                 }
             }
@@ -246,7 +375,9 @@ public final class Report {
     }
 
     private static String shortScenario(String s) {
-        return s.replace(" on the written table", "").replace("FTWRL forced (MyISAM table)", "forced").replace(" tables opened first", " tables");
+        return s.replace(" on the written table", "")
+                .replace("FTWRL forced (MyISAM table)", "forced")
+                .replace(" tables opened first", " tables");
     }
 
     private static String fmt(double v) {

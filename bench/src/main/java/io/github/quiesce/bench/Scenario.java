@@ -23,13 +23,11 @@ interface Scenario {
         return List.of();
     }
 
-    default void prepare(Target target) throws Exception {
-    }
+    default void prepare(Target target) throws Exception {}
 
     default AutoCloseable beforeRun(Target target) throws Exception {
-        return () -> { };
+        return () -> {};
     }
 
-    default void finish(Target target) throws Exception {
-    }
+    default void finish(Target target) throws Exception {}
 }

@@ -13,8 +13,7 @@ import java.util.concurrent.TimeUnit;
 /** The scenarios of the benchmark issue: idle, a long SELECT, FTWRL forced, many open tables. */
 final class Scenarios {
 
-    private Scenarios() {
-    }
+    private Scenarios() {}
 
     static List<Scenario> all(Bench.Config config) {
         List<Scenario> s = new ArrayList<>();
@@ -75,7 +74,9 @@ final class Scenarios {
             }
 
             public void prepare(Target target) {
-                target.server().execute("CREATE TABLE IF NOT EXISTS " + Bench.SCHEMA + ".legacy (id INT PRIMARY KEY) ENGINE=MyISAM");
+                target.server()
+                        .execute("CREATE TABLE IF NOT EXISTS " + Bench.SCHEMA
+                                + ".legacy (id INT PRIMARY KEY) ENGINE=MyISAM");
             }
 
             public AutoCloseable beforeRun(Target target) throws InterruptedException {
@@ -126,11 +127,18 @@ final class Scenarios {
             }
 
             public Set<String> tools() {
-                return Set.of(Tools.NONE, "raw FTWRL", "FTWRL after pre-flush", "raw LOCK INSTANCE + log_status", "quiesce auto", "quiesce ftwrl");
+                return Set.of(
+                        Tools.NONE,
+                        "raw FTWRL",
+                        "FTWRL after pre-flush",
+                        "raw LOCK INSTANCE + log_status",
+                        "quiesce auto",
+                        "quiesce ftwrl");
             }
 
             public void prepare(Target target) throws SQLException {
-                try (Connection c = target.server().connect(); Statement st = c.createStatement()) {
+                try (Connection c = target.server().connect();
+                        Statement st = c.createStatement()) {
                     st.execute("CREATE DATABASE IF NOT EXISTS " + Bench.TABLES_SCHEMA);
                     for (int i = 1; i <= n; i++) {
                         st.execute("CREATE TABLE IF NOT EXISTS " + table(i) + " (id INT PRIMARY KEY) ENGINE=InnoDB");
@@ -139,16 +147,20 @@ final class Scenarios {
             }
 
             public AutoCloseable beforeRun(Target target) throws SQLException {
-                try (Connection c = target.server().connect(); Statement st = c.createStatement()) {
+                try (Connection c = target.server().connect();
+                        Statement st = c.createStatement()) {
                     for (int from = 1; from <= n; from += 500) {
                         StringBuilder union = new StringBuilder();
                         for (int i = from; i < Math.min(n + 1, from + 500); i++) {
-                            union.append(union.length() == 0 ? "" : " UNION ALL ").append("(SELECT id FROM ").append(table(i)).append(" LIMIT 0)");
+                            union.append(union.length() == 0 ? "" : " UNION ALL ")
+                                    .append("(SELECT id FROM ")
+                                    .append(table(i))
+                                    .append(" LIMIT 0)");
                         }
                         st.execute(union.toString());
                     }
                 }
-                return () -> { };
+                return () -> {};
             }
         };
     }
@@ -160,7 +172,8 @@ final class Scenarios {
     /** Starts the query and returns when it has run for more than a second; closing waits for its end. */
     private static AutoCloseable longQuery(EmbeddedServer server, int seconds) throws InterruptedException {
         CompletableFuture<Void> q = CompletableFuture.runAsync(() -> {
-            try (Connection c = server.connect(); Statement st = c.createStatement()) {
+            try (Connection c = server.connect();
+                    Statement st = c.createStatement()) {
                 st.execute("SELECT SLEEP(" + seconds + "), COUNT(*) FROM " + Bench.SCHEMA + "." + Bench.WRITTEN);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);

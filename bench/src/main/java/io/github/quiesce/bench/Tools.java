@@ -22,19 +22,36 @@ final class Tools {
 
     static final String NONE = "no backup";
 
-    private Tools() {
-    }
+    private Tools() {}
 
     /** Every tool, peers first; each says where it applies. */
     static List<Tool> all() {
-        return List.of(none(),
+        return List.of(
+                none(),
                 raw("raw FTWRL", t -> true, "FLUSH TABLES WITH READ LOCK", "@status", "UNLOCK TABLES"),
-                raw("FTWRL after pre-flush", t -> true, "FLUSH NO_WRITE_TO_BINLOG TABLES", "FLUSH TABLES WITH READ LOCK", "@status", "UNLOCK TABLES"),
+                raw(
+                        "FTWRL after pre-flush",
+                        t -> true,
+                        "FLUSH NO_WRITE_TO_BINLOG TABLES",
+                        "FLUSH TABLES WITH READ LOCK",
+                        "@status",
+                        "UNLOCK TABLES"),
                 mariadbDump(),
-                raw("raw LOCK INSTANCE + log_status", t -> !t.isMariaDb(), "LOCK INSTANCE FOR BACKUP",
-                        "SELECT * FROM performance_schema.log_status", "UNLOCK INSTANCE"),
-                raw("raw BACKUP STAGE", Target::isMariaDb, "BACKUP STAGE START", "BACKUP STAGE FLUSH", "BACKUP STAGE BLOCK_DDL",
-                        "BACKUP STAGE BLOCK_COMMIT", "@status", "BACKUP STAGE END"),
+                raw(
+                        "raw LOCK INSTANCE + log_status",
+                        t -> !t.isMariaDb(),
+                        "LOCK INSTANCE FOR BACKUP",
+                        "SELECT * FROM performance_schema.log_status",
+                        "UNLOCK INSTANCE"),
+                raw(
+                        "raw BACKUP STAGE",
+                        Target::isMariaDb,
+                        "BACKUP STAGE START",
+                        "BACKUP STAGE FLUSH",
+                        "BACKUP STAGE BLOCK_DDL",
+                        "BACKUP STAGE BLOCK_COMMIT",
+                        "@status",
+                        "BACKUP STAGE END"),
                 quiesce("auto", t -> true),
                 quiesce("ftwrl", t -> true),
                 quiesce("mysql-instance-lock", t -> !t.isMariaDb()),
@@ -76,7 +93,8 @@ final class Tools {
 
             public Outcome run(Target target) throws SQLException {
                 int sent = 0;
-                try (Connection c = target.server().connect(); Statement st = c.createStatement()) {
+                try (Connection c = target.server().connect();
+                        Statement st = c.createStatement()) {
                     for (String s : statements) {
                         if (s.equals("@status")) {
                             drain(st, "SHOW MASTER STATUS");
@@ -111,7 +129,12 @@ final class Tools {
 
     /** A session that opens {@code n} snapshot connections, prepared before the lock or taken under it. */
     static Tool quiesceSnapshots(String strategy, int n, boolean prepared) {
-        return quiesce("quiesce " + strategy + ", " + n + " snapshots " + (prepared ? PREPARED : UNDER_THE_LOCK), strategy, t -> true, n, prepared);
+        return quiesce(
+                "quiesce " + strategy + ", " + n + " snapshots " + (prepared ? PREPARED : UNDER_THE_LOCK),
+                strategy,
+                t -> true,
+                n,
+                prepared);
     }
 
     static final String PREPARED = "prepared";
@@ -131,7 +154,8 @@ final class Tools {
                 AtomicInteger statements = new AtomicInteger();
                 AtomicLong requested = new AtomicLong();
                 AtomicLong released = new AtomicLong();
-                BackupOptions options = BackupOptions.builder().strategy(strategy)
+                BackupOptions options = BackupOptions.builder()
+                        .strategy(strategy)
                         .listener(e -> {
                             if (e instanceof BackupEvent.StatementExecuted) {
                                 statements.incrementAndGet();
@@ -140,7 +164,9 @@ final class Tools {
                             } else if (e instanceof BackupEvent.LockReleased) {
                                 released.set(System.nanoTime());
                             }
-                        }).prepareSnapshots(prepared ? snapshots : 0).build();
+                        })
+                        .prepareSnapshots(prepared ? snapshots : 0)
+                        .build();
                 List<Connection> workers = List.of();
                 try (BackupSession s = BackupSession.open(target.server().dataSource(), options)) {
                     workers = snapshots > 0 ? s.snapshotConnections(snapshots) : List.of();
@@ -167,9 +193,20 @@ final class Tools {
             }
 
             public Outcome run(Target target) throws IOException, InterruptedException {
-                ProcessBuilder pb = new ProcessBuilder(target.dumpBinary().toString(), "--no-defaults", "--skip-ssl",
-                        "--single-transaction", "--master-data=2", "-h", "127.0.0.1", "-P", String.valueOf(target.server().port()),
-                        "-u", target.dumpUser(), "--databases", Bench.DUMP_SCHEMA)
+                ProcessBuilder pb = new ProcessBuilder(
+                                target.dumpBinary().toString(),
+                                "--no-defaults",
+                                "--skip-ssl",
+                                "--single-transaction",
+                                "--master-data=2",
+                                "-h",
+                                "127.0.0.1",
+                                "-P",
+                                String.valueOf(target.server().port()),
+                                "-u",
+                                target.dumpUser(),
+                                "--databases",
+                                Bench.DUMP_SCHEMA)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
                 pb.environment().put("MYSQL_PWD", target.dumpPassword());
                 Process p = pb.start();

@@ -18,16 +18,28 @@ class BenchSmokeIT {
         Report report = Bench.run(Bench.Config.quick(out));
 
         assertThat(report.failures()).as(report.markdown()).isZero();
-        assertThat(report.tools()).contains(Tools.NONE, "raw FTWRL", "FTWRL after pre-flush", "mariadb-dump --single-transaction --master-data=2",
-                "raw LOCK INSTANCE + log_status", "raw BACKUP STAGE", "quiesce auto", "quiesce ftwrl", "quiesce mysql-instance-lock",
-                "quiesce mariadb-backup-stage");
+        assertThat(report.tools())
+                .contains(
+                        Tools.NONE,
+                        "raw FTWRL",
+                        "FTWRL after pre-flush",
+                        "mariadb-dump --single-transaction --master-data=2",
+                        "raw LOCK INSTANCE + log_status",
+                        "raw BACKUP STAGE",
+                        "quiesce auto",
+                        "quiesce ftwrl",
+                        "quiesce mysql-instance-lock",
+                        "quiesce mariadb-backup-stage");
         assertThat(report.markdown()).contains("| MySQL 8.0.15 | idle | quiesce auto |", "Ratios in this run");
         assertThat(Files.readAllLines(report.csvFile())).hasSizeGreaterThan(20);
         assertThat(report.chartFile()).as("chart drawn").isNotNull();
         assertThat(Files.size(report.chartFile())).isGreaterThan(10_000);
-        // The one claim a smoke run can make at once: with a long SELECT in flight, quiesce's pick stalls writers far less.
-        double ours = report.medianWorst("MySQL 8.0.15", "s SELECT on the written table", "quiesce auto").orElseThrow();
-        double raw = report.medianWorst("MySQL 8.0.15", "s SELECT on the written table", "raw FTWRL").orElseThrow();
+        // The one claim a smoke run can make at once: with a long SELECT in flight, quiesce's pick stalls writers far
+        // less.
+        double ours = report.medianWorst("MySQL 8.0.15", "s SELECT on the written table", "quiesce auto")
+                .orElseThrow();
+        double raw = report.medianWorst("MySQL 8.0.15", "s SELECT on the written table", "raw FTWRL")
+                .orElseThrow();
         assertThat(ours).as("quiesce auto %s ms vs raw FTWRL %s ms", ours, raw).isLessThan(raw / 3);
     }
 }

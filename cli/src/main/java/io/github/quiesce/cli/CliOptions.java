@@ -14,15 +14,30 @@ final class CliOptions {
     enum Option {
         URL("--url", null, "JDBC URL of the server, e.g. jdbc:mysql://db1:3306/ (required)"),
         USER("--user", null, "account to connect as (required)"),
-        PASSWORD_ENV("--password-env", null, "name of the environment variable holding the password (never pass it as an argument)"),
-        STRATEGY("--strategy", BackupOptions.AUTO, "auto, or a strategy name: mysql-instance-lock, mariadb-backup-stage, percona-backup-locks, ftwrl, read-only"),
+        PASSWORD_ENV(
+                "--password-env",
+                null,
+                "name of the environment variable holding the password (never pass it as an argument)"),
+        STRATEGY(
+                "--strategy",
+                BackupOptions.AUTO,
+                "auto, or a strategy name: mysql-instance-lock, mariadb-backup-stage, percona-backup-locks, ftwrl, read-only"),
         EXEC("--exec", null, "command run with sh -c while the point is held; its exit code becomes ours"),
-        META_DIR("--meta-dir", null, "directory for quiesce_coordinates.json, xtrabackup_binlog_info and, on a replica, xtrabackup_slave_info,"
-                + " on a Galera node xtrabackup_galera_info"),
+        META_DIR(
+                "--meta-dir",
+                null,
+                "directory for quiesce_coordinates.json, xtrabackup_binlog_info and, on a replica, xtrabackup_slave_info,"
+                        + " on a Galera node xtrabackup_galera_info"),
         LOCK_WAIT_TIMEOUT("--lock-wait-timeout", "60", "seconds a lock statement may wait for conflicting locks"),
-        MAX_LOCK_HOLD("--max-lock-hold", "3600", "seconds after which the watchdog releases the lock, whatever the command does"),
-        GALERA_DESYNC("--galera-desync", "auto", "on a Galera node: auto (desync only where the lock does not), or always (wsrep_desync=ON"
-                + " for the whole session, so the node stays out of flow control while --exec copies files)"),
+        MAX_LOCK_HOLD(
+                "--max-lock-hold",
+                "3600",
+                "seconds after which the watchdog releases the lock, whatever the command does"),
+        GALERA_DESYNC(
+                "--galera-desync",
+                "auto",
+                "on a Galera node: auto (desync only where the lock does not), or always (wsrep_desync=ON"
+                        + " for the whole session, so the node stays out of flow control while --exec copies files)"),
         JSON("--json", null, "print the coordinates as one JSON line on stdout (flag)"),
         HELP("--help", null, "this text (flag)");
 
@@ -121,7 +136,8 @@ final class CliOptions {
         return switch (v) {
             case "auto" -> GaleraDesync.AUTO;
             case "always" -> GaleraDesync.ALWAYS;
-            default -> throw new IllegalArgumentException(Option.GALERA_DESYNC.flag + " takes auto or always, got '" + v + "'");
+            default -> throw new IllegalArgumentException(
+                    Option.GALERA_DESYNC.flag + " takes auto or always, got '" + v + "'");
         };
     }
 
@@ -150,11 +166,15 @@ final class CliOptions {
     }
 
     static String help() {
-        StringBuilder b = new StringBuilder("usage: quiesce --url URL --user USER [options]\n"
-                + "       (or java -jar quiesce-cli.jar --url URL --user USER [options])\n\n"
-                + "Holds a consistent point on a MySQL-family server while --exec runs, then writes its coordinates.\n\n");
+        StringBuilder b = new StringBuilder(
+                "usage: quiesce --url URL --user USER [options]\n"
+                        + "       (or java -jar quiesce-cli.jar --url URL --user USER [options])\n\n"
+                        + "Holds a consistent point on a MySQL-family server while --exec runs, then writes its coordinates.\n\n");
         for (Option o : Option.values()) {
-            b.append(String.format("  %-22s %s%s%n", o.flag + (o.isFlag() ? "" : " V"), o.help,
+            b.append(String.format(
+                    "  %-22s %s%s%n",
+                    o.flag + (o.isFlag() ? "" : " V"),
+                    o.help,
                     o.defaultValue == null ? "" : " (default: " + o.defaultValue + ")"));
         }
         b.append("\nExit code: the command's; 2 for bad usage; 3 when quiesce could not take or release the point.\n"

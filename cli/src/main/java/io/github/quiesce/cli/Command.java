@@ -10,8 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /** The --exec command, run with {@code sh -c} while the point is held. */
 final class Command {
 
-    private Command() {
-    }
+    private Command() {}
 
     /**
      * Runs the command to its end. Its stdout is copied to our stderr, since stdout is kept for the --json
@@ -22,8 +21,10 @@ final class Command {
      * @return its exit code, or {@link QuiesceCli#FAILED} when interrupted
      */
     static int run(String command, AtomicReference<Process> running, Streams io) throws IOException {
-        Process p = new ProcessBuilder(List.of("sh", "-c", command)).redirectInput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(io.live() ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(List.of("sh", "-c", command))
+                .redirectInput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(io.live() ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.INHERIT)
+                .start();
         running.set(p);
         List<Thread> copies = new ArrayList<>();
         copies.add(copy(p.getInputStream(), io.err(), "quiesce-cli-exec-output"));
@@ -47,13 +48,15 @@ final class Command {
     }
 
     private static Thread copy(InputStream from, PrintStream to, String name) {
-        Thread t = new Thread(() -> {
-            try {
-                from.transferTo(to);
-            } catch (IOException ignored) {
-                // The command is gone; nothing more to copy.
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        from.transferTo(to);
+                    } catch (IOException ignored) {
+                        // The command is gone; nothing more to copy.
+                    }
+                },
+                name);
         t.setDaemon(true);
         t.start();
         return t;

@@ -9,8 +9,7 @@ import javax.sql.DataSource;
  */
 public final class ExternalServer {
 
-    private ExternalServer() {
-    }
+    private ExternalServer() {}
 
     /**
      * A data source for the server.

@@ -8,8 +8,7 @@ import java.util.Map;
 /** Just enough JSON writing for one flat object of strings and numbers: the CLI's line and the examples'. */
 public final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     /**
      * The coordinates as fields, in the order the CLI and every example print them: strategy, file,

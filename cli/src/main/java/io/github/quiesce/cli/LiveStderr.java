@@ -24,6 +24,7 @@ final class LiveStderr extends OutputStream implements StatusOutput {
     private final Charset charset;
     /** Characters of the status line on screen, 0 when none is. */
     private int shown;
+
     private boolean atLineStart = true;
 
     /**
@@ -63,14 +64,17 @@ final class LiveStderr extends OutputStream implements StatusOutput {
             return columns;
         }
         try {
-            Process stty = new ProcessBuilder("stty", "size").redirectInput(new File("/dev/tty"))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process stty = new ProcessBuilder("stty", "size")
+                    .redirectInput(new File("/dev/tty"))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             try (InputStream in = stty.getInputStream()) {
                 in.transferTo(answer);
             }
             if (stty.waitFor(1, TimeUnit.SECONDS) && stty.exitValue() == 0) {
-                String[] rowsColumns = answer.toString(Charset.defaultCharset()).strip().split("\\s+");
+                String[] rowsColumns =
+                        answer.toString(Charset.defaultCharset()).strip().split("\\s+");
                 columns = rowsColumns.length == 2 ? columns(rowsColumns[1]) : null;
             }
         } catch (IOException e) {

@@ -22,8 +22,7 @@ public final class QuiesceCli {
     static final int USAGE = 2;
     static final int FAILED = 3;
 
-    private QuiesceCli() {
-    }
+    private QuiesceCli() {}
 
     /**
      * Runs the CLI and exits with its code.
@@ -72,14 +71,16 @@ public final class QuiesceCli {
         }
     }
 
-    private static int session(CliOptions opts, AtomicReference<BackupSession> held, AtomicReference<Process> command, Streams io)
+    private static int session(
+            CliOptions opts, AtomicReference<BackupSession> held, AtomicReference<Process> command, Streams io)
             throws IOException {
         DataSource dataSource = opts.dataSource();
         int exit = 0;
         BinlogCoordinates c;
         String strategy;
         try (StatusPrinter status = io.statusPrinter()) {
-            BackupSession s = BackupSession.open(dataSource, opts.backupOptions().listener(status).build());
+            BackupSession s = BackupSession.open(
+                    dataSource, opts.backupOptions().listener(status).build());
             held.set(s);
             try {
                 c = s.coordinates();
@@ -94,7 +95,9 @@ public final class QuiesceCli {
             }
         }
         if (exit != 0) {
-            io.err().println("quiesce-cli: the command exited with " + exit + "; the lock was released and nothing was written");
+            io.err()
+                    .println("quiesce-cli: the command exited with " + exit
+                            + "; the lock was released and nothing was written");
             return exit;
         }
         String json = json(strategy, c);
@@ -108,7 +111,8 @@ public final class QuiesceCli {
     }
 
     /** SIGINT/SIGTERM while held: stop the command, release the lock, restore what was changed. */
-    private static void releaseOnSignal(AtomicReference<BackupSession> held, AtomicReference<Process> command, PrintStream err) {
+    private static void releaseOnSignal(
+            AtomicReference<BackupSession> held, AtomicReference<Process> command, PrintStream err) {
         Process p = command.get();
         if (p != null) {
             p.destroy();

@@ -17,7 +17,13 @@ final class StatusLine {
     /** Long enough to recognise a statement, short enough that the line fits a terminal. */
     private static final int QUERY_CHARS = 40;
 
-    private enum Phase { IDLE, WAITING, HELD, RUNNING, RELEASED }
+    private enum Phase {
+        IDLE,
+        WAITING,
+        HELD,
+        RUNNING,
+        RELEASED
+    }
 
     private final LongSupplier nanoClock;
     private Phase phase = Phase.IDLE;
@@ -68,7 +74,9 @@ final class StatusLine {
         }
         if (event instanceof BackupEvent.LongQueryKilled k) {
             int before = blockers.size();
-            blockers = blockers.stream().filter(q -> !q.id().equals(k.victim().id())).toList();
+            blockers = blockers.stream()
+                    .filter(q -> !q.id().equals(k.victim().id()))
+                    .toList();
             return blockers.size() != before;
         }
         if (event instanceof BackupEvent.LockAttemptCancelled c) {
@@ -126,7 +134,8 @@ final class StatusLine {
             case WAITING -> "quiesce: waiting " + elapsed + " for the lock '" + strategy + "'" + waitingFor();
             case HELD -> "quiesce: lock '" + strategy + "' held " + elapsed
                     + (watchdogFired ? watchdogNote() : " (waited " + seconds(waited) + ")");
-            case RUNNING -> "quiesce: lock '" + strategy + "' held " + elapsed + (watchdogFired ? watchdogNote() : ", running --exec");
+            case RUNNING -> "quiesce: lock '" + strategy + "' held " + elapsed
+                    + (watchdogFired ? watchdogNote() : ", running --exec");
             case RELEASED -> "quiesce: lock '" + strategy + "' released after " + seconds(held) + " held";
         };
     }
@@ -137,11 +146,13 @@ final class StatusLine {
         }
         if (!blockers.isEmpty()) {
             String first = describe(blockers.get(0));
-            return blockers.size() == 1 ? " (long query " + first + ")"
+            return blockers.size() == 1
+                    ? " (long query " + first + ")"
                     : " (" + blockers.size() + " long queries, the first " + first + ")";
         }
         if (cancelledAttempts > 0) {
-            return " (attempt " + cancelledAttempts + " cancelled after " + seconds(lastAttemptWaited) + " so writers do not queue; retrying)";
+            return " (attempt " + cancelledAttempts + " cancelled after " + seconds(lastAttemptWaited)
+                    + " so writers do not queue; retrying)";
         }
         return "";
     }

@@ -23,12 +23,10 @@ interface StatusOutput {
             }
 
             @Override
-            public void clear() {
-            }
+            public void clear() {}
 
             @Override
-            public void end() {
-            }
+            public void end() {}
         };
     }
 }

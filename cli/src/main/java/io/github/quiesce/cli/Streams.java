@@ -19,7 +19,8 @@ record Streams(PrintStream out, PrintStream err, LiveStderr terminal) {
             return new Streams(System.out, System.err, null);
         }
         Charset charset = Charset.defaultCharset();
-        LiveStderr terminal = new LiveStderr(new FileOutputStream(FileDescriptor.err), LiveStderr.terminalWidth(), charset);
+        LiveStderr terminal =
+                new LiveStderr(new FileOutputStream(FileDescriptor.err), LiveStderr.terminalWidth(), charset);
         PrintStream err = new PrintStream(terminal, true, charset);
         // Log lines go through it too (slf4j-simple looks System.err up for each line), erasing the status first.
         System.setErr(err);

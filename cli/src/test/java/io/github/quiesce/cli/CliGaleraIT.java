@@ -28,8 +28,11 @@ class CliGaleraIT {
     void start() {
         GaleraCluster.assumeAvailable();
         cluster = GaleraCluster.start(1);
-        cluster.node(1).execute("CREATE DATABASE cli_galera", "CREATE TABLE cli_galera.t (id INT PRIMARY KEY AUTO_INCREMENT)",
-                "INSERT INTO cli_galera.t VALUES (), (), ()");
+        cluster.node(1)
+                .execute(
+                        "CREATE DATABASE cli_galera",
+                        "CREATE TABLE cli_galera.t (id INT PRIMARY KEY AUTO_INCREMENT)",
+                        "INSERT INTO cli_galera.t VALUES (), (), ()");
     }
 
     @AfterAll
@@ -44,10 +47,25 @@ class CliGaleraIT {
     void writesTheClusterPositionBesideTheBinlogCoordinates(String desync, @TempDir Path io) throws Exception {
         GaleraCluster.Node node = cluster.node(1);
         Path meta = io.resolve("meta");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toString(), "--url", node.jdbcUrl(), "--user", "root", "--meta-dir", meta.toString(), "--json",
-                "--galera-desync", desync, "--exec", "echo copying"));
-        Process p = new ProcessBuilder(cmd).redirectOutput(io.resolve("out").toFile()).redirectError(io.resolve("err").toFile()).start();
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                "--url",
+                node.jdbcUrl(),
+                "--user",
+                "root",
+                "--meta-dir",
+                meta.toString(),
+                "--json",
+                "--galera-desync",
+                desync,
+                "--exec",
+                "echo copying"));
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(io.resolve("out").toFile())
+                .redirectError(io.resolve("err").toFile())
+                .start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         String out = Files.readString(io.resolve("out"), StandardCharsets.UTF_8);
         String err = Files.readString(io.resolve("err"), StandardCharsets.UTF_8);
@@ -57,7 +75,8 @@ class CliGaleraIT {
         String seqno = node.status("wsrep_last_committed");
         String info = Files.readString(meta.resolve("xtrabackup_galera_info"), StandardCharsets.UTF_8);
         assertThat(info).isEqualTo(uuid + ":" + seqno + "\n");
-        assertThat(out.strip()).startsWith("{\"strategy\":\"mariadb-backup-stage\"")
+        assertThat(out.strip())
+                .startsWith("{\"strategy\":\"mariadb-backup-stage\"")
                 .endsWith("\"galeraPosition\":\"" + uuid + ":" + seqno + "\"}");
         assertThat(Files.readString(meta.resolve("xtrabackup_binlog_info"))).startsWith("binlog.");
         assertThat(node.scalar("SELECT @@GLOBAL.wsrep_desync")).isEqualTo("0");

@@ -27,35 +27,45 @@ class CliIT {
     @TempDir
     Path io;
 
-    record Result(int exit, String out, String err) {
-    }
+    record Result(int exit, String out, String err) {}
 
     private Process start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         if (!List.of(args).contains("--help")) {
             cmd.addAll(List.of("--url", server.jdbcUrl(), "--user", "root"));
         }
         cmd.addAll(List.of(args));
         // Files, not pipes: destroy() closes a child's pipes, and its last words are the point of the SIGTERM test.
-        return new ProcessBuilder(cmd).redirectOutput(io.resolve("out").toFile()).redirectError(io.resolve("err").toFile()).start();
+        return new ProcessBuilder(cmd)
+                .redirectOutput(io.resolve("out").toFile())
+                .redirectError(io.resolve("err").toFile())
+                .start();
     }
 
     private Result finish(Process p) throws Exception {
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the CLI ended").isTrue();
-        return new Result(p.exitValue(), Files.readString(io.resolve("out"), StandardCharsets.UTF_8),
+        return new Result(
+                p.exitValue(),
+                Files.readString(io.resolve("out"), StandardCharsets.UTF_8),
                 Files.readString(io.resolve("err"), StandardCharsets.UTF_8));
     }
 
     private void assertNothingHeld() {
-        server.execute("CREATE DATABASE IF NOT EXISTS quiesce_cli", "CREATE TABLE IF NOT EXISTS quiesce_cli.t (id INT PRIMARY KEY AUTO_INCREMENT)");
-        assertThat(ServerChecks.completesWithin(server, "INSERT INTO quiesce_cli.t VALUES ()", 2_000)).as("a write commits at once").isTrue();
+        server.execute(
+                "CREATE DATABASE IF NOT EXISTS quiesce_cli",
+                "CREATE TABLE IF NOT EXISTS quiesce_cli.t (id INT PRIMARY KEY AUTO_INCREMENT)");
+        assertThat(ServerChecks.completesWithin(server, "INSERT INTO quiesce_cli.t VALUES ()", 2_000))
+                .as("a write commits at once")
+                .isTrue();
         assertThat(ServerChecks.globalMetadataLocks(server)).isZero();
     }
 
     @Test
     void runsTheCommandWhileHeldThenWritesTheCoordinates(@TempDir Path meta) throws Exception {
         assertNothingHeld();
-        Result r = finish(start("--strategy", "ftwrl", "--exec", "echo snapshot-taken", "--meta-dir", meta.toString(), "--json"));
+        Result r = finish(
+                start("--strategy", "ftwrl", "--exec", "echo snapshot-taken", "--meta-dir", meta.toString(), "--json"));
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out().strip()).startsWith("{\"strategy\":\"ftwrl\"").contains("\"file\":\"binlog.");
         assertThat(r.err()).contains("snapshot-taken");
@@ -77,12 +87,16 @@ class CliIT {
     @Test
     void sigtermWhileHeldReleasesTheLockBeforeExiting() throws Exception {
         Process p = start("--strategy", "ftwrl", "--exec", "sleep 60");
-        server.execute("CREATE DATABASE IF NOT EXISTS quiesce_cli", "CREATE TABLE IF NOT EXISTS quiesce_cli.t (id INT PRIMARY KEY AUTO_INCREMENT)");
+        server.execute(
+                "CREATE DATABASE IF NOT EXISTS quiesce_cli",
+                "CREATE TABLE IF NOT EXISTS quiesce_cli.t (id INT PRIMARY KEY AUTO_INCREMENT)");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (ServerChecks.globalMetadataLocks(server) == 0 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(ServerChecks.completesWithin(server, "INSERT INTO quiesce_cli.t VALUES ()", 300)).as("held: writes wait").isFalse();
+        assertThat(ServerChecks.completesWithin(server, "INSERT INTO quiesce_cli.t VALUES ()", 300))
+                .as("held: writes wait")
+                .isFalse();
         p.destroy();
         Result r = finish(p);
         assertThat(r.exit()).isNotZero();
@@ -110,11 +124,18 @@ class CliIT {
         Result r = finish(start("--strategy", "ftwrl", "--exec", "true"));
         report.get(30, TimeUnit.SECONDS);
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.err()).doesNotContain("\r")
-                .containsPattern("quiesce: waiting \\d+\\.\\d s for the lock 'ftwrl' \\(long query id \\d+ by root for \\d+ ms: SELECT SLEEP\\(2\\) AS quiesce_cli_report\\)\n")
+        assertThat(r.err())
+                .doesNotContain("\r")
+                .containsPattern(
+                        "quiesce: waiting \\d+\\.\\d s for the lock 'ftwrl' \\(long query id \\d+ by root for \\d+ ms: SELECT SLEEP\\(2\\) AS quiesce_cli_report\\)\n")
                 .containsPattern("quiesce: lock 'ftwrl' held \\d+\\.\\d s, running --exec\n")
                 .containsPattern("quiesce: lock 'ftwrl' released after \\d+\\.\\d s held\n");
-        assertThat(r.err().lines().filter(l -> l.startsWith("quiesce: lock 'ftwrl' held")).count()).as("once per change, not per tick").isEqualTo(2);
+        assertThat(r.err()
+                        .lines()
+                        .filter(l -> l.startsWith("quiesce: lock 'ftwrl' held"))
+                        .count())
+                .as("once per change, not per tick")
+                .isEqualTo(2);
         assertNothingHeld();
     }
 }

@@ -15,14 +15,16 @@ class CliOptionsTest {
 
     private static final String URL = "jdbc:mysql://127.0.0.1:1/";
 
-    record Result(int exit, String out, String err) {
-    }
+    record Result(int exit, String out, String err) {}
 
     private static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = QuiesceCli.run(args, Streams.plain(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        int exit = QuiesceCli.run(
+                args,
+                Streams.plain(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)));
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -45,7 +47,9 @@ class CliOptionsTest {
     void aUrlThatIsNotJdbcMysqlIsRefusedShowingOnlyItsScheme() {
         Result r = run("--url", "postgresql://backup:s3cret@db1/", "--user", "backup");
         assertThat(r.exit()).isEqualTo(QuiesceCli.USAGE);
-        assertThat(r.err()).contains("--url must be a jdbc:mysql: URL, got one starting with 'postgresql:'").doesNotContain("s3cret");
+        assertThat(r.err())
+                .contains("--url must be a jdbc:mysql: URL, got one starting with 'postgresql:'")
+                .doesNotContain("s3cret");
 
         Result noScheme = run("--url", "db1:3306", "--user", "backup");
         assertThat(noScheme.exit()).isEqualTo(QuiesceCli.USAGE);
@@ -66,7 +70,8 @@ class CliOptionsTest {
             assertThat(r.exit()).as(bad).isEqualTo(QuiesceCli.USAGE);
             assertThat(r.err()).contains("--lock-wait-timeout takes whole seconds greater than 0, got '" + bad + "'");
         }
-        assertThat(run("--url", URL, "--user", "backup", "--max-lock-hold", "0").err()).contains("--max-lock-hold takes whole seconds");
+        assertThat(run("--url", URL, "--user", "backup", "--max-lock-hold", "0").err())
+                .contains("--max-lock-hold takes whole seconds");
     }
 
     @Test
@@ -74,9 +79,14 @@ class CliOptionsTest {
         Result r = run("--url", URL, "--user", "backup", "--galera-desync", "sometimes");
         assertThat(r.exit()).isEqualTo(QuiesceCli.USAGE);
         assertThat(r.err()).contains("--galera-desync takes auto or always, got 'sometimes'");
-        CliOptions opts = CliOptions.parse(new String[] {"--url", URL, "--user", "backup", "--galera-desync", "always"}).check();
+        CliOptions opts = CliOptions.parse(new String[] {"--url", URL, "--user", "backup", "--galera-desync", "always"})
+                .check();
         assertThat(opts.backupOptions().build().galeraDesync()).isEqualTo(io.github.quiesce.GaleraDesync.ALWAYS);
-        assertThat(CliOptions.parse(new String[] {"--url", URL, "--user", "backup"}).check().backupOptions().build().galeraDesync())
+        assertThat(CliOptions.parse(new String[] {"--url", URL, "--user", "backup"})
+                        .check()
+                        .backupOptions()
+                        .build()
+                        .galeraDesync())
                 .isEqualTo(io.github.quiesce.GaleraDesync.AUTO);
     }
 
@@ -100,8 +110,22 @@ class CliOptionsTest {
 
     @Test
     void parsedValuesReachTheSessionOptions() {
-        CliOptions opts = CliOptions.parse(new String[] {"--url", URL, "--user", "backup", "--strategy", "ftwrl",
-                "--lock-wait-timeout", "5", "--max-lock-hold", "90", "--json", "--exec", "true"}).check();
+        CliOptions opts = CliOptions.parse(new String[] {
+                    "--url",
+                    URL,
+                    "--user",
+                    "backup",
+                    "--strategy",
+                    "ftwrl",
+                    "--lock-wait-timeout",
+                    "5",
+                    "--max-lock-hold",
+                    "90",
+                    "--json",
+                    "--exec",
+                    "true"
+                })
+                .check();
         assertThat(opts.has(Option.JSON)).isTrue();
         assertThat(opts.has(Option.META_DIR)).isFalse();
         assertThat(opts.get(Option.EXEC)).isEqualTo("true");
@@ -114,6 +138,7 @@ class CliOptionsTest {
 
     @Test
     void aFlagTakesNoValue() {
-        assertThatThrownBy(() -> CliOptions.parse(new String[] {"--json", "yes"})).hasMessage("unknown option yes");
+        assertThatThrownBy(() -> CliOptions.parse(new String[] {"--json", "yes"}))
+                .hasMessage("unknown option yes");
     }
 }

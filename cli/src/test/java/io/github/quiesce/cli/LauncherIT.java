@@ -22,18 +22,20 @@ class LauncherIT {
     @TempDir
     Path dir;
 
-    record Result(int exit, String out, String err) {
-    }
+    record Result(int exit, String out, String err) {}
 
     private Result run(Path launcher, Map<String, String> env, String... args) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(concat(launcher.toString(), args));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("QUIESCE_JAVA_OPTS");
         pb.environment().putAll(env);
-        pb.redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+        pb.redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile());
         Process p = pb.start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the launcher ended").isTrue();
-        return new Result(p.exitValue(), Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
+        return new Result(
+                p.exitValue(),
+                Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
                 Files.readString(dir.resolve("err"), StandardCharsets.UTF_8));
     }
 
@@ -69,9 +71,13 @@ class LauncherIT {
 
     @Test
     void passesJavaOptionsArgumentsAndTheExitCode() throws Exception {
-        Result r = run(TARGET.resolve("quiesce"), Map.of("QUIESCE_JAVA_OPTS", "-Xmx77m -XshowSettings:vm"), "--no such-option");
+        Result r = run(
+                TARGET.resolve("quiesce"),
+                Map.of("QUIESCE_JAVA_OPTS", "-Xmx77m -XshowSettings:vm"),
+                "--no such-option");
         assertThat(r.exit()).isEqualTo(QuiesceCli.USAGE);
-        assertThat(r.err()).contains("Max. Heap Size: 77.00M", "quiesce-cli: unknown option --no such-option (see --help)");
+        assertThat(r.err())
+                .contains("Max. Heap Size: 77.00M", "quiesce-cli: unknown option --no such-option (see --help)");
     }
 
     @Test
@@ -79,6 +85,8 @@ class LauncherIT {
         Path alone = copy(TARGET.resolve("quiesce"), dir.resolve("alone/bin/quiesce"));
         Result r = run(alone, Map.of(), "--help");
         assertThat(r.exit()).isEqualTo(QuiesceCli.FAILED);
-        assertThat(r.err()).contains("quiesce-cli.jar is in neither ").contains(alone.getParent().toRealPath().toString());
+        assertThat(r.err())
+                .contains("quiesce-cli.jar is in neither ")
+                .contains(alone.getParent().toRealPath().toString());
     }
 }

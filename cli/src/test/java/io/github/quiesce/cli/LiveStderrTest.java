@@ -37,7 +37,9 @@ class LiveStderrTest {
         terminal.show("quiesce: held 1.0 s");
         others.println("snapshot-taken");
         terminal.show("quiesce: held 1.2 s");
-        assertThat(written()).isEqualTo("\rquiesce: held 1.0 s" + "\r" + " ".repeat(19) + "\r" + "snapshot-taken\n" + "\rquiesce: held 1.2 s");
+        assertThat(written())
+                .isEqualTo("\rquiesce: held 1.0 s" + "\r" + " ".repeat(19) + "\r" + "snapshot-taken\n"
+                        + "\rquiesce: held 1.2 s");
     }
 
     @Test
@@ -59,6 +61,7 @@ class LiveStderrTest {
         terminal.show("quiesce: waiting 0.0 s");
         terminal.clear();
         terminal.clear();
-        assertThat(written()).isEqualTo("\rquiesce: released\n" + "\rquiesce: waiting 0.0 s" + "\r" + " ".repeat(22) + "\r");
+        assertThat(written())
+                .isEqualTo("\rquiesce: released\n" + "\rquiesce: waiting 0.0 s" + "\r" + " ".repeat(22) + "\r");
     }
 }

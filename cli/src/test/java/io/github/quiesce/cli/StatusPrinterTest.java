@@ -32,7 +32,8 @@ class StatusPrinterTest {
         p.onEvent(new BackupEvent.LockRequested("ftwrl"));
         p.tick();
         advance(250);
-        p.onEvent(new BackupEvent.WaitingForLongQueries("FTWRL", List.of(new LongQuery("42", "app", 3400, "SELECT SLEEP(5)")), Duration.ofSeconds(30)));
+        p.onEvent(new BackupEvent.WaitingForLongQueries(
+                "FTWRL", List.of(new LongQuery("42", "app", 3400, "SELECT SLEEP(5)")), Duration.ofSeconds(30)));
         p.tick();
         advance(750);
         p.tick();
@@ -52,17 +53,22 @@ class StatusPrinterTest {
 
     @Test
     void notOnATerminalPrintsOneLinePerChangeAndIgnoresTicks() {
-        StatusPrinter p = new StatusPrinter(new StatusLine(nanos::get),
-                StatusOutput.lines(new PrintStream(bytes, true, StandardCharsets.UTF_8)), false);
+        StatusPrinter p = new StatusPrinter(
+                new StatusLine(nanos::get),
+                StatusOutput.lines(new PrintStream(bytes, true, StandardCharsets.UTF_8)),
+                false);
         session(p);
-        assertThat(written()).doesNotContain("\r").isEqualTo(String.join("\n",
-                "quiesce: waiting 0.0 s for the lock 'ftwrl'",
-                "quiesce: waiting 0.3 s for the lock 'ftwrl' (long query id 42 by app for 3400 ms: SELECT SLEEP(5))",
-                "quiesce: waiting 1.0 s for the lock 'ftwrl'",
-                "quiesce: lock 'ftwrl' held 0.0 s (waited 1.0 s)",
-                "quiesce: lock 'ftwrl' held 0.0 s, running --exec",
-                "quiesce: lock 'ftwrl' released after 0.5 s held",
-                ""));
+        assertThat(written())
+                .doesNotContain("\r")
+                .isEqualTo(String.join(
+                        "\n",
+                        "quiesce: waiting 0.0 s for the lock 'ftwrl'",
+                        "quiesce: waiting 0.3 s for the lock 'ftwrl' (long query id 42 by app for 3400 ms: SELECT SLEEP(5))",
+                        "quiesce: waiting 1.0 s for the lock 'ftwrl'",
+                        "quiesce: lock 'ftwrl' held 0.0 s (waited 1.0 s)",
+                        "quiesce: lock 'ftwrl' held 0.0 s, running --exec",
+                        "quiesce: lock 'ftwrl' released after 0.5 s held",
+                        ""));
     }
 
     @Test
@@ -71,9 +77,13 @@ class StatusPrinterTest {
         session(new StatusPrinter(new StatusLine(nanos::get), terminal, true));
         String w = written();
         assertThat(w).startsWith("\rquiesce: waiting 0.0 s for the lock 'ftwrl'");
-        assertThat(w.split("\r", -1)).as("every change and every tick while waiting or held, nothing after the release").hasSize(1 + 11);
-        assertThat(w).contains("\rquiesce: waiting 1.0 s for the lock 'ftwrl' (long query id 42 by app for 3400 ms: SELECT SLEEP(5))",
-                "\rquiesce: lock 'ftwrl' held 0.5 s, running --exec");
+        assertThat(w.split("\r", -1))
+                .as("every change and every tick while waiting or held, nothing after the release")
+                .hasSize(1 + 11);
+        assertThat(w)
+                .contains(
+                        "\rquiesce: waiting 1.0 s for the lock 'ftwrl' (long query id 42 by app for 3400 ms: SELECT SLEEP(5))",
+                        "\rquiesce: lock 'ftwrl' held 0.5 s, running --exec");
         assertThat(w).endsWith("\rquiesce: lock 'ftwrl' released after 0.5 s held" + " " + "\n");
         assertThat(w.indexOf('\n')).as("one line on screen until the end").isEqualTo(w.length() - 1);
     }

@@ -36,14 +36,22 @@ final class AttemptContext implements LockContext {
     private final ReleaseStack releases = new ReleaseStack();
     /** Set only while the strategy captures; guarded by the session's lock. */
     private SnapshotSet snapshots = SnapshotSet.NONE;
+
     private volatile long longQueryWaitNanos;
     private volatile long galeraWaitNanos;
     private Path journalFile;
     /** Everything journaled so far in this attempt (a strategy's own keys and its helpers', e.g. Galera's). */
     private final Map<String, String> journalState = new java.util.LinkedHashMap<>();
 
-    AttemptContext(DataSource dataSource, ServerInfo server, JdbcSql sql, BackupOptions options, long connectionId,
-                   long connectedAtNanos, Events events, String strategyName) {
+    AttemptContext(
+            DataSource dataSource,
+            ServerInfo server,
+            JdbcSql sql,
+            BackupOptions options,
+            long connectionId,
+            long connectedAtNanos,
+            Events events,
+            String strategyName) {
         this.dataSource = dataSource;
         this.server = server;
         this.sql = sql;
@@ -131,7 +139,10 @@ final class AttemptContext implements LockContext {
             throw e;
         }
         // Global: it must run even when the lock connection is lost, on whatever connection is left.
-        releases.push("end held connection " + id + " (" + purpose + ")", other -> endHeld(connection, id, connectedAt, other), true);
+        releases.push(
+                "end held connection " + id + " (" + purpose + ")",
+                other -> endHeld(connection, id, connectedAt, other),
+                true);
         return new Held(held, id, this::sideConnection);
     }
 
@@ -154,8 +165,13 @@ final class AttemptContext implements LockContext {
     @Override
     public synchronized void journal(Map<String, String> state) {
         journalState.putAll(state);
-        journalFile = Journal.write(options.journalDirectory(), server, strategyName, journalState, journalFile == null);
-        LOG.debug("quiesce: journal {} written before changing global settings on {}: {}", journalFile, server, journalState);
+        journalFile =
+                Journal.write(options.journalDirectory(), server, strategyName, journalState, journalFile == null);
+        LOG.debug(
+                "quiesce: journal {} written before changing global settings on {}: {}",
+                journalFile,
+                server,
+                journalState);
     }
 
     /** Removes the journal once everything it covers was undone; keeps it, loudly, otherwise. */
@@ -169,12 +185,19 @@ final class AttemptContext implements LockContext {
                 Journal.delete(journalFile);
                 journalFile = null;
             } catch (UncheckedIOException e) {
-                LOG.error("quiesce: {} was restored, but its journal {} could not be removed ({}); the next open() will refuse"
-                        + " until recover() (which will find nothing to undo) removes it", server, journalFile, e.getCause().getMessage());
+                LOG.error(
+                        "quiesce: {} was restored, but its journal {} could not be removed ({}); the next open() will refuse"
+                                + " until recover() (which will find nothing to undo) removes it",
+                        server,
+                        journalFile,
+                        e.getCause().getMessage());
             }
         } else {
-            LOG.error("quiesce: {} could not be fully restored ({}); the journal {} stays so that BackupSession.recover can finish the job",
-                    server, outcome.notUndone(), journalFile);
+            LOG.error(
+                    "quiesce: {} could not be fully restored ({}); the journal {} stays so that BackupSession.recover can finish the job",
+                    server,
+                    outcome.notUndone(),
+                    journalFile);
         }
     }
 
@@ -206,7 +229,10 @@ final class AttemptContext implements LockContext {
      *                             killed from a side connection before anything else, since the server may not know it is lost
      */
     ReleaseStack.Outcome unwind(boolean connectionLost, boolean lockConnectionKilled) {
-        ReleaseStack.Outcome outcome = releases.unwind(sql, connectionLost, this::sideConnection,
+        ReleaseStack.Outcome outcome = releases.unwind(
+                sql,
+                connectionLost,
+                this::sideConnection,
                 lockConnectionKilled ? ReleaseStack.LostConnection.NOTHING : new EndLostLockConnection());
         settleJournal(outcome);
         return outcome;
@@ -218,12 +244,19 @@ final class AttemptContext implements LockContext {
         public String end(Sql side) {
             try {
                 LockConnectionKill.Outcome killed = killLockConnection(side);
-                LOG.info("quiesce: the lock connection to {} was lost on our side; {}", server, LockConnectionKill.describe(killed, connectionId));
+                LOG.info(
+                        "quiesce: the lock connection to {} was lost on our side; {}",
+                        server,
+                        LockConnectionKill.describe(killed, connectionId));
                 return description() + " (" + LockConnectionKill.describe(killed, connectionId) + ")";
             } catch (BackupException e) {
-                LOG.error("quiesce: lock connection {} to {} was lost on our side and could not be killed from a side connection ({})."
-                        + " If the network to the server is stalled, the server may still hold its locks: run KILL CONNECTION {} there.",
-                        connectionId, server, e.getMessage(), connectionId);
+                LOG.error(
+                        "quiesce: lock connection {} to {} was lost on our side and could not be killed from a side connection ({})."
+                                + " If the network to the server is stalled, the server may still hold its locks: run KILL CONNECTION {} there.",
+                        connectionId,
+                        server,
+                        e.getMessage(),
+                        connectionId);
                 throw e;
             }
         }

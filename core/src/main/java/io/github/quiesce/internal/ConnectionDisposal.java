@@ -15,8 +15,7 @@ final class ConnectionDisposal {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionDisposal.class);
 
-    private ConnectionDisposal() {
-    }
+    private ConnectionDisposal() {}
 
     static void discard(DataSource dataSource, Connection connection) {
         if (evictFromHikari(dataSource, connection)) {

@@ -28,7 +28,9 @@ final class Events {
         try {
             ServiceLoader.load(BackupListener.class, options.classLoader()).forEach(all::add);
         } catch (ServiceConfigurationError e) {
-            LOG.warn("quiesce: a BackupListener listed in META-INF/services could not be loaded and is ignored: {}", e.getMessage());
+            LOG.warn(
+                    "quiesce: a BackupListener listed in META-INF/services could not be loaded and is ignored: {}",
+                    e.getMessage());
         }
         return all.isEmpty() ? NONE : new Events(List.copyOf(all));
     }
@@ -42,7 +44,11 @@ final class Events {
             try {
                 l.onEvent(event);
             } catch (RuntimeException e) {
-                LOG.warn("quiesce: listener {} threw on {}; ignored: {}", l.getClass().getName(), event.getClass().getSimpleName(), e.toString());
+                LOG.warn(
+                        "quiesce: listener {} threw on {}; ignored: {}",
+                        l.getClass().getName(),
+                        event.getClass().getSimpleName(),
+                        e.toString());
             }
         }
     }

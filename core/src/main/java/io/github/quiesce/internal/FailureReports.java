@@ -18,8 +18,7 @@ public final class FailureReports {
 
     private static volatile Writer writer;
 
-    private FailureReports() {
-    }
+    private FailureReports() {}
 
     /** Called once, by {@link BackupException}'s static initializer. */
     public static void install(Writer w) {

@@ -15,12 +15,13 @@ import java.util.regex.Pattern;
  */
 final class GrantsParser {
 
-    private static final Pattern GLOBAL_GRANT = Pattern.compile("^GRANT\\s+(.+?)\\s+ON\\s+\\*\\.\\*\\s+TO\\s", Pattern.CASE_INSENSITIVE);
+    private static final Pattern GLOBAL_GRANT =
+            Pattern.compile("^GRANT\\s+(.+?)\\s+ON\\s+\\*\\.\\*\\s+TO\\s", Pattern.CASE_INSENSITIVE);
     // MySQL 8 role grants look like "GRANT `role`@`%` TO `user`@`%`": no ON clause.
-    private static final Pattern ROLE_GRANT = Pattern.compile("^GRANT\\s+[`'\"][^ ]+\\s+TO\\s", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ROLE_GRANT =
+            Pattern.compile("^GRANT\\s+[`'\"][^ ]+\\s+TO\\s", Pattern.CASE_INSENSITIVE);
 
-    private GrantsParser() {
-    }
+    private GrantsParser() {}
 
     static Privileges parse(String account, List<String> grantLines) {
         Set<Privilege> granted = EnumSet.noneOf(Privilege.class);

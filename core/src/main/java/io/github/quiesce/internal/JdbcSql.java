@@ -30,7 +30,7 @@ final class JdbcSql implements Sql {
     /** Told of every statement run, after it ran (the session turns it into a listener event). */
     @FunctionalInterface
     public interface Observer {
-        Observer NONE = (owner, statement, nanos, outcome) -> { };
+        Observer NONE = (owner, statement, nanos, outcome) -> {};
 
         void executed(String owner, String statement, long nanos, String outcome);
     }
@@ -149,9 +149,16 @@ final class JdbcSql implements Sql {
 
     private BackupSqlException failed(String statement, long startNanos, SQLException e) {
         long nanos = System.nanoTime() - startNanos;
-        LOG.debug("[{}] {} -> failed in {} ms: SQLState {}, error {}: {}",
-                owner, statement, millis(nanos), e.getSQLState(), e.getErrorCode(), e.getMessage());
-        observer.executed(owner, statement, nanos, "failed: SQLState " + e.getSQLState() + ", error " + e.getErrorCode());
+        LOG.debug(
+                "[{}] {} -> failed in {} ms: SQLState {}, error {}: {}",
+                owner,
+                statement,
+                millis(nanos),
+                e.getSQLState(),
+                e.getErrorCode(),
+                e.getMessage());
+        observer.executed(
+                owner, statement, nanos, "failed: SQLState " + e.getSQLState() + ", error " + e.getErrorCode());
         return new BackupSqlException(statement + " failed: " + e.getMessage(), e, statement, server);
     }
 

@@ -11,8 +11,7 @@ public final class JdbcUrls {
             "(?i)((?:password|pwd|passwd|password1|password2|password3|sslpassword|trustCertificateKeyStorePassword|clientCertificateKeyStorePassword)=)[^&;'\"\\s]*");
     private static final Pattern HOST_PORT = Pattern.compile("//(?:[^/@?]*@)?([^/?;]+)");
 
-    private JdbcUrls() {
-    }
+    private JdbcUrls() {}
 
     /** The URL with every password parameter and any {@code user:password@} part replaced by {@code ***}. */
     public static String mask(String url) {

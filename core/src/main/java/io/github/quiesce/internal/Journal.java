@@ -6,12 +6,13 @@ import io.github.quiesce.ServerInfo;
 import io.github.quiesce.UnrecoveredSessionException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.io.StringWriter;
 
 /**
  * What a session changed on a server that outlives its connection (e.g. {@code read_only}), written to
@@ -39,12 +39,21 @@ public final class Journal {
     static final String SUFFIX = ".journal";
     /** Journals of this JVM's sessions that are still open; a failed session's journal leaves it and awaits recover(). */
     private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
+
     private static final String STATE = "state.";
 
     /** One leftover journal: who wrote it, when, for which server, and the strategy's own state. */
-    record Entry(Path file, String strategy, String server, String host, long pid, Instant created, Map<String, String> state) {
+    record Entry(
+            Path file,
+            String strategy,
+            String server,
+            String host,
+            long pid,
+            Instant created,
+            Map<String, String> state) {
         String describe() {
-            return "strategy '" + strategy + "' (process " + pid + " on " + host + ", " + created + ", journal " + file + ")";
+            return "strategy '" + strategy + "' (process " + pid + " on " + host + ", " + created + ", journal " + file
+                    + ")";
         }
 
         /**
@@ -62,13 +71,14 @@ public final class Journal {
         }
     }
 
-    private Journal() {
-    }
+    private Journal() {}
 
     /** {@code $XDG_STATE_HOME/quiesce}, else {@code ~/.local/state/quiesce}: survives reboots, unlike a temp dir. */
     public static Path defaultDirectory() {
         String xdg = System.getenv("XDG_STATE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state");
+        Path base = xdg != null && !xdg.isBlank()
+                ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".local", "state");
         return base.resolve("quiesce");
     }
 
@@ -96,8 +106,14 @@ public final class Journal {
                 state.put(k.substring(STATE.length()), p.getProperty(k));
             }
         }
-        return Optional.of(new Entry(file, p.getProperty("strategy", "?"), p.getProperty("server", "?"), p.getProperty("host", "?"),
-                Long.parseLong(p.getProperty("pid", "0")), Instant.parse(p.getProperty("created", Instant.EPOCH.toString())), Map.copyOf(state)));
+        return Optional.of(new Entry(
+                file,
+                p.getProperty("strategy", "?"),
+                p.getProperty("server", "?"),
+                p.getProperty("host", "?"),
+                Long.parseLong(p.getProperty("pid", "0")),
+                Instant.parse(p.getProperty("created", Instant.EPOCH.toString())),
+                Map.copyOf(state)));
     }
 
     /**
@@ -119,7 +135,8 @@ public final class Journal {
             StringWriter text = new StringWriter();
             p.store(text, "quiesce: what to restore on " + server + " if this process dies; see BackupSession.recover");
             Path tmp = Files.createTempFile(directory, "journal-", ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch =
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.ISO_8859_1)));
                 ch.force(true);
             }
@@ -137,8 +154,10 @@ public final class Journal {
             }
             return file;
         } catch (IOException e) {
-            throw new BackupException("Could not write the quiesce journal " + file + " (" + e.getMessage() + "); nothing global"
-                    + " was changed. Set BackupOptions.journalDirectory to a writable directory.", e);
+            throw new BackupException(
+                    "Could not write the quiesce journal " + file + " (" + e.getMessage() + "); nothing global"
+                            + " was changed. Set BackupOptions.journalDirectory to a writable directory.",
+                    e);
         }
     }
 
@@ -146,11 +165,13 @@ public final class Journal {
         Optional<Entry> other = read(directory, server);
         String who = other.map(Entry::describe).orElse("a session that has just finished");
         if (other.isPresent() && !other.get().isLive()) {
-            return new UnrecoveredSessionException("A previous session on " + server + " changed global settings and did not restore them: "
-                    + who + ". Nothing was changed now. Run BackupSession.recover(dataSource, options), then open again.");
+            return new UnrecoveredSessionException(
+                    "A previous session on " + server + " changed global settings and did not restore them: " + who
+                            + ". Nothing was changed now. Run BackupSession.recover(dataSource, options), then open again.");
         }
-        return new LockAcquisitionException("Another session holds global settings of " + server + " changed: " + who
-                + ". Sessions that change global settings cannot overlap on one server; nothing was changed now. Try again when it has closed.");
+        return new LockAcquisitionException(
+                "Another session holds global settings of " + server + " changed: " + who
+                        + ". Sessions that change global settings cannot overlap on one server; nothing was changed now. Try again when it has closed.");
     }
 
     /** Looked up once: the name resolution behind it can be slow, and it does not change under a running JVM. */
@@ -190,7 +211,9 @@ public final class Journal {
             return true;
         }
         Entry e = now.get();
-        if (e.pid() != entry.pid() || !e.host().equals(entry.host()) || !e.created().equals(entry.created())) {
+        if (e.pid() != entry.pid()
+                || !e.host().equals(entry.host())
+                || !e.created().equals(entry.created())) {
             return false;
         }
         delete(entry.file());

@@ -22,15 +22,19 @@ final class LockConnectionKill {
 
     /** KILL takes no parameter; the id is appended as a number (a long), never as text. */
     static final String KILL_CONNECTION = "KILL CONNECTION ";
+
     static final String UPTIME = "SHOW GLOBAL STATUS LIKE 'Uptime'";
     static final String FIND = "SELECT ID FROM information_schema.PROCESSLIST WHERE ID = ?";
     /** ER_NO_SUCH_THREAD: the connection is gone already. */
     static final int NO_SUCH_THREAD = 1094;
 
-    enum Outcome { KILLED, ALREADY_GONE, SERVER_RESTARTED }
-
-    private LockConnectionKill() {
+    enum Outcome {
+        KILLED,
+        ALREADY_GONE,
+        SERVER_RESTARTED
     }
+
+    private LockConnectionKill() {}
 
     /**
      * @param side             a side connection to the server, as the same account
@@ -42,12 +46,18 @@ final class LockConnectionKill {
         if (side.firstRow(FIND, connectionId).isEmpty()) {
             return Outcome.ALREADY_GONE;
         }
-        long sinceConnectedMillis = Duration.ofNanos(System.nanoTime() - connectedAtNanos).toMillis();
+        long sinceConnectedMillis =
+                Duration.ofNanos(System.nanoTime() - connectedAtNanos).toMillis();
         long uptimeMillis = uptimeSeconds(side) * 1000;
         // Uptime counts whole seconds: a second of slack so a connection made just after start is not misread.
         if (uptimeMillis + 1000 < sinceConnectedMillis) {
-            LOG.warn("quiesce: {} restarted {} ms ago, after lock connection {} was opened {} ms ago: its locks ended with the restart,"
-                    + " and that id now belongs to another session, so it is not killed", server, uptimeMillis, connectionId, sinceConnectedMillis);
+            LOG.warn(
+                    "quiesce: {} restarted {} ms ago, after lock connection {} was opened {} ms ago: its locks ended with the restart,"
+                            + " and that id now belongs to another session, so it is not killed",
+                    server,
+                    uptimeMillis,
+                    connectionId,
+                    sinceConnectedMillis);
             return Outcome.SERVER_RESTARTED;
         }
         try {

@@ -23,8 +23,7 @@ public final class Recoverer {
 
     private static final Logger LOG = LoggerFactory.getLogger(io.github.quiesce.BackupSession.class);
 
-    private Recoverer() {
-    }
+    private Recoverer() {}
 
     public static Recovery recover(DataSource dataSource, BackupOptions options) {
         Objects.requireNonNull(dataSource, "dataSource must not be null");
@@ -33,8 +32,12 @@ public final class Recoverer {
         try {
             String endpoint = ServerProbe.endpointOf(connection);
             StrategyCatalog catalog = StrategyCatalog.discover(options.classLoader());
-            ServerInfo server = ServerProbe.probe(new JdbcSql(connection, "probe", endpoint), endpoint, catalog.serverVariables(),
-                catalog.serverStatusVariables()).server();
+            ServerInfo server = ServerProbe.probe(
+                            new JdbcSql(connection, "probe", endpoint),
+                            endpoint,
+                            catalog.serverVariables(),
+                            catalog.serverStatusVariables())
+                    .server();
             Optional<Journal.Entry> leftover = Journal.read(options.journalDirectory(), server);
             if (leftover.isEmpty()) {
                 LOG.info("quiesce: nothing to recover on {} (no journal in {})", server, options.journalDirectory());
@@ -42,14 +45,19 @@ public final class Recoverer {
             }
             Journal.Entry entry = leftover.get();
             if (entry.isLive()) {
-                throw new BackupException("Nothing to recover on " + server + ": the session that wrote " + entry.describe()
-                        + " is still running and will restore the server when it closes. Nothing was changed.");
+                throw new BackupException(
+                        "Nothing to recover on " + server + ": the session that wrote " + entry.describe()
+                                + " is still running and will restore the server when it closes. Nothing was changed.");
             }
             LockStrategy strategy = catalog.named(entry.strategy());
-            List<String> restored = strategy.recover(new Recovering(server,
-                    new JdbcSql(connection, "recover " + strategy.name(), server.toString()), entry.state()));
+            List<String> restored = strategy.recover(new Recovering(
+                    server, new JdbcSql(connection, "recover " + strategy.name(), server.toString()), entry.state()));
             Journal.delete(entry.file());
-            LOG.warn("quiesce: recovered {} after {}: {}", server, entry.describe(), restored.isEmpty() ? "nothing was still changed" : restored);
+            LOG.warn(
+                    "quiesce: recovered {} after {}: {}",
+                    server,
+                    entry.describe(),
+                    restored.isEmpty() ? "nothing was still changed" : restored);
             return new Recovery(true, entry.strategy(), server.toString(), restored);
         } finally {
             SessionOpener.closeQuietly(connection);

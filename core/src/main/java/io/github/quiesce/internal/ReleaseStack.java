@@ -19,8 +19,7 @@ final class ReleaseStack {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseStack.class);
 
-    private record Step(String description, ReleaseAction action, boolean global) {
-    }
+    private record Step(String description, ReleaseAction action, boolean global) {}
 
     /** What unwinding did. {@code firstFailure} is null when every step succeeded. */
     record Outcome(List<String> undone, List<String> notUndone, BackupException firstFailure, boolean connectionLost) {
@@ -49,7 +48,8 @@ final class ReleaseStack {
      * runs first, then steps tied to the connection are counted as released by the server, and global
      * steps run on one connection from {@code sides}, the one {@code onLost} used.
      */
-    synchronized Outcome unwind(Sql sql, boolean connectionAlreadyLost, Supplier<SideConnection> sides, LostConnection onLost) {
+    synchronized Outcome unwind(
+            Sql sql, boolean connectionAlreadyLost, Supplier<SideConnection> sides, LostConnection onLost) {
         List<String> undone = new ArrayList<>();
         List<String> notUndone = new ArrayList<>();
         BackupException firstFailure = null;
@@ -144,7 +144,8 @@ final class ReleaseStack {
         }
     }
 
-    private static BackupException end(LostConnection onLost, LazySide side, List<String> undone, List<String> notUndone) {
+    private static BackupException end(
+            LostConnection onLost, LazySide side, List<String> undone, List<String> notUndone) {
         if (onLost == LostConnection.NOTHING) {
             return null;
         }

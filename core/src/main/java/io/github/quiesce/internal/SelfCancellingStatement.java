@@ -1,8 +1,8 @@
 package io.github.quiesce.internal;
 
 import io.github.quiesce.BackupException;
-import io.github.quiesce.spi.support.LongQueries;
 import io.github.quiesce.spi.Sql;
+import io.github.quiesce.spi.support.LongQueries;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -25,10 +25,14 @@ final class SelfCancellingStatement {
 
     private static final Logger LOG = LoggerFactory.getLogger(SelfCancellingStatement.class);
 
-    private enum State { RUNNING, DONE, KILLING, KILLED }
-
-    private SelfCancellingStatement() {
+    private enum State {
+        RUNNING,
+        DONE,
+        KILLING,
+        KILLED
     }
+
+    private SelfCancellingStatement() {}
 
     /** @return true if the statement completed, false if it was cancelled here */
     static boolean run(Sql sql, String statement, Duration timeout, long connectionId, Supplier<SideConnection> side) {
@@ -40,8 +44,12 @@ final class SelfCancellingStatement {
             try (SideConnection canceller = side.get()) {
                 LongQueries.killQuery(canceller.sql(), connectionId);
             } catch (RuntimeException e) {
-                LOG.warn("quiesce: could not cancel '{}' on connection {} after {} ms: {}; it keeps waiting, bounded by lock_wait_timeout",
-                        statement, connectionId, timeout.toMillis(), e.getMessage());
+                LOG.warn(
+                        "quiesce: could not cancel '{}' on connection {} after {} ms: {}; it keeps waiting, bounded by lock_wait_timeout",
+                        statement,
+                        connectionId,
+                        timeout.toMillis(),
+                        e.getMessage());
             } finally {
                 state.set(State.KILLED);
             }

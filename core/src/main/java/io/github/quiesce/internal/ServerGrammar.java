@@ -6,8 +6,7 @@ import io.github.quiesce.ServerVersion;
 /** Which spelling of a statement a server version accepts, where MySQL and MariaDB renamed them. */
 public final class ServerGrammar {
 
-    private ServerGrammar() {
-    }
+    private ServerGrammar() {}
 
     /** SHOW MASTER STATUS was deprecated in MySQL 8.2 (SHOW BINARY LOG STATUS) and removed in 8.4; MariaDB keeps it. */
     public static String binaryLogStatus(Flavor flavor, ServerVersion version) {

@@ -37,11 +37,17 @@ public final class Session {
     private ScheduledFuture<?> watchdog;
     /** Taken before the lock ({@code BackupOptions.prepareSnapshots}); used by snapshotConnections, else closed at release. */
     private SnapshotSet prepared;
+
     private BinlogCoordinates coordinates;
     /** What the watchdog's release ended in, thrown once by the next close(). */
     private WatchdogExpiredException watchdogFailure;
 
-    Session(Connection connection, AttemptContext context, LockStrategy strategy, SessionClock clock, SnapshotSet prepared) {
+    Session(
+            Connection connection,
+            AttemptContext context,
+            LockStrategy strategy,
+            SessionClock clock,
+            SnapshotSet prepared) {
         this.connection = connection;
         this.context = context;
         this.strategy = strategy;
@@ -87,14 +93,18 @@ public final class Session {
 
     public synchronized List<Connection> snapshotConnections(int count) {
         if (count < 1 || count > BackupSession.MAX_SNAPSHOTS) {
-            throw new IllegalArgumentException("count must be between 1 and " + BackupSession.MAX_SNAPSHOTS + ", was " + count);
+            throw new IllegalArgumentException(
+                    "count must be between 1 and " + BackupSession.MAX_SNAPSHOTS + ", was " + count);
         }
         if (coordinates != null) {
-            throw new IllegalStateException("snapshotConnections(n) must be called before coordinates(): the snapshots are"
-                    + " opened at the instant the coordinates are read, and that instant has passed");
+            throw new IllegalStateException(
+                    "snapshotConnections(n) must be called before coordinates(): the snapshots are"
+                            + " opened at the instant the coordinates are read, and that instant has passed");
         }
         requireHeldForCapture();
-        SnapshotSet snapshots = prepared != null ? prepared : new SnapshotSet(context.dataSource(), context.server().toString());
+        SnapshotSet snapshots = prepared != null
+                ? prepared
+                : new SnapshotSet(context.dataSource(), context.server().toString());
         prepared = null;
         snapshots.connectUpTo(count);
         try {
@@ -105,8 +115,9 @@ public final class Session {
         }
         if (!snapshots.started()) {
             snapshots.closeAll();
-            BackupException e = new BackupException("Strategy '" + strategy.name() + "' read the coordinates but opened no"
-                    + " snapshot transactions: it does not support snapshotConnections(n)");
+            BackupException e =
+                    new BackupException("Strategy '" + strategy.name() + "' read the coordinates but opened no"
+                            + " snapshot transactions: it does not support snapshotConnections(n)");
             fail(e);
             throw e;
         }
@@ -130,19 +141,25 @@ public final class Session {
             context.capturingWith(SnapshotSet.NONE);
         }
         clock.captured(SessionClock.since(start));
-        LOG.debug("quiesce: coordinates {} read in {} ms{}", coordinates, SessionClock.millis(clock.capture()),
+        LOG.debug(
+                "quiesce: coordinates {} read in {} ms{}",
+                coordinates,
+                SessionClock.millis(clock.capture()),
                 snapshots.requested() > 0 ? " with " + snapshots.requested() + " snapshot transactions" : "");
-        context.events().publish(new BackupEvent.CoordinatesCaptured(coordinates, snapshots.requested(), clock.capture()));
+        context.events()
+                .publish(new BackupEvent.CoordinatesCaptured(coordinates, snapshots.requested(), clock.capture()));
     }
 
     private void requireHeldForCapture() {
         Phase now = phase.get();
         if (now != Phase.HELD) {
-            String why = switch (now) {
-                case KILLING, KILLED, EXPIRED -> "released by the watchdog after maxLockHold=" + context.options().maxLockHold();
-                case FAILED -> "released after a failure";
-                default -> "closed";
-            };
+            String why =
+                    switch (now) {
+                        case KILLING, KILLED, EXPIRED -> "released by the watchdog after maxLockHold="
+                                + context.options().maxLockHold();
+                        case FAILED -> "released after a failure";
+                        default -> "closed";
+                    };
             throw new BackupException("The session on " + context.server() + " was " + why
                     + " and its coordinates were never read: read them while the session is open.");
         }
@@ -155,7 +172,11 @@ public final class Session {
             return;
         }
         FailureReports.attach(e, outcome, true);
-        LOG.warn("quiesce: session '{}' on {} failed under the lock and was released: {}", strategy.name(), context.server(), summary(outcome));
+        LOG.warn(
+                "quiesce: session '{}' on {} failed under the lock and was released: {}",
+                strategy.name(),
+                context.server(),
+                summary(outcome));
     }
 
     public synchronized void close() {
@@ -171,17 +192,23 @@ public final class Session {
         if (outcome.clean() && !outcome.connectionLost()) {
             LOG.info("quiesce: released '{}' on {}: {}", strategy.name(), context.server(), summary(outcome));
         } else {
-            LOG.warn("quiesce: released '{}' on {} after {}: {}", strategy.name(), context.server(),
-                    outcome.clean() ? "losing the lock connection" : "a failed release step", summary(outcome));
+            LOG.warn(
+                    "quiesce: released '{}' on {} after {}: {}",
+                    strategy.name(),
+                    context.server(),
+                    outcome.clean() ? "losing the lock connection" : "a failed release step",
+                    summary(outcome));
         }
         if (!outcome.clean()) {
             throw releaseFailed(outcome);
         }
         if (outcome.connectionLost()) {
-            LockLostException e = new LockLostException("The lock connection " + context.connectionId() + " to " + context.server()
-                    + " was lost while the session was open, and the server dropped its locks with it at a moment quiesce cannot know:"
-                    + " what was copied may not be consistent with coordinates " + describedCoordinates()
-                    + ". Discard this backup and take it again.", outcome.firstFailure());
+            LockLostException e = new LockLostException(
+                    "The lock connection " + context.connectionId() + " to " + context.server()
+                            + " was lost while the session was open, and the server dropped its locks with it at a moment quiesce cannot know:"
+                            + " what was copied may not be consistent with coordinates " + describedCoordinates()
+                            + ". Discard this backup and take it again.",
+                    outcome.firstFailure());
             FailureReports.attach(e, outcome, false);
             throw e;
         }
@@ -191,10 +218,11 @@ public final class Session {
         String killStep = LockConnectionKill.KILL_CONNECTION + context.connectionId();
         String consequence = outcome.notUndone().contains(killStep)
                 ? "; the lock connection was lost and could not be killed from a new connection either, so the server may still hold"
-                + " its locks until it notices: run " + killStep + " on it as soon as it is reachable"
+                        + " its locks until it notices: run " + killStep + " on it as soon as it is reachable"
                 : "; the lock connection was closed physically so the server drops its session locks";
-        ReleaseException e = new ReleaseException("Releasing '" + strategy.name() + "' on " + context.server() + " failed"
-                + consequence, outcome.firstFailure());
+        ReleaseException e = new ReleaseException(
+                "Releasing '" + strategy.name() + "' on " + context.server() + " failed" + consequence,
+                outcome.firstFailure());
         FailureReports.attach(e, outcome, false);
         return e;
     }
@@ -227,7 +255,8 @@ public final class Session {
         }
         clock.released(SessionClock.since(start).minus(resync));
         phase.move(Phase.RELEASING, killed ? Phase.EXPIRED : end);
-        context.events().publish(new BackupEvent.LockReleased(strategy.name(), timings().lockHeld(), why));
+        context.events()
+                .publish(new BackupEvent.LockReleased(strategy.name(), timings().lockHeld(), why));
         context.events().publish(new BackupEvent.StateRestored(outcome.undone(), outcome.notUndone()));
         return outcome;
     }
@@ -242,10 +271,13 @@ public final class Session {
         }
         long start = SessionClock.now();
         try {
-            clock.galeraResynced(Galera.awaitSynced(context.sql(), context.server(), context.options().galeraGuard(),
-                    context.events()::publish));
+            clock.galeraResynced(Galera.awaitSynced(
+                    context.sql(), context.server(), context.options().galeraGuard(), context.events()::publish));
         } catch (RuntimeException e) {
-            LOG.warn("quiesce: could not read whether {} is Synced again after the release: {}", context.server(), e.getMessage());
+            LOG.warn(
+                    "quiesce: could not read whether {} is Synced again after the release: {}",
+                    context.server(),
+                    e.getMessage());
         }
         return SessionClock.since(start);
     }
@@ -269,21 +301,37 @@ public final class Session {
             return;
         }
         Duration maxHold = context.options().maxLockHold();
-        LOG.error("quiesce: session '{}' on {} held its lock past maxLockHold={}; the watchdog kills lock connection {} and restores"
-                + " the server. The consistent point ends now.", strategy.name(), context.server(), maxHold, context.connectionId());
+        LOG.error(
+                "quiesce: session '{}' on {} held its lock past maxLockHold={}; the watchdog kills lock connection {} and restores"
+                        + " the server. The consistent point ends now.",
+                strategy.name(),
+                context.server(),
+                maxHold,
+                context.connectionId());
         context.events().publish(new BackupEvent.WatchdogFired(strategy.name(), maxHold, context.connectionId()));
         BackupException killFailure = killLockConnection();
         phase.move(Phase.KILLING, Phase.KILLED);
         synchronized (this) {
             ReleaseStack.Outcome outcome = release(Phase.EXPIRED, true, "watchdog after maxLockHold=" + maxHold);
             if (outcome != null) {
-                LOG.warn("quiesce: watchdog released '{}' on {}: {}", strategy.name(), context.server(), summary(outcome));
+                LOG.warn(
+                        "quiesce: watchdog released '{}' on {}: {}",
+                        strategy.name(),
+                        context.server(),
+                        summary(outcome));
             }
-            watchdogFailure = new WatchdogExpiredException("The watchdog released '" + strategy.name() + "' on " + context.server()
-                    + " after it was held past maxLockHold=" + maxHold + " (lock connection " + context.connectionId()
-                    + (killFailure == null ? " killed" : " could not be killed: " + killFailure.getMessage() + "; it was closed instead") + ")."
-                    + " Whatever was copied after that is not consistent with coordinates " + describedCoordinates()
-                    + ". Raise BackupOptions.maxLockHold if the work needs longer.", killFailure);
+            watchdogFailure = new WatchdogExpiredException(
+                    "The watchdog released '" + strategy.name() + "' on " + context.server()
+                            + " after it was held past maxLockHold=" + maxHold + " (lock connection "
+                            + context.connectionId()
+                            + (killFailure == null
+                                    ? " killed"
+                                    : " could not be killed: " + killFailure.getMessage() + "; it was closed instead")
+                            + ")."
+                            + " Whatever was copied after that is not consistent with coordinates "
+                            + describedCoordinates()
+                            + ". Raise BackupOptions.maxLockHold if the work needs longer.",
+                    killFailure);
             if (outcome != null) {
                 FailureReports.attach(watchdogFailure, outcome, true);
             }
@@ -292,11 +340,16 @@ public final class Session {
 
     /** @return null when the lock connection was killed (or is gone), else why not */
     private BackupException killLockConnection() {
-        try (SideConnection side = SideConnection.open(context.dataSource(), "watchdog", context.server().toString())) {
+        try (SideConnection side = SideConnection.open(
+                context.dataSource(), "watchdog", context.server().toString())) {
             context.killLockConnection(side.sql());
             return null;
         } catch (BackupException e) {
-            LOG.error("quiesce: the watchdog could not kill lock connection {} on {}: {}", context.connectionId(), context.server(), e.getMessage());
+            LOG.error(
+                    "quiesce: the watchdog could not kill lock connection {} on {}: {}",
+                    context.connectionId(),
+                    context.server(),
+                    e.getMessage());
             return e;
         }
     }
@@ -308,12 +361,18 @@ public final class Session {
     /** The one line an operator reads: what was held, how long each phase took, what the point was, what was undone. */
     private String summary(ReleaseStack.Outcome outcome) {
         SessionTimings t = timings();
-        return "lock connection " + context.connectionId() + ", probe " + SessionClock.millis(t.probe()) + " ms, choose "
+        return "lock connection " + context.connectionId() + ", probe " + SessionClock.millis(t.probe())
+                + " ms, choose "
                 + SessionClock.millis(t.choose()) + " ms, lock wait " + SessionClock.millis(t.lockWait())
-                + " ms (long queries " + SessionClock.millis(t.longQueryWait()) + " ms), coordinates " + SessionClock.millis(t.capture())
-                + " ms, held " + SessionClock.millis(t.lockHeld()) + " ms, release " + SessionClock.millis(t.release()) + " ms"
-                + (context.server().isGalera() ? ", Galera wait " + SessionClock.millis(t.galeraWait()) + " ms, resync "
-                + SessionClock.millis(t.galeraResync()) + " ms" : "") + "; coordinates "
+                + " ms (long queries " + SessionClock.millis(t.longQueryWait()) + " ms), coordinates "
+                + SessionClock.millis(t.capture())
+                + " ms, held " + SessionClock.millis(t.lockHeld()) + " ms, release " + SessionClock.millis(t.release())
+                + " ms"
+                + (context.server().isGalera()
+                        ? ", Galera wait " + SessionClock.millis(t.galeraWait()) + " ms, resync "
+                                + SessionClock.millis(t.galeraResync()) + " ms"
+                        : "")
+                + "; coordinates "
                 + (coordinates == null ? "not read" : coordinates) + "; undone: " + outcome.undone()
                 + (outcome.clean() ? "" : "; NOT undone: " + outcome.notUndone());
     }

@@ -54,7 +54,8 @@ final class SessionClock {
     /** The lock's hold time: until it was released, or so far. */
     SessionTimings timings(Duration longQueryWait, Duration galeraWait) {
         Duration held = lockHeld != null ? lockHeld : since(lockedAt);
-        return new SessionTimings(probe, choose, longQueryWait, lockWait, capture, held, release, galeraWait, galeraResync);
+        return new SessionTimings(
+                probe, choose, longQueryWait, lockWait, capture, held, release, galeraWait, galeraResync);
     }
 
     static String millis(Duration d) {

@@ -34,8 +34,7 @@ public final class SessionOpener {
 
     private static final String SET_LOCK_WAIT_TIMEOUT = "SET SESSION lock_wait_timeout = ?";
 
-    private SessionOpener() {
-    }
+    private SessionOpener() {}
 
     public static Session open(DataSource dataSource, BackupOptions options) {
         Objects.requireNonNull(dataSource, "dataSource must not be null");
@@ -61,29 +60,37 @@ public final class SessionOpener {
         }
     }
 
-    private static Session openOn(DataSource dataSource, Connection connection, long connectedAt, StrategyCatalog catalog,
-                                  BackupOptions options, Events events) {
+    private static Session openOn(
+            DataSource dataSource,
+            Connection connection,
+            long connectedAt,
+            StrategyCatalog catalog,
+            BackupOptions options,
+            Events events) {
         long probeStart = SessionClock.now();
         String endpoint = ServerProbe.endpointOf(connection);
         JdbcSql.Observer observer = observer(events);
-        ServerProbe.Result probed = ServerProbe.probe(new JdbcSql(connection, "probe", endpoint, observer), endpoint,
+        ServerProbe.Result probed = ServerProbe.probe(
+                new JdbcSql(connection, "probe", endpoint, observer),
+                endpoint,
                 catalog.serverVariables(),
                 catalog.serverStatusVariables());
         ServerInfo server = probed.server();
         Duration probeTime = SessionClock.since(probeStart);
         events.publish(new BackupEvent.Probed(server, probeTime));
-        settleLeftoverJournal(new JdbcSql(connection, "leftover", server.toString(), observer), catalog, server, options);
+        settleLeftoverJournal(
+                new JdbcSql(connection, "leftover", server.toString(), observer), catalog, server, options);
 
         long chooseStart = SessionClock.now();
         JdbcSql inspector = new JdbcSql(connection, "inspect", server.toString(), observer);
-        StrategyCatalog.Selection selection = catalog.select(server, options,
-                s -> s.inspect(new Inspection(server, inspector.as("inspect " + s.name()), options)));
+        StrategyCatalog.Selection selection = catalog.select(
+                server, options, s -> s.inspect(new Inspection(server, inspector.as("inspect " + s.name()), options)));
         Duration chooseTime = SessionClock.since(chooseStart);
         String why = options.isAuto() ? "auto: " + selection.explanation() : selection.explanation();
         SnapshotSet prepared = prepareSnapshots(dataSource, server, options);
         try {
-            Opening opening = new Opening(dataSource, connection, connectedAt, options, events, observer, probed,
-                    probeTime, chooseTime);
+            Opening opening = new Opening(
+                    dataSource, connection, connectedAt, options, events, observer, probed, probeTime, chooseTime);
             return lockWithFallback(opening, selection.candidates(), why, prepared);
         } catch (RuntimeException e) {
             if (prepared != null) {
@@ -104,11 +111,19 @@ public final class SessionOpener {
     }
 
     /** What the probe and the choice left for the lock attempts. */
-    private record Opening(DataSource dataSource, Connection connection, long connectedAt, BackupOptions options, Events events,
-                           JdbcSql.Observer observer, ServerProbe.Result probed, Duration probeTime, Duration chooseTime) {
-    }
+    private record Opening(
+            DataSource dataSource,
+            Connection connection,
+            long connectedAt,
+            BackupOptions options,
+            Events events,
+            JdbcSql.Observer observer,
+            ServerProbe.Result probed,
+            Duration probeTime,
+            Duration chooseTime) {}
 
-    private static Session lockWithFallback(Opening o, List<LockStrategy> candidates, String why, SnapshotSet prepared) {
+    private static Session lockWithFallback(
+            Opening o, List<LockStrategy> candidates, String why, SnapshotSet prepared) {
         ServerInfo server = o.probed().server();
         DataSource dataSource = o.dataSource();
         Connection connection = o.connection();
@@ -119,8 +134,15 @@ public final class SessionOpener {
             // INFO: which flow runs, and under auto why, is the first thing an operator asks at 3 a.m.
             LOG.info("quiesce: taking '{}' on {} ({})", strategy.name(), server, why);
             events.publish(new BackupEvent.StrategyChosen(strategy.name(), why));
-            AttemptContext context = new AttemptContext(dataSource, server, new JdbcSql(connection, strategy.name(), server.toString(), o.observer()),
-                    options, o.probed().connectionId(), o.connectedAt(), events, strategy.name());
+            AttemptContext context = new AttemptContext(
+                    dataSource,
+                    server,
+                    new JdbcSql(connection, strategy.name(), server.toString(), o.observer()),
+                    options,
+                    o.probed().connectionId(),
+                    o.connectedAt(),
+                    events,
+                    strategy.name());
             long lockStart = SessionClock.now();
             try {
                 events.publish(new BackupEvent.LockRequested(strategy.name()));
@@ -131,7 +153,12 @@ public final class SessionOpener {
                 long locked = SessionClock.now();
                 Duration lockWait = Duration.ofNanos(locked - lockStart);
                 events.publish(new BackupEvent.LockAcquired(strategy.name(), lockWait));
-                return new Session(connection, context, strategy, new SessionClock(o.probeTime(), o.chooseTime(), lockWait, locked), prepared)
+                return new Session(
+                                connection,
+                                context,
+                                strategy,
+                                new SessionClock(o.probeTime(), o.chooseTime(), lockWait, locked),
+                                prepared)
                         .armed();
             } catch (RuntimeException raw) {
                 BackupException e = typed(strategy, raw);
@@ -144,20 +171,39 @@ public final class SessionOpener {
                 boolean more = i + 1 < candidates.size();
                 // The next strategy would meet the same lagging node.
                 boolean nodeNotReady = e instanceof GaleraNodeNotReadyException;
-                if (options.isAuto() && options.allowFallback() && more && outcome.connectionReusable() && !nodeNotReady) {
+                if (options.isAuto()
+                        && options.allowFallback()
+                        && more
+                        && outcome.connectionReusable()
+                        && !nodeNotReady) {
                     if (notAllowed(e)) {
-                        LOG.warn("quiesce: strategy '{}' is not allowed here: {} refused it to {} (error {}: {}); nothing was locked;"
-                                + " falling back to '{}'", strategy.name(), server, server.privileges().account(), e.vendorCode(),
-                                e.getMessage(), candidates.get(i + 1).name());
+                        LOG.warn(
+                                "quiesce: strategy '{}' is not allowed here: {} refused it to {} (error {}: {}); nothing was locked;"
+                                        + " falling back to '{}'",
+                                strategy.name(),
+                                server,
+                                server.privileges().account(),
+                                e.vendorCode(),
+                                e.getMessage(),
+                                candidates.get(i + 1).name());
                     } else {
-                        LOG.warn("quiesce: strategy '{}' failed on {} and was rolled back ({}); falling back to '{}'",
-                                strategy.name(), server, e.getMessage(), candidates.get(i + 1).name());
+                        LOG.warn(
+                                "quiesce: strategy '{}' failed on {} and was rolled back ({}); falling back to '{}'",
+                                strategy.name(),
+                                server,
+                                e.getMessage(),
+                                candidates.get(i + 1).name());
                     }
                     continue;
                 }
                 BackupException thrown = asAcquisitionFailure(strategy, server, options, e);
-                LOG.warn("quiesce: could not take '{}' on {} after {} ms; undone: {}; {}", strategy.name(), server,
-                        SessionClock.millis(SessionClock.since(lockStart)), outcome.undone(), thrown.getMessage());
+                LOG.warn(
+                        "quiesce: could not take '{}' on {} after {} ms; undone: {}; {}",
+                        strategy.name(),
+                        server,
+                        SessionClock.millis(SessionClock.since(lockStart)),
+                        outcome.undone(),
+                        thrown.getMessage());
                 throw thrown;
             }
         }
@@ -165,8 +211,7 @@ public final class SessionOpener {
     }
 
     /** What a strategy's {@link LockStrategy#inspect} sees. */
-    private record Inspection(ServerInfo server, Sql sql, BackupOptions options) implements InspectContext {
-    }
+    private record Inspection(ServerInfo server, Sql sql, BackupOptions options) implements InspectContext {}
 
     /**
      * A process that died holding global changes left a journal: nothing may start until they are put back.
@@ -178,28 +223,38 @@ public final class SessionOpener {
      * session goes ahead, so a crash that healed by itself needs no call to recover(). The check only
      * reads; anything it cannot tell, or any error, refuses as before.
      */
-    private static void settleLeftoverJournal(Sql sql, StrategyCatalog catalog, ServerInfo server, BackupOptions options) {
-        Journal.read(options.journalDirectory(), server).filter(entry -> !entry.isLive()).ifPresent(entry -> {
-            List<String> stillChanged;
-            try {
-                LockStrategy strategy = catalog.named(entry.strategy());
-                stillChanged = strategy.stillChanged(new Recoverer.Recovering(server, sql.as("leftover " + strategy.name()), entry.state()));
-            } catch (RuntimeException e) {
-                stillChanged = List.of("unknown (" + e.getMessage() + ")");
-            }
-            if (stillChanged.isEmpty()) {
-                // Unless a new session has claimed the file since: its claim then stands, and is its own business.
-                if (Journal.deleteIfUnchanged(entry)) {
-                    LOG.warn("quiesce: a previous session on {} died without restoring it ({}), but nothing it changed is still"
-                            + " changed: its journal was removed and this session goes ahead", server, entry.describe());
-                }
-                return;
-            }
-            throw new UnrecoveredSessionException("A previous session on " + server + " changed global settings and did not restore them: "
-                    + entry.describe() + ", which recorded " + entry.state() + "; still changed: " + String.join(", ", stillChanged)
-                    + ". Nothing was changed now. Run BackupSession.recover(dataSource, options) to put the server back (it reads the"
-                    + " server and undoes only what is still changed), then open again.");
-        });
+    private static void settleLeftoverJournal(
+            Sql sql, StrategyCatalog catalog, ServerInfo server, BackupOptions options) {
+        Journal.read(options.journalDirectory(), server)
+                .filter(entry -> !entry.isLive())
+                .ifPresent(entry -> {
+                    List<String> stillChanged;
+                    try {
+                        LockStrategy strategy = catalog.named(entry.strategy());
+                        stillChanged = strategy.stillChanged(
+                                new Recoverer.Recovering(server, sql.as("leftover " + strategy.name()), entry.state()));
+                    } catch (RuntimeException e) {
+                        stillChanged = List.of("unknown (" + e.getMessage() + ")");
+                    }
+                    if (stillChanged.isEmpty()) {
+                        // Unless a new session has claimed the file since: its claim then stands, and is its own
+                        // business.
+                        if (Journal.deleteIfUnchanged(entry)) {
+                            LOG.warn(
+                                    "quiesce: a previous session on {} died without restoring it ({}), but nothing it changed is still"
+                                            + " changed: its journal was removed and this session goes ahead",
+                                    server,
+                                    entry.describe());
+                        }
+                        return;
+                    }
+                    throw new UnrecoveredSessionException(
+                            "A previous session on " + server + " changed global settings and did not restore them: "
+                                    + entry.describe() + ", which recorded " + entry.state() + "; still changed: "
+                                    + String.join(", ", stillChanged)
+                                    + ". Nothing was changed now. Run BackupSession.recover(dataSource, options) to put the server back (it reads the"
+                                    + " server and undoes only what is still changed), then open again.");
+                });
     }
 
     private static JdbcSql.Observer observer(Events events) {
@@ -218,7 +273,8 @@ public final class SessionOpener {
         if (previous != null && previous.matches("\\d{1,9}")) {
             long previousSeconds = Long.parseLong(previous);
             // The connection may go back to a pool: leave its session as we found it.
-            context.onRelease("SET SESSION lock_wait_timeout = " + previousSeconds,
+            context.onRelease(
+                    "SET SESSION lock_wait_timeout = " + previousSeconds,
                     s -> s.execute(SET_LOCK_WAIT_TIMEOUT, previousSeconds));
         }
     }
@@ -237,22 +293,29 @@ public final class SessionOpener {
                 || (e.getClass() == BackupSqlException.class && SqlErrors.isNotAllowed(e.vendorCode()));
     }
 
-    private static BackupException asAcquisitionFailure(LockStrategy strategy, ServerInfo server, BackupOptions options, BackupException e) {
+    private static BackupException asAcquisitionFailure(
+            LockStrategy strategy, ServerInfo server, BackupOptions options, BackupException e) {
         if (e.getClass() != BackupSqlException.class) {
             return e;
         }
         if (notAllowed(e)) {
-            return new LockNotAllowedException("Could not take the '" + strategy.name() + "' lock on " + server + ": the server does not"
-                    + " allow it to " + server.privileges().account() + " (error " + e.vendorCode() + "), whatever SHOW GRANTS lists;"
-                    + " managed clouds (Amazon RDS, Aurora, Cloud SQL, Azure) refuse FLUSH TABLES WITH READ LOCK and LOCK INSTANCE FOR"
-                    + " BACKUP to their master user. Nothing was locked. Use a strategy the account may run there (auto tries every"
-                    + " candidate in turn) (" + e.getMessage() + ")", e);
+            return new LockNotAllowedException(
+                    "Could not take the '" + strategy.name() + "' lock on " + server + ": the server does not"
+                            + " allow it to " + server.privileges().account() + " (error " + e.vendorCode()
+                            + "), whatever SHOW GRANTS lists;"
+                            + " managed clouds (Amazon RDS, Aurora, Cloud SQL, Azure) refuse FLUSH TABLES WITH READ LOCK and LOCK INSTANCE FOR"
+                            + " BACKUP to their master user. Nothing was locked. Use a strategy the account may run there (auto tries every"
+                            + " candidate in turn) (" + e.getMessage() + ")",
+                    e);
         }
         String what = e.vendorCode() == SqlErrors.LOCK_WAIT_TIMEOUT
-                ? "timed out after lock_wait_timeout=" + options.lockWaitTimeoutSeconds() + "s: another session holds a conflicting lock"
+                ? "timed out after lock_wait_timeout=" + options.lockWaitTimeoutSeconds()
+                        + "s: another session holds a conflicting lock"
                 : "the server refused it";
-        return new LockAcquisitionException("Could not take the '" + strategy.name() + "' lock on " + server + ": " + what
-                + " (" + e.getMessage() + ")", e);
+        return new LockAcquisitionException(
+                "Could not take the '" + strategy.name() + "' lock on " + server + ": " + what + " (" + e.getMessage()
+                        + ")",
+                e);
     }
 
     static Connection connect(DataSource dataSource) {

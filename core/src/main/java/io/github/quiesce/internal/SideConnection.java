@@ -25,7 +25,8 @@ final class SideConnection implements AutoCloseable {
             Connection c = dataSource.getConnection();
             return new SideConnection(c, new JdbcSql(c, owner, server));
         } catch (SQLException e) {
-            throw new ServerConnectionException("Could not open a side connection to " + server + ": " + e.getMessage(), e, null, server);
+            throw new ServerConnectionException(
+                    "Could not open a side connection to " + server + ": " + e.getMessage(), e, null, server);
         }
     }
 

@@ -73,10 +73,19 @@ final class SnapshotSet implements Snapshots {
         }
         if (failure != null) {
             closeAll();
-            throw new ServerConnectionException("Could not take " + count + " snapshot connections from the DataSource"
-                    + " (is the pool large enough for the session's connection plus these?): " + failure.getMessage(), failure, null, server);
+            throw new ServerConnectionException(
+                    "Could not take " + count + " snapshot connections from the DataSource"
+                            + " (is the pool large enough for the session's connection plus these?): "
+                            + failure.getMessage(),
+                    failure,
+                    null,
+                    server);
         }
-        LOG.debug("quiesce: {} snapshot connection(s) to {} taken in {} ms", missing, server, (System.nanoTime() - start) / 1_000_000);
+        LOG.debug(
+                "quiesce: {} snapshot connection(s) to {} taken in {} ms",
+                missing,
+                server,
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     private Connection connectOne() {
@@ -145,7 +154,9 @@ final class SnapshotSet implements Snapshots {
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         for (int i = 0; i < connections.size(); i++) {
             Sql sql = new JdbcSql(connections.get(i), "snapshot-" + (i + 1), server);
-            Runnable start = parameters.length == 0 ? () -> sql.execute(startStatement) : () -> sql.execute(startStatement, parameters);
+            Runnable start = parameters.length == 0
+                    ? () -> sql.execute(startStatement)
+                    : () -> sql.execute(startStatement, parameters);
             starts.add(CompletableFuture.runAsync(start, workers));
         }
         started = true;
@@ -154,7 +165,8 @@ final class SnapshotSet implements Snapshots {
             try {
                 f.join();
             } catch (CompletionException e) {
-                failure = failure != null ? failure
+                failure = failure != null
+                        ? failure
                         : e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
         }

@@ -24,13 +24,14 @@ public final class SqlErrors {
     public static final int QUERY_INTERRUPTED = 1317;
     /** CR_SERVER_GONE_ERROR and CR_SERVER_LOST (client side). */
     public static final int SERVER_GONE = 2006;
+
     public static final int SERVER_LOST = 2013;
     /** ER_SERVER_SHUTDOWN / ER_CONNECTION_KILLED. */
     public static final int SERVER_SHUTDOWN = 1053;
+
     public static final int CONNECTION_KILLED = 1927;
 
-    private SqlErrors() {
-    }
+    private SqlErrors() {}
 
     /**
      * Whether the server refused a statement to this account (1044, 1045, 1142, 1227), whatever
@@ -38,7 +39,9 @@ public final class SqlErrors {
      * is tried. Not a failure of the lock itself (a timeout, a conflict) and not worth retrying.
      */
     public static boolean isNotAllowed(int vendorCode) {
-        return vendorCode == DATABASE_ACCESS_DENIED || vendorCode == ACCESS_DENIED || vendorCode == TABLE_ACCESS_DENIED
+        return vendorCode == DATABASE_ACCESS_DENIED
+                || vendorCode == ACCESS_DENIED
+                || vendorCode == TABLE_ACCESS_DENIED
                 || vendorCode == SPECIFIC_ACCESS_DENIED;
     }
 
@@ -46,7 +49,9 @@ public final class SqlErrors {
         if (sqlState != null && sqlState.startsWith("08")) {
             return true;
         }
-        return vendorCode == SERVER_GONE || vendorCode == SERVER_LOST || vendorCode == SERVER_SHUTDOWN
+        return vendorCode == SERVER_GONE
+                || vendorCode == SERVER_LOST
+                || vendorCode == SERVER_SHUTDOWN
                 || vendorCode == CONNECTION_KILLED;
     }
 }

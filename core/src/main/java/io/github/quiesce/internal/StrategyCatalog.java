@@ -41,11 +41,13 @@ final class StrategyCatalog {
                 LockStrategy previous = byName.putIfAbsent(s.name(), s);
                 if (previous != null && previous.getClass() != s.getClass()) {
                     throw new StrategyNotFoundException("Two strategies are named '" + s.name() + "': "
-                            + previous.getClass().getName() + " and " + s.getClass().getName() + ". Remove one from the classpath.");
+                            + previous.getClass().getName() + " and "
+                            + s.getClass().getName() + ". Remove one from the classpath.");
                 }
             }
         } catch (ServiceConfigurationError e) {
-            throw new StrategyNotFoundException("A lock strategy listed in " + SERVICE_FILE + " could not be loaded: " + e.getMessage(), e);
+            throw new StrategyNotFoundException(
+                    "A lock strategy listed in " + SERVICE_FILE + " could not be loaded: " + e.getMessage(), e);
         }
         List<LockStrategy> sorted = new ArrayList<>(byName.values());
         sorted.sort(AUTO_ORDER);
@@ -79,16 +81,19 @@ final class StrategyCatalog {
     /** Fails before any connection is made when the name is unknown or nothing was discovered. */
     LockStrategy named(String name) {
         requireAny();
-        return strategies.stream().filter(s -> s.name().equals(name)).findFirst()
-                .orElseThrow(() -> new StrategyNotFoundException("Unknown strategy '" + name + "'. Strategies found: "
-                        + names() + " (or use \"auto\")."));
+        return strategies.stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new StrategyNotFoundException(
+                        "Unknown strategy '" + name + "'. Strategies found: " + names() + " (or use \"auto\")."));
     }
 
     void requireAny() {
         if (strategies.isEmpty()) {
-            throw new StrategyNotFoundException("No lock strategy was found on the classpath. Add a strategy module such as"
-                    + " quiesce-strategies-ftwrl. If you build a fat/shaded jar, the " + SERVICE_FILE
-                    + " files of the strategy jars must be merged (maven-shade-plugin: ServicesResourceTransformer), not overwritten.");
+            throw new StrategyNotFoundException(
+                    "No lock strategy was found on the classpath. Add a strategy module such as"
+                            + " quiesce-strategies-ftwrl. If you build a fat/shaded jar, the " + SERVICE_FILE
+                            + " files of the strategy jars must be merged (maven-shade-plugin: ServicesResourceTransformer), not overwritten.");
         }
     }
 
@@ -97,8 +102,7 @@ final class StrategyCatalog {
     }
 
     /** The strategies to try on this server, best first, and what was said about each. */
-    record Selection(List<LockStrategy> candidates, String explanation) {
-    }
+    record Selection(List<LockStrategy> candidates, String explanation) {}
 
     /** Runs a strategy's {@link LockStrategy#inspect} on the server. */
     interface Inspector {
@@ -147,7 +151,8 @@ final class StrategyCatalog {
                 notes.add(s.name() + ": not safe here (" + inspected.reason() + ")");
                 continue;
             }
-            notes.add(s.name() + ": " + (candidates.isEmpty() ? "chosen" : "fallback") + " (priority " + s.priority() + ")");
+            notes.add(s.name() + ": " + (candidates.isEmpty() ? "chosen" : "fallback") + " (priority " + s.priority()
+                    + ")");
             candidates.add(s);
         }
         if (candidates.isEmpty()) {
@@ -167,10 +172,13 @@ final class StrategyCatalog {
         return missing;
     }
 
-    private static MissingPrivilegeException missingPrivilegeError(LockStrategy s, ServerInfo server, List<String> missing) {
+    private static MissingPrivilegeException missingPrivilegeError(
+            LockStrategy s, ServerInfo server, List<String> missing) {
         String account = server.privileges().account();
-        return new MissingPrivilegeException("Strategy '" + s.name() + "' needs privileges that account " + account
-                + " lacks on " + server + ": " + String.join("; ", missing) + ". Nothing was locked."
-                + " Grant them (e.g. GRANT <privilege> ON *.* TO " + account + ") or choose another strategy.", missing);
+        return new MissingPrivilegeException(
+                "Strategy '" + s.name() + "' needs privileges that account " + account
+                        + " lacks on " + server + ": " + String.join("; ", missing) + ". Nothing was locked."
+                        + " Grant them (e.g. GRANT <privilege> ON *.* TO " + account + ") or choose another strategy.",
+                missing);
     }
 }

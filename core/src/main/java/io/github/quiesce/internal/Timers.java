@@ -26,8 +26,7 @@ final class Timers {
         EXECUTOR.allowCoreThreadTimeOut(true);
     }
 
-    private Timers() {
-    }
+    private Timers() {}
 
     static ScheduledFuture<?> after(Duration delay, Runnable task) {
         return EXECUTOR.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);

@@ -94,7 +94,8 @@ public interface LockStrategy {
      * @throws UnsupportedOperationException for a strategy that writes no journal (the default)
      */
     default List<String> recover(RecoverContext context) {
-        throw new UnsupportedOperationException("Strategy '" + name() + "' keeps no journal and has nothing to recover");
+        throw new UnsupportedOperationException(
+                "Strategy '" + name() + "' keeps no journal and has nothing to recover");
     }
 
     /**

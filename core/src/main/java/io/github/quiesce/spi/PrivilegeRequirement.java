@@ -37,7 +37,7 @@ public record PrivilegeRequirement(Set<Privilege> anyOf, String purpose) {
 
     /** e.g. "RELOAD (for FLUSH TABLES WITH READ LOCK)" or "REPLICATION CLIENT / BINLOG MONITOR or SUPER (for SHOW MASTER STATUS)". */
     public String describe() {
-        return anyOf.stream().sorted().map(Privilege::displayName).collect(Collectors.joining(" or "))
-                + " (for " + purpose + ")";
+        return anyOf.stream().sorted().map(Privilege::displayName).collect(Collectors.joining(" or ")) + " (for "
+                + purpose + ")";
     }
 }

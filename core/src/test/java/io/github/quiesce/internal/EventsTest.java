@@ -13,9 +13,12 @@ class EventsTest {
     @Test
     void aListenerThatThrowsNeverReachesTheSession() {
         List<BackupEvent> seen = new ArrayList<>();
-        BackupOptions options = BackupOptions.builder().listener(e -> {
-            throw new IllegalStateException("listener bug");
-        }).listener(seen::add).build();
+        BackupOptions options = BackupOptions.builder()
+                .listener(e -> {
+                    throw new IllegalStateException("listener bug");
+                })
+                .listener(seen::add)
+                .build();
         Events events = Events.of(options);
         events.publish(new BackupEvent.LockRequested("ftwrl"));
         assertThat(seen).singleElement().isInstanceOf(BackupEvent.LockRequested.class);

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /** The public API is what module-info exports, and nothing exported lets an internal type through. */
 class ModuleLayoutTest {
 
-    private static final Set<String> EXPORTED = Set.of("io.github.quiesce", "io.github.quiesce.spi", "io.github.quiesce.spi.support");
+    private static final Set<String> EXPORTED =
+            Set.of("io.github.quiesce", "io.github.quiesce.spi", "io.github.quiesce.spi.support");
 
     @Test
     void theModuleExportsTheApiTheSpiAndTheHelpersForStrategyAuthorsOnly() throws IOException {
@@ -33,8 +34,10 @@ class ModuleLayoutTest {
             module = ModuleDescriptor.read(in);
         }
         assertThat(module.name()).isEqualTo("io.github.quiesce");
-        assertThat(module.exports()).allMatch(e -> !e.isQualified())
-                .extracting(ModuleDescriptor.Exports::source).containsExactlyInAnyOrderElementsOf(EXPORTED);
+        assertThat(module.exports())
+                .allMatch(e -> !e.isQualified())
+                .extracting(ModuleDescriptor.Exports::source)
+                .containsExactlyInAnyOrderElementsOf(EXPORTED);
         assertThat(module.uses()).contains("io.github.quiesce.spi.LockStrategy", "io.github.quiesce.BackupListener");
     }
 
@@ -47,7 +50,9 @@ class ModuleLayoutTest {
                 seen.add(type.getGenericSuperclass());
             }
             seen.addAll(Arrays.asList(type.getGenericInterfaces()));
-            for (Executable e : Stream.concat(Arrays.stream(type.getDeclaredMethods()), Arrays.stream(type.getDeclaredConstructors())).toList()) {
+            for (Executable e : Stream.concat(
+                            Arrays.stream(type.getDeclaredMethods()), Arrays.stream(type.getDeclaredConstructors()))
+                    .toList()) {
                 if (visible(e.getModifiers()) && !(e instanceof Method m && m.isSynthetic())) {
                     seen.addAll(Arrays.asList(e.getGenericParameterTypes()));
                     seen.addAll(Arrays.asList(e.getGenericExceptionTypes()));
@@ -61,7 +66,10 @@ class ModuleLayoutTest {
                     seen.add(f.getGenericType());
                 }
             }
-            seen.stream().map(Type::getTypeName).filter(n -> n.contains(".internal.")).forEach(n -> leaks.add(type.getName() + " -> " + n));
+            seen.stream()
+                    .map(Type::getTypeName)
+                    .filter(n -> n.contains(".internal."))
+                    .forEach(n -> leaks.add(type.getName() + " -> " + n));
         }
         assertThat(leaks).isEmpty();
     }
@@ -71,14 +79,18 @@ class ModuleLayoutTest {
     }
 
     private static List<Class<?>> exportedPublicTypes() throws Exception {
-        Path classes = Path.of(ModuleLayoutTest.class.getResource("/module-info.class").toURI()).getParent();
+        Path classes = Path.of(
+                        ModuleLayoutTest.class.getResource("/module-info.class").toURI())
+                .getParent();
         List<Class<?>> types = new ArrayList<>();
         for (String pkg : EXPORTED) {
             Path dir = classes.resolve(pkg.replace('.', '/'));
             List<String> names;
             try (Stream<Path> files = Files.list(dir)) {
-                names = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".class"))
-                        .map(n -> pkg + "." + n.substring(0, n.length() - ".class".length())).collect(Collectors.toList());
+                names = files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.endsWith(".class"))
+                        .map(n -> pkg + "." + n.substring(0, n.length() - ".class".length()))
+                        .collect(Collectors.toList());
             }
             for (String name : names) {
                 Class<?> c = Class.forName(name, false, ModuleLayoutTest.class.getClassLoader());

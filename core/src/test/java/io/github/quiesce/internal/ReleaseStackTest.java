@@ -1,8 +1,8 @@
 package io.github.quiesce.internal;
 
-import io.github.quiesce.BackupSqlException;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.quiesce.BackupSqlException;
 import io.github.quiesce.spi.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -36,16 +36,21 @@ class ReleaseStackTest {
         List<String> ranOnFresh = new ArrayList<>();
         ReleaseStack stack = new ReleaseStack();
         stack.push("SET GLOBAL read_only = OFF", s -> ranOnFresh.add(s == sql ? "same" : "fresh"), true);
-        stack.push("UNLOCK TABLES", s -> {
-            throw error("UNLOCK TABLES", "08S01", 2013);
-        }, false);
+        stack.push(
+                "UNLOCK TABLES",
+                s -> {
+                    throw error("UNLOCK TABLES", "08S01", 2013);
+                },
+                false);
         Sql other = new JdbcSql(org.mockito.Mockito.mock(Connection.class), "fresh", "test");
         ReleaseStack.Outcome o = stack.unwind(sql, false, () -> sideOf(other), ReleaseStack.LostConnection.NOTHING);
         assertThat(o.connectionLost()).isTrue();
         assertThat(o.clean()).isTrue();
         assertThat(ranOnFresh).containsExactly("fresh");
-        assertThat(o.undone()).containsExactly("UNLOCK TABLES (dropped by the server with the connection)",
-                "SET GLOBAL read_only = OFF (on a new connection)");
+        assertThat(o.undone())
+                .containsExactly(
+                        "UNLOCK TABLES (dropped by the server with the connection)",
+                        "SET GLOBAL read_only = OFF (on a new connection)");
     }
 
     @Test
@@ -53,9 +58,12 @@ class ReleaseStackTest {
         List<String> ran = new ArrayList<>();
         ReleaseStack stack = new ReleaseStack();
         stack.push("restore", s -> ran.add("restore"), false);
-        stack.push("UNLOCK BINLOG", s -> {
-            throw error("UNLOCK BINLOG", "HY000", 1880);
-        }, false);
+        stack.push(
+                "UNLOCK BINLOG",
+                s -> {
+                    throw error("UNLOCK BINLOG", "HY000", 1880);
+                },
+                false);
         ReleaseStack.Outcome o = stack.unwind(sql, false, () -> null, ReleaseStack.LostConnection.NOTHING);
         assertThat(ran).containsExactly("restore");
         assertThat(o.clean()).isFalse();

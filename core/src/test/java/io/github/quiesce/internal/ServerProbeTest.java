@@ -46,7 +46,8 @@ class ServerProbeTest {
         @Override
         public List<Map<String, String>> rows(String statement, Object... parameters) {
             ran.add(statement);
-            Map<String, String> source = statement.startsWith("SHOW VARIABLES") ? variables
+            Map<String, String> source = statement.startsWith("SHOW VARIABLES")
+                    ? variables
                     : statement.startsWith("SHOW GLOBAL STATUS") ? status : null;
             List<Map<String, String>> out = new ArrayList<>();
             if (source != null) {
@@ -77,7 +78,9 @@ class ServerProbeTest {
 
         @Override
         public String scalar(String statement, Object... parameters) {
-            return firstRow(statement, parameters).map(r -> r.values().iterator().next()).orElse(null);
+            return firstRow(statement, parameters)
+                    .map(r -> r.values().iterator().next())
+                    .orElse(null);
         }
     }
 
@@ -92,7 +95,8 @@ class ServerProbeTest {
     @Test
     void aServerWithoutWsrepAndNoStrategyStatusGetsNoStatusRead() {
         FakeSql sql = mariadb();
-        ServerInfo server = ServerProbe.probe(sql, "db:3306", Set.of(), Set.of()).server();
+        ServerInfo server =
+                ServerProbe.probe(sql, "db:3306", Set.of(), Set.of()).server();
         assertThat(sql.ran).noneMatch(s -> s.startsWith("SHOW GLOBAL STATUS"));
         assertThat(server.galera()).isEmpty();
         assertThat(server.describe()).isEqualTo("MariaDB 10.11.19");
@@ -102,8 +106,10 @@ class ServerProbeTest {
     void statusAStrategyAsksForIsReadInOneStatement() {
         FakeSql sql = mariadb();
         sql.status.put("uptime", "42");
-        ServerInfo server = ServerProbe.probe(sql, "db:3306", Set.of(), Set.of("uptime", "threads_running")).server();
-        assertThat(sql.ran.stream().filter(s -> s.startsWith("SHOW GLOBAL STATUS"))).hasSize(1);
+        ServerInfo server = ServerProbe.probe(sql, "db:3306", Set.of(), Set.of("uptime", "threads_running"))
+                .server();
+        assertThat(sql.ran.stream().filter(s -> s.startsWith("SHOW GLOBAL STATUS")))
+                .hasSize(1);
         assertThat(server.status("Uptime")).contains("42");
         assertThat(server.status("threads_running")).isEmpty();
         assertThat(server.galera()).isEmpty();
@@ -114,15 +120,32 @@ class ServerProbeTest {
         FakeSql sql = mariadb();
         sql.variables.put("wsrep_on", "ON");
         sql.variables.put("wsrep_desync", "OFF");
-        sql.status.putAll(Map.of("wsrep_cluster_status", "Primary", "wsrep_cluster_size", "2", "wsrep_local_state", "4",
-                "wsrep_local_state_comment", "Synced", "wsrep_local_recv_queue", "3", "wsrep_ready", "ON",
-                "wsrep_local_state_uuid", "58338d84-e646-11f1-9400-ba8ebf84b74e", "wsrep_last_committed", "4"));
+        sql.status.putAll(Map.of(
+                "wsrep_cluster_status",
+                "Primary",
+                "wsrep_cluster_size",
+                "2",
+                "wsrep_local_state",
+                "4",
+                "wsrep_local_state_comment",
+                "Synced",
+                "wsrep_local_recv_queue",
+                "3",
+                "wsrep_ready",
+                "ON",
+                "wsrep_local_state_uuid",
+                "58338d84-e646-11f1-9400-ba8ebf84b74e",
+                "wsrep_last_committed",
+                "4"));
         sql.status.put("wsrep_provider_name", "Galera");
         sql.status.put("wsrep_provider_version", "4.23(rXXXX)");
-        ServerInfo server = ServerProbe.probe(sql, "db:3306", Set.of(), Set.of()).server();
+        ServerInfo server =
+                ServerProbe.probe(sql, "db:3306", Set.of(), Set.of()).server();
         GaleraNode node = server.galera().orElseThrow();
         assertThat(node.kind()).isEqualTo(GaleraNode.Kind.MARIADB_GALERA);
-        assertThat(node.describe()).isEqualTo("MariaDB Galera node, Galera 4.23(rXXXX): Synced, 3 write-sets queued, Primary component of 2 nodes");
+        assertThat(node.describe())
+                .isEqualTo(
+                        "MariaDB Galera node, Galera 4.23(rXXXX): Synced, 3 write-sets queued, Primary component of 2 nodes");
         assertThat(server.describe()).isEqualTo("MariaDB 10.11.19 (MariaDB Galera node)");
     }
 
@@ -130,7 +153,8 @@ class ServerProbeTest {
     void wsrepOnWithoutAProviderIsNoGaleraNode() {
         FakeSql sql = mariadb();
         sql.variables.put("wsrep_on", "ON");
-        ServerInfo server = ServerProbe.probe(sql, "db:3306", Set.of(), Set.of()).server();
+        ServerInfo server =
+                ServerProbe.probe(sql, "db:3306", Set.of(), Set.of()).server();
         assertThat(server.galera()).isEmpty();
     }
 }

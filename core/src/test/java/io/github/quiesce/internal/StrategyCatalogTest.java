@@ -1,5 +1,10 @@
 package io.github.quiesce.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoInteractions;
+
 import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BackupSession;
 import io.github.quiesce.BinlogCoordinates;
@@ -8,11 +13,6 @@ import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.StrategyNotFoundException;
 import io.github.quiesce.UnsupportedServerException;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.verifyNoInteractions;
-
 import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.LockStrategy;
 import io.github.quiesce.spi.PrivilegeRequirement;
@@ -43,8 +43,7 @@ class StrategyCatalogTest {
         }
 
         @Override
-        public void acquire(LockContext context) {
-        }
+        public void acquire(LockContext context) {}
 
         @Override
         public BinlogCoordinates captureCoordinates(LockContext context) {
@@ -52,9 +51,11 @@ class StrategyCatalogTest {
         }
     }
 
-    static final Stub GLOBAL = new Stub("global", 10, s -> true, true, List.of(PrivilegeRequirement.of(Privilege.RELOAD, "FTWRL")));
+    static final Stub GLOBAL =
+            new Stub("global", 10, s -> true, true, List.of(PrivilegeRequirement.of(Privilege.RELOAD, "FTWRL")));
     static final Stub LIGHT = new Stub("light", 50, s -> s.version().atLeast(9, 0, 0), true, List.of());
-    static final Stub CHEAP = new Stub("cheap", 40, s -> true, true, List.of(PrivilegeRequirement.of(Privilege.BACKUP_ADMIN, "LOCK INSTANCE")));
+    static final Stub CHEAP = new Stub(
+            "cheap", 40, s -> true, true, List.of(PrivilegeRequirement.of(Privilege.BACKUP_ADMIN, "LOCK INSTANCE")));
     static final Stub MANUAL = new Stub("manual", 99, s -> true, false, List.of());
 
     final StrategyCatalog catalog = StrategyCatalog.of(List.of(GLOBAL, LIGHT, CHEAP, MANUAL));
@@ -74,9 +75,11 @@ class StrategyCatalogTest {
     @Test
     void anInspectionThatSaysNoIsTheErrorForANamedStrategy() {
         ServerInfo server = TestServers.mysql("8.0.15", Set.of(Privilege.RELOAD, Privilege.BACKUP_ADMIN));
-        assertThatThrownBy(() -> catalog.select(server, BackupOptions.builder().strategy("cheap").build(), CHEAP_SEES_MYISAM))
+        assertThatThrownBy(() -> catalog.select(
+                        server, BackupOptions.builder().strategy("cheap").build(), CHEAP_SEES_MYISAM))
                 .isInstanceOf(UnsupportedServerException.class)
-                .hasMessageContaining("shop.log (MyISAM)").hasMessageContaining("Nothing was locked");
+                .hasMessageContaining("shop.log (MyISAM)")
+                .hasMessageContaining("Nothing was locked");
     }
 
     @Test
@@ -102,39 +105,53 @@ class StrategyCatalogTest {
     @Test
     void anExplicitNameWinsEvenWhenAutoWouldNotPickIt() {
         ServerInfo server = TestServers.mysql("8.0.15", Set.of(Privilege.RELOAD));
-        assertThat(catalog.select(server, BackupOptions.builder().strategy("manual").build(), ANYTHING_GOES).candidates())
-                .extracting(LockStrategy::name).containsExactly("manual");
+        assertThat(catalog.select(
+                                server,
+                                BackupOptions.builder().strategy("manual").build(),
+                                ANYTHING_GOES)
+                        .candidates())
+                .extracting(LockStrategy::name)
+                .containsExactly("manual");
     }
 
     @Test
     void anExplicitUnsupportedStrategySaysWhyAndSuggestsAuto() {
         ServerInfo server = TestServers.mysql("8.0.15", Set.of(Privilege.RELOAD));
-        assertThatThrownBy(() -> catalog.select(server, BackupOptions.builder().strategy("light").build(), ANYTHING_GOES))
+        assertThatThrownBy(() -> catalog.select(
+                        server, BackupOptions.builder().strategy("light").build(), ANYTHING_GOES))
                 .isInstanceOf(UnsupportedServerException.class)
-                .hasMessageContaining("needs MySQL 9").hasMessageContaining("auto").hasMessageContaining("MySQL 8.0.15");
+                .hasMessageContaining("needs MySQL 9")
+                .hasMessageContaining("auto")
+                .hasMessageContaining("MySQL 8.0.15");
     }
 
     @Test
     void anExplicitStrategyWithoutItsPrivilegesNamesWhatIsMissing() {
         ServerInfo server = TestServers.mysql("8.0.15", Set.of());
-        assertThatThrownBy(() -> catalog.select(server, BackupOptions.builder().strategy("global").build(), ANYTHING_GOES))
-                .isInstanceOfSatisfying(MissingPrivilegeException.class,
-                        e -> assertThat(e.missing()).containsExactly("RELOAD (for FTWRL)"))
-                .hasMessageContaining("'b'@'%'").hasMessageContaining("Nothing was locked");
+        assertThatThrownBy(() -> catalog.select(
+                        server, BackupOptions.builder().strategy("global").build(), ANYTHING_GOES))
+                .isInstanceOfSatisfying(MissingPrivilegeException.class, e -> assertThat(e.missing())
+                        .containsExactly("RELOAD (for FTWRL)"))
+                .hasMessageContaining("'b'@'%'")
+                .hasMessageContaining("Nothing was locked");
     }
 
     @Test
     void noStrategyFitsUnderAutoListsEveryReason() {
         ServerInfo server = TestServers.mysql("8.0.15", Set.of());
-        assertThatThrownBy(() -> StrategyCatalog.of(List.of(GLOBAL, LIGHT)).select(server, BackupOptions.defaults(), ANYTHING_GOES))
+        assertThatThrownBy(() -> StrategyCatalog.of(List.of(GLOBAL, LIGHT))
+                        .select(server, BackupOptions.defaults(), ANYTHING_GOES))
                 .isInstanceOf(UnsupportedServerException.class)
-                .hasMessageContaining("global: missing RELOAD").hasMessageContaining("light: not supported");
+                .hasMessageContaining("global: missing RELOAD")
+                .hasMessageContaining("light: not supported");
     }
 
     @Test
     void unknownNameListsTheStrategiesFound() {
-        assertThatThrownBy(() -> catalog.named("nope")).isInstanceOf(StrategyNotFoundException.class)
-                .hasMessageContaining("'nope'").hasMessageContaining("cheap, global");
+        assertThatThrownBy(() -> catalog.named("nope"))
+                .isInstanceOf(StrategyNotFoundException.class)
+                .hasMessageContaining("'nope'")
+                .hasMessageContaining("cheap, global");
     }
 
     @Test
@@ -149,7 +166,10 @@ class StrategyCatalogTest {
 
     @Test
     void nullArgumentsAreRejected() {
-        assertThatThrownBy(() -> BackupSession.open(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("dataSource");
-        assertThatThrownBy(() -> BackupSession.open(mock(DataSource.class), null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> BackupSession.open(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("dataSource");
+        assertThatThrownBy(() -> BackupSession.open(mock(DataSource.class), null))
+                .isInstanceOf(NullPointerException.class);
     }
 }

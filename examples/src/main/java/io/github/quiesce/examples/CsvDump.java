@@ -25,12 +25,12 @@ final class CsvDump {
     private static final String LIST_TABLES = "SELECT TABLE_NAME FROM information_schema.TABLES"
             + " WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME";
 
-    private CsvDump() {
-    }
+    private CsvDump() {}
 
     static String requireSchemaName(String schema) {
         if (schema == null || !SCHEMA_NAME.matcher(schema).matches()) {
-            throw new IllegalArgumentException("schema must be 1-64 characters of A-Z, a-z, 0-9, _ or $, was '" + schema + "'");
+            throw new IllegalArgumentException(
+                    "schema must be 1-64 characters of A-Z, a-z, 0-9, _ or $, was '" + schema + "'");
         }
         return schema;
     }
@@ -57,7 +57,7 @@ final class CsvDump {
     static long write(Connection c, String schema, String table, Path file) throws SQLException {
         String select = "SELECT * FROM " + quote(schema) + "." + quote(table);
         try (Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-             BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             // Connector/J streams row by row only with this fetch size; a big table would otherwise be buffered whole.
             st.setFetchSize(Integer.MIN_VALUE);
             try (ResultSet rs = st.executeQuery(select)) {
@@ -100,7 +100,11 @@ final class CsvDump {
             if (v == null) {
                 continue;
             }
-            if (v.isEmpty() || v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
+            if (v.isEmpty()
+                    || v.indexOf(',') >= 0
+                    || v.indexOf('"') >= 0
+                    || v.indexOf('\n') >= 0
+                    || v.indexOf('\r') >= 0) {
                 out.write('"');
                 out.write(v.replace("\"", "\"\""));
                 out.write('"');

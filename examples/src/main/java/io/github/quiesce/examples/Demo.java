@@ -23,8 +23,7 @@ import javax.sql.DataSource;
  */
 public final class Demo {
 
-    private Demo() {
-    }
+    private Demo() {}
 
     public static void main(String[] args) {
         try {
@@ -41,7 +40,9 @@ public final class Demo {
 
     static String run(String[] args) {
         ExampleArgs opts = ExampleArgs.parse(args, "--strategy");
-        BackupOptions options = BackupOptions.builder().strategy(opts.get("--strategy", BackupOptions.AUTO)).build();
+        BackupOptions options = BackupOptions.builder()
+                .strategy(opts.get("--strategy", BackupOptions.AUTO))
+                .build();
         Optional<DataSource> external = opts.externalServer();
         if (external.isPresent()) {
             return session(external.get(), options);
@@ -72,9 +73,11 @@ public final class Demo {
     }
 
     private static void writeSomeRows(EmbeddedServer server) {
-        server.execute("CREATE DATABASE IF NOT EXISTS demo",
+        server.execute(
+                "CREATE DATABASE IF NOT EXISTS demo",
                 "CREATE TABLE IF NOT EXISTS demo.orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40)) ENGINE=InnoDB");
-        try (Connection c = server.connect(); Statement st = c.createStatement()) {
+        try (Connection c = server.connect();
+                Statement st = c.createStatement()) {
             for (int i = 0; i < 10; i++) {
                 st.execute("INSERT INTO demo.orders (note) VALUES ('order " + i + "')");
             }

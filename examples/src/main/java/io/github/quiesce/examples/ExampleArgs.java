@@ -61,7 +61,8 @@ final class ExampleArgs {
         if (!values.containsKey("--url")) {
             return Optional.empty();
         }
-        return Optional.of(ExternalServer.dataSource(values.get("--url"), values.get("--user"), values.get("--password-env")));
+        return Optional.of(
+                ExternalServer.dataSource(values.get("--url"), values.get("--user"), values.get("--password-env")));
     }
 
     static String usage(String name, String ownOptions) {

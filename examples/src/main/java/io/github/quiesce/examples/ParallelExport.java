@@ -41,15 +41,19 @@ import javax.sql.DataSource;
 public final class ParallelExport {
 
     /** What was exported: the point, the rows written per table, and how long writers could have waited. */
-    public record Result(BinlogCoordinates coordinates, String strategy, Map<String, Long> rowsPerTable, double lockHeldMillis, Path directory) {
+    public record Result(
+            BinlogCoordinates coordinates,
+            String strategy,
+            Map<String, Long> rowsPerTable,
+            double lockHeldMillis,
+            Path directory) {
 
         public long totalRows() {
             return rowsPerTable.values().stream().mapToLong(Long::longValue).sum();
         }
     }
 
-    private ParallelExport() {
-    }
+    private ParallelExport() {}
 
     public static void main(String[] args) {
         try {
@@ -81,14 +85,16 @@ public final class ParallelExport {
         List<Connection> snapshots;
         BinlogCoordinates coordinates;
         // The workers connect before the lock: writers then wait only for their snapshot statements.
-        BackupSession session = BackupSession.open(dataSource, BackupOptions.builder().prepareSnapshots(workers).build());
+        BackupSession session = BackupSession.open(
+                dataSource, BackupOptions.builder().prepareSnapshots(workers).build());
         try (session) {
             snapshots = session.snapshotConnections(workers);
             coordinates = session.coordinates();
         }
         try {
             Map<String, Long> rows = dump(snapshots, schema, directory);
-            Result result = new Result(coordinates, session.strategy(), rows, session.timings().lockHeldMillis(), directory);
+            Result result = new Result(
+                    coordinates, session.strategy(), rows, session.timings().lockHeldMillis(), directory);
             Files.writeString(directory.resolve("coordinates.json"), summary(result) + "\n", StandardCharsets.UTF_8);
             return result;
         } finally {
@@ -162,7 +168,7 @@ public final class ParallelExport {
             Writers.createTable(server, "shop", "orders");
             Writers.createTable(server, "shop", "payments");
             try (Writers orders = Writers.start(server, "shop", "orders", 2, Long.MAX_VALUE);
-                 Writers payments = Writers.start(server, "shop", "payments", 2, Long.MAX_VALUE)) {
+                    Writers payments = Writers.start(server, "shop", "payments", 2, Long.MAX_VALUE)) {
                 orders.awaitCommitted(100, 10_000);
                 payments.awaitCommitted(100, 10_000);
                 return export(server.dataSource(), "shop", dir, workers);

@@ -36,31 +36,41 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PooledApplication {
 
     /** The point taken, the application's requests while it was taken, and the pool afterwards. */
-    public record Result(BinlogCoordinates coordinates, String strategy, long requestsDuringSession, List<String> requestErrors,
-                         int activeAfter, int idleAfter, int totalAfter, int maximumPoolSize) {
-    }
+    public record Result(
+            BinlogCoordinates coordinates,
+            String strategy,
+            long requestsDuringSession,
+            List<String> requestErrors,
+            int activeAfter,
+            int idleAfter,
+            int totalAfter,
+            int maximumPoolSize) {}
 
     private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS quiesce_app.requests"
             + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, worker INT NOT NULL, at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)) ENGINE=InnoDB";
     private static final String INSERT = "INSERT INTO quiesce_app.requests (worker) VALUES (?)";
 
-    private PooledApplication() {
-    }
+    private PooledApplication() {}
 
     public static void main(String[] args) {
         try {
             ExampleArgs opts = ExampleArgs.parse(args, "--pool-size", "--strategy");
             int poolSize = opts.getInt("--pool-size", 8);
-            BackupOptions options = BackupOptions.builder().strategy(opts.get("--strategy", BackupOptions.AUTO)).build();
+            BackupOptions options = BackupOptions.builder()
+                    .strategy(opts.get("--strategy", BackupOptions.AUTO))
+                    .build();
             if (opts.externalServer().isPresent()) {
-                try (HikariDataSource pool = pool(ExternalServer.requireJdbcUrl(opts.get("--url", null)), opts.get("--user", null),
-                        ExternalServer.password(opts.get("--password-env", null)), poolSize)) {
+                try (HikariDataSource pool = pool(
+                        ExternalServer.requireJdbcUrl(opts.get("--url", null)),
+                        opts.get("--user", null),
+                        ExternalServer.password(opts.get("--password-env", null)),
+                        poolSize)) {
                     System.out.println(summary(run(pool, options)));
                 }
                 return;
             }
             try (EmbeddedServer server = EmbeddedServer.start(ServerDistribution.MYSQL_8_0_15);
-                 HikariDataSource pool = pool(server.jdbcUrl(), "root", "", poolSize)) {
+                    HikariDataSource pool = pool(server.jdbcUrl(), "root", "", poolSize)) {
                 System.out.println(summary(run(pool, options)));
             }
         } catch (IllegalArgumentException e) {
@@ -106,12 +116,20 @@ public final class PooledApplication {
             errors = requests.errors();
         }
         HikariPoolMXBean stats = pool.getHikariPoolMXBean();
-        return new Result(coordinates, strategy, during, errors, stats.getActiveConnections(), stats.getIdleConnections(),
-                stats.getTotalConnections(), pool.getMaximumPoolSize());
+        return new Result(
+                coordinates,
+                strategy,
+                during,
+                errors,
+                stats.getActiveConnections(),
+                stats.getIdleConnections(),
+                stats.getTotalConnections(),
+                pool.getMaximumPoolSize());
     }
 
     private static void execute(HikariDataSource pool, String... statements) {
-        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = pool.getConnection();
+                Statement st = c.createStatement()) {
             for (String s : statements) {
                 st.execute(s);
             }
@@ -153,7 +171,8 @@ public final class PooledApplication {
 
         private void serve(HikariDataSource pool, int worker) {
             while (running.get()) {
-                try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+                try (Connection c = pool.getConnection();
+                        PreparedStatement ps = c.prepareStatement(INSERT)) {
                     ps.setInt(1, worker);
                     ps.executeUpdate();
                     served.incrementAndGet();

@@ -36,18 +36,19 @@ import javax.sql.DataSource;
 public final class ReplicaBackup {
 
     /** The replica's point, its source's point, and the rows copied per table. */
-    public record Result(BinlogCoordinates coordinates, ReplicaSource source, Map<String, Long> rowsPerTable, Path directory) {
-    }
+    public record Result(
+            BinlogCoordinates coordinates, ReplicaSource source, Map<String, Long> rowsPerTable, Path directory) {}
 
-    private ReplicaBackup() {
-    }
+    private ReplicaBackup() {}
 
     public static void main(String[] args) {
         try {
             ExampleArgs opts = ExampleArgs.parse(args, "--schema", "--dir");
             Path dir = Path.of(opts.get("--dir", "quiesce-replica-backup"));
             Optional<DataSource> external = opts.externalServer();
-            Result r = external.isPresent() ? backup(external.get(), opts.get("--schema", "test"), dir) : backupEmbeddedReplica(dir);
+            Result r = external.isPresent()
+                    ? backup(external.get(), opts.get("--schema", "test"), dir)
+                    : backupEmbeddedReplica(dir);
             System.out.println(summary(r));
         } catch (IllegalArgumentException e) {
             System.err.println("replica-backup: " + e.getMessage());
@@ -75,7 +76,8 @@ public final class ReplicaBackup {
                 .build();
         Map<String, Long> rows = new LinkedHashMap<>();
         BinlogCoordinates coordinates;
-        try (BackupSession session = BackupSession.open(replica, options); Connection c = replica.getConnection()) {
+        try (BackupSession session = BackupSession.open(replica, options);
+                Connection c = replica.getConnection()) {
             coordinates = session.coordinates();
             // While held nothing changes on the replica, so one plain connection reads a consistent copy.
             for (String table : CsvDump.tables(c, schema)) {
@@ -84,12 +86,17 @@ public final class ReplicaBackup {
         } catch (SQLException e) {
             throw new IllegalStateException("Could not copy " + schema + " from the replica: " + e.getMessage(), e);
         }
-        ReplicaSource source = coordinates.replicaSource()
+        ReplicaSource source = coordinates
+                .replicaSource()
                 .orElseThrow(() -> new IllegalStateException("the server reported no source: it is not a replica"));
         Result result = new Result(coordinates, source, rows, directory);
         Files.writeString(directory.resolve("coordinates.json"), summary(result) + "\n", StandardCharsets.UTF_8);
-        Files.writeString(directory.resolve("xtrabackup_slave_info"),
-                (source.changeSourceByGtidStatement().isEmpty() ? source.changeSourceStatement() : source.changeSourceByGtidStatement()) + "\n",
+        Files.writeString(
+                directory.resolve("xtrabackup_slave_info"),
+                (source.changeSourceByGtidStatement().isEmpty()
+                                ? source.changeSourceStatement()
+                                : source.changeSourceByGtidStatement())
+                        + "\n",
                 StandardCharsets.UTF_8);
         return result;
     }
@@ -97,7 +104,9 @@ public final class ReplicaBackup {
     static String summary(Result r) {
         Map<String, Object> json = Json.coordinates(ReadOnlyStrategy.NAME, r.coordinates());
         json.put("tables", r.rowsPerTable().size());
-        json.put("rows", r.rowsPerTable().values().stream().mapToLong(Long::longValue).sum());
+        json.put(
+                "rows",
+                r.rowsPerTable().values().stream().mapToLong(Long::longValue).sum());
         json.put("dir", r.directory().toString());
         return Json.object(json);
     }

@@ -17,13 +17,21 @@ class MysqldumpStyleStrategyIT {
 
     @Test
     void aStrategyFromAnotherModuleHoldsThePointWhenNamedAndAutoNeverPicksIt() {
-        server.execute("CREATE DATABASE IF NOT EXISTS spi_example", "CREATE TABLE IF NOT EXISTS spi_example.t (id INT AUTO_INCREMENT PRIMARY KEY)");
-        try (BackupSession s = BackupSession.open(server.dataSource(), BackupOptions.builder().strategy("mysqldump-style").build())) {
+        server.execute(
+                "CREATE DATABASE IF NOT EXISTS spi_example",
+                "CREATE TABLE IF NOT EXISTS spi_example.t (id INT AUTO_INCREMENT PRIMARY KEY)");
+        try (BackupSession s = BackupSession.open(
+                server.dataSource(),
+                BackupOptions.builder().strategy("mysqldump-style").build())) {
             assertThat(s.strategy()).isEqualTo("mysqldump-style");
             assertThat(s.coordinates().file()).startsWith("binlog.");
-            assertThat(ServerChecks.completesWithin(server, "INSERT INTO spi_example.t VALUES ()", 300)).as("writes wait").isFalse();
+            assertThat(ServerChecks.completesWithin(server, "INSERT INTO spi_example.t VALUES ()", 300))
+                    .as("writes wait")
+                    .isFalse();
         }
-        assertThat(ServerChecks.completesWithin(server, "INSERT INTO spi_example.t VALUES ()", 3_000)).as("released").isTrue();
+        assertThat(ServerChecks.completesWithin(server, "INSERT INTO spi_example.t VALUES ()", 3_000))
+                .as("released")
+                .isTrue();
         try (BackupSession s = BackupSession.open(server.dataSource())) {
             assertThat(s.strategy()).isNotEqualTo("mysqldump-style");
         }

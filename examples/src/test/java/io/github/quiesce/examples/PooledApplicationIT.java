@@ -25,7 +25,8 @@ class PooledApplicationIT {
     @ValueSource(strings = {"auto", "ftwrl"})
     void thePoolServesRequestsThroughoutAndGetsEveryConnectionBackClean(String strategy) throws Exception {
         try (HikariDataSource pool = PooledApplication.pool(server.jdbcUrl(), "root", "", 4)) {
-            PooledApplication.Result r = PooledApplication.run(pool, BackupOptions.builder().strategy(strategy).build());
+            PooledApplication.Result r = PooledApplication.run(
+                    pool, BackupOptions.builder().strategy(strategy).build());
 
             assertThat(r.strategy()).isEqualTo(strategy.equals("auto") ? "mysql-instance-lock" : "ftwrl");
             assertThat(r.requestErrors()).isEmpty();
@@ -33,7 +34,8 @@ class PooledApplicationIT {
             assertThat(r.totalAfter()).isLessThanOrEqualTo(4);
             assertThat(ServerChecks.globalMetadataLocks(server)).isZero();
 
-            // Borrow every connection the pool can hand out at once: each must carry the server's defaults, not the session's settings.
+            // Borrow every connection the pool can hand out at once: each must carry the server's defaults, not the
+            // session's settings.
             List<Connection> all = new ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {
@@ -41,10 +43,15 @@ class PooledApplicationIT {
                 }
                 for (Connection c : all) {
                     try (Statement st = c.createStatement();
-                         ResultSet rs = st.executeQuery("SELECT @@SESSION.lock_wait_timeout = @@GLOBAL.lock_wait_timeout, @@SESSION.autocommit")) {
+                            ResultSet rs = st.executeQuery(
+                                    "SELECT @@SESSION.lock_wait_timeout = @@GLOBAL.lock_wait_timeout, @@SESSION.autocommit")) {
                         rs.next();
-                        assertThat(rs.getInt(1)).as("lock_wait_timeout back to the server default").isEqualTo(1);
-                        assertThat(rs.getInt(2)).as("autocommit as the pool hands it out").isEqualTo(1);
+                        assertThat(rs.getInt(1))
+                                .as("lock_wait_timeout back to the server default")
+                                .isEqualTo(1);
+                        assertThat(rs.getInt(2))
+                                .as("autocommit as the pool hands it out")
+                                .isEqualTo(1);
                     }
                 }
             } finally {
@@ -52,7 +59,9 @@ class PooledApplicationIT {
                     c.close();
                 }
             }
-            assertThat(ServerChecks.completesWithin(server, "INSERT INTO quiesce_app.requests (worker) VALUES (99)", 2_000)).isTrue();
+            assertThat(ServerChecks.completesWithin(
+                            server, "INSERT INTO quiesce_app.requests (worker) VALUES (99)", 2_000))
+                    .isTrue();
         }
     }
 }

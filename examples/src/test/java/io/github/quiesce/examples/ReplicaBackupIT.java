@@ -48,16 +48,26 @@ class ReplicaBackupIT {
             assertThat(writers.errors()).isEmpty();
         }
 
-        assertThat(sourceCommitsWhileHeld).as("the source took writes during the backup").isPositive();
-        assertThat(r.rowsPerTable().get("orders")).as("rows copied = the source's transactions in the replica's GTID set")
+        assertThat(sourceCommitsWhileHeld)
+                .as("the source took writes during the backup")
+                .isPositive();
+        assertThat(r.rowsPerTable().get("orders"))
+                .as("rows copied = the source's transactions in the replica's GTID set")
                 .isEqualTo(Gtids.count(r.source().gtidSet(), sourceUuid) - before);
         assertThat(r.source().port()).isEqualTo(pair.source().port());
-        assertThat(ServerChecks.eventAt(pair.source(), r.source().logFile(), r.source().logPosition()))
-                .hasValueSatisfying(e -> assertThat(e.type()).as("the source position is a transaction boundary").startsWith("Gtid"));
-        assertThat(Files.readString(dir.resolve("xtrabackup_slave_info"))).contains("gtid_purged", "MASTER_AUTO_POSITION=1");
-        assertThat(Files.readAllLines(dir.resolve("orders.csv"))).hasSize((int) (r.rowsPerTable().get("orders") + 1));
+        assertThat(ServerChecks.eventAt(
+                        pair.source(), r.source().logFile(), r.source().logPosition()))
+                .hasValueSatisfying(e -> assertThat(e.type())
+                        .as("the source position is a transaction boundary")
+                        .startsWith("Gtid"));
+        assertThat(Files.readString(dir.resolve("xtrabackup_slave_info")))
+                .contains("gtid_purged", "MASTER_AUTO_POSITION=1");
+        assertThat(Files.readAllLines(dir.resolve("orders.csv")))
+                .hasSize((int) (r.rowsPerTable().get("orders") + 1));
 
-        assertThat(ServerChecks.scalar(pair.replica(), "SELECT @@GLOBAL.read_only")).as("read_only restored").isEqualTo("0");
+        assertThat(ServerChecks.scalar(pair.replica(), "SELECT @@GLOBAL.read_only"))
+                .as("read_only restored")
+                .isEqualTo("0");
         assertThat(pair.sqlThreadRunning()).as("SQL thread restarted").isTrue();
         pair.awaitCaughtUp(Duration.ofSeconds(30));
         assertThat(ServerChecks.count(pair.replica(), "SELECT COUNT(*) FROM shop.orders"))

@@ -38,7 +38,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class FaultMatrixIT {
 
-    enum Fault { CALLER_THROWS, LOCK_CONNECTION_KILLED, SERVER_RESTART, BACKUP_PROCESS_KILLED, LOCK_WAIT_TIMEOUT, WATCHDOG, TWO_SESSIONS }
+    enum Fault {
+        CALLER_THROWS,
+        LOCK_CONNECTION_KILLED,
+        SERVER_RESTART,
+        BACKUP_PROCESS_KILLED,
+        LOCK_WAIT_TIMEOUT,
+        WATCHDOG,
+        TWO_SESSIONS
+    }
 
     @TempDir
     Path journals;
@@ -71,7 +79,9 @@ class FaultMatrixIT {
             }
         }
         stage.assertLeftAsFound();
-        assertThat(pool.getHikariPoolMXBean().getActiveConnections()).as("pool connections still borrowed").isZero();
+        assertThat(pool.getHikariPoolMXBean().getActiveConnections())
+                .as("pool connections still borrowed")
+                .isZero();
         pool.close();
         threads.assertNoneLeft();
     }
@@ -83,7 +93,9 @@ class FaultMatrixIT {
                 throw new IllegalStateException("copy failed");
             }
         });
-        assertThat(got).as("the caller's own exception, untouched by a clean release").isInstanceOf(IllegalStateException.class)
+        assertThat(got)
+                .as("the caller's own exception, untouched by a clean release")
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("copy failed");
         assertThat(got.getSuppressed()).isEmpty();
     }
@@ -93,9 +105,12 @@ class FaultMatrixIT {
         s.coordinates();
         stage.lockServer.execute("KILL " + s.lockConnectionId());
         Throwable got = catchThrowable(s::close);
-        assertThat(got).isInstanceOf(LockLostException.class).hasMessageContaining("was lost while the session was open")
+        assertThat(got)
+                .isInstanceOf(LockLostException.class)
+                .hasMessageContaining("was lost while the session was open")
                 .hasMessageContaining("Discard this backup");
-        assertThat(((BackupException) got).rolledBack()).anyMatch(step -> step.startsWith("KILL CONNECTION " + s.lockConnectionId()));
+        assertThat(((BackupException) got).rolledBack())
+                .anyMatch(step -> step.startsWith("KILL CONNECTION " + s.lockConnectionId()));
     }
 
     private void serverRestarts(Stage stage, HikariDataSource pool) {
@@ -106,8 +121,9 @@ class FaultMatrixIT {
         Throwable got = catchThrowable(s::close);
         assertThat(got).isInstanceOf(LockLostException.class).hasMessageContaining("was lost");
         // Never "killed": after a restart the id may belong to someone else.
-        assertThat(((BackupException) got).rolledBack()).anyMatch(step -> step.startsWith("KILL CONNECTION")
-                && (step.contains("server restarted") || step.contains("already gone")));
+        assertThat(((BackupException) got).rolledBack())
+                .anyMatch(step -> step.startsWith("KILL CONNECTION")
+                        && (step.contains("server restarted") || step.contains("already gone")));
         if (stage.pair != null) {
             // The testkit's replica does not start replication by itself after a restart; a production one would.
             stage.lockServer.execute("START SLAVE");
@@ -129,41 +145,59 @@ class FaultMatrixIT {
                 child.destroyForcibly();
             }
             if (stage.target.replica) {
-                assertThat(childLog).as("said at open that no guard can run").contains("no server-side guard", "event_scheduler is OFF");
-                assertThat(stage.journalFiles()).as("read_only outlives the process: the journal remains").hasSize(1);
-                assertThat(catchThrowable(() -> BackupSession.open(pool, stage.options().build()).close()))
-                        .isInstanceOf(UnrecoveredSessionException.class).hasMessageContaining("recover");
+                assertThat(childLog)
+                        .as("said at open that no guard can run")
+                        .contains("no server-side guard", "event_scheduler is OFF");
+                assertThat(stage.journalFiles())
+                        .as("read_only outlives the process: the journal remains")
+                        .hasSize(1);
+                assertThat(catchThrowable(
+                                () -> BackupSession.open(pool, stage.options().build())
+                                        .close()))
+                        .isInstanceOf(UnrecoveredSessionException.class)
+                        .hasMessageContaining("recover");
                 Recovery recovery = BackupSession.recover(pool, stage.options().build());
                 assertThat(recovery.needed()).isTrue();
                 assertThat(recovery.restored()).isNotEmpty();
             } else {
-                assertThat(stage.journalFiles()).as("a session lock needs no journal").isEmpty();
+                assertThat(stage.journalFiles())
+                        .as("a session lock needs no journal")
+                        .isEmpty();
             }
         }
     }
 
     private void lockWaitTimeout(Stage stage, HikariDataSource pool) throws Exception {
-        try (Connection holder = stage.lockServer.connect(); Statement st = holder.createStatement()) {
+        try (Connection holder = stage.lockServer.connect();
+                Statement st = holder.createStatement()) {
             CompletableFuture<Long> pendingDdl = null;
             switch (stage.target.strategy) {
-                // A DDL waiting for a table's metadata lock holds the backup lock's intention: LOCK INSTANCE FOR BACKUP must wait.
+                    // A DDL waiting for a table's metadata lock holds the backup lock's intention: LOCK INSTANCE FOR
+                    // BACKUP must wait.
                 case "mysql-instance-lock" -> {
                     st.execute("BEGIN");
-                    st.executeQuery("SELECT * FROM " + Stage.SCHEMA + ".conflict").close();
-                    pendingDdl = io.github.quiesce.testkit.ServerChecks.runAsync(stage.lockServer,
-                            "ALTER TABLE " + Stage.SCHEMA + ".conflict ENGINE=InnoDB");
+                    st.executeQuery("SELECT * FROM " + Stage.SCHEMA + ".conflict")
+                            .close();
+                    pendingDdl = io.github.quiesce.testkit.ServerChecks.runAsync(
+                            stage.lockServer, "ALTER TABLE " + Stage.SCHEMA + ".conflict ENGINE=InnoDB");
                     Stage.sleep(300);
                 }
-                // Only one connection may be inside BACKUP STAGE at a time.
+                    // Only one connection may be inside BACKUP STAGE at a time.
                 case "mariadb-backup-stage" -> st.execute("BACKUP STAGE START");
                 default -> st.execute("LOCK TABLES " + Stage.SCHEMA + ".conflict WRITE");
             }
             long start = System.nanoTime();
-            Throwable got = catchThrowable(() ->
-                    BackupSession.open(pool, stage.options().lockWaitTimeout(Duration.ofSeconds(1)).acquireTimeout(Duration.ofSeconds(20)).build())
-                            .close());
+            Throwable got = catchThrowable(() -> BackupSession.open(
+                            pool,
+                            stage.options()
+                                    .lockWaitTimeout(Duration.ofSeconds(1))
+                                    .acquireTimeout(Duration.ofSeconds(20))
+                                    .build())
+                    .close());
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-            assertThat(got).isInstanceOf(LockAcquisitionException.class).hasMessageContaining("lock_wait_timeout=1s")
+            assertThat(got)
+                    .isInstanceOf(LockAcquisitionException.class)
+                    .hasMessageContaining("lock_wait_timeout=1s")
                     .hasMessageContaining("another session holds a conflicting lock");
             assertThat(((BackupException) got).vendorCode()).isEqualTo(1205);
             switch (stage.target.strategy) {
@@ -178,7 +212,8 @@ class FaultMatrixIT {
     }
 
     private void watchdog(Stage stage, HikariDataSource pool) {
-        BackupSession s = BackupSession.open(pool, stage.options().maxLockHold(Duration.ofMillis(700)).build());
+        BackupSession s = BackupSession.open(
+                pool, stage.options().maxLockHold(Duration.ofMillis(700)).build());
         var coordinates = s.coordinates();
         Stage.sleep(1_500);
         assertThat(s.coordinates()).as("the point read before stays readable").isEqualTo(coordinates);
@@ -197,7 +232,11 @@ class FaultMatrixIT {
             for (int i = 0; i < 2; i++) {
                 outcomes.add(two.submit(() -> {
                     together.await(10, TimeUnit.SECONDS);
-                    try (BackupSession s = BackupSession.open(pool, stage.options().lockWaitTimeout(Duration.ofSeconds(5)).build())) {
+                    try (BackupSession s = BackupSession.open(
+                            pool,
+                            stage.options()
+                                    .lockWaitTimeout(Duration.ofSeconds(5))
+                                    .build())) {
                         stage.assertConsistent(s);
                         Stage.sleep(300);
                         return "held";
@@ -211,7 +250,9 @@ class FaultMatrixIT {
             for (Future<String> f : outcomes) {
                 results.add(f.get(30, TimeUnit.SECONDS));
             }
-            assertThat(results).as("at least one session holds a consistent point").contains("held");
+            assertThat(results)
+                    .as("at least one session holds a consistent point")
+                    .contains("held");
         } finally {
             two.shutdownNow();
             assertThat(two.awaitTermination(10, TimeUnit.SECONDS)).isTrue();

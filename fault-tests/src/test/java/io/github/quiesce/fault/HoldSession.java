@@ -17,8 +17,7 @@ public final class HoldSession {
 
     static final String HELD = "HELD";
 
-    private HoldSession() {
-    }
+    private HoldSession() {}
 
     /** Arguments: JDBC URL, strategy, journal directory. */
     public static void main(String[] args) throws Exception {
@@ -26,7 +25,8 @@ public final class HoldSession {
         ds.setURL(args[0]);
         ds.setUser("root");
         ds.setPassword("");
-        BackupOptions.Builder options = BackupOptions.builder().strategy(args[1]).journalDirectory(Path.of(args[2]));
+        BackupOptions.Builder options =
+                BackupOptions.builder().strategy(args[1]).journalDirectory(Path.of(args[2]));
         if (args[1].equals(ReadOnlyStrategy.NAME)) {
             options.set(ReadOnlyStrategy.STOP_REPLICA_SQL_THREAD, true);
         }
@@ -38,8 +38,14 @@ public final class HoldSession {
     }
 
     static Process start(String jdbcUrl, String strategy, Path journals) throws IOException {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), HoldSession.class.getName(), jdbcUrl, strategy, journals.toString());
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                HoldSession.class.getName(),
+                jdbcUrl,
+                strategy,
+                journals.toString());
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 

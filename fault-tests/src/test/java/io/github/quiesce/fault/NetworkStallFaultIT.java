@@ -43,8 +43,10 @@ class NetworkStallFaultIT {
     void aStalledLockConnectionIsKilledFromANewOneAndTheServerIsFreedAtOnce(Target target) throws Exception {
         Stage stage = Stage.of(target, journals);
         Threads threads = Threads.snapshot();
-        try (Writers writers = stage.startWriters(); TcpProxy proxy = new TcpProxy(stage.lockServer.port())) {
-            BackupSession s = BackupSession.open(through(proxy, stage), stage.options().build());
+        try (Writers writers = stage.startWriters();
+                TcpProxy proxy = new TcpProxy(stage.lockServer.port())) {
+            BackupSession s =
+                    BackupSession.open(through(proxy, stage), stage.options().build());
             s.coordinates();
             proxy.stallOpenConnections();
 
@@ -52,10 +54,13 @@ class NetworkStallFaultIT {
             Throwable got = catchThrowable(s::close);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-            assertThat(took).as("bounded by the driver's socketTimeout").isLessThan(Duration.ofMillis(3L * SOCKET_TIMEOUT_MS + 2_000));
+            assertThat(took)
+                    .as("bounded by the driver's socketTimeout")
+                    .isLessThan(Duration.ofMillis(3L * SOCKET_TIMEOUT_MS + 2_000));
             assertThat(got).isInstanceOf(LockLostException.class).hasMessageContaining("Discard this backup");
-            assertThat(((BackupException) got).rolledBack()).contains("KILL CONNECTION " + s.lockConnectionId()
-                    + " (lock connection " + s.lockConnectionId() + " killed)");
+            assertThat(((BackupException) got).rolledBack())
+                    .contains("KILL CONNECTION " + s.lockConnectionId() + " (lock connection " + s.lockConnectionId()
+                            + " killed)");
             // Checked while the stalled socket is still open: the server was freed by the KILL, not by a disconnect.
             stage.assertLeftAsFound();
             writers.close();
@@ -70,13 +75,16 @@ class NetworkStallFaultIT {
     void aFullPartitionFailsWithinTheDriverTimeoutsAndNamesTheConnectionToKill(Target target) throws Exception {
         Stage stage = Stage.of(target, journals);
         Threads threads = Threads.snapshot();
-        // Without read-only's server-side guard (event scheduler off): the journal's path. With it, see ServerGuardFaultIT.
-        try (Writers writers = stage.startWriters(); Stage.Restore schedulerOff = target.replica ? stage.eventSchedulerOff() : null) {
+        // Without read-only's server-side guard (event scheduler off): the journal's path. With it, see
+        // ServerGuardFaultIT.
+        try (Writers writers = stage.startWriters();
+                Stage.Restore schedulerOff = target.replica ? stage.eventSchedulerOff() : null) {
             BackupException got;
             long lockConnection;
             Duration took;
             try (TcpProxy proxy = new TcpProxy(stage.lockServer.port())) {
-                BackupSession s = BackupSession.open(through(proxy, stage), stage.options().build());
+                BackupSession s = BackupSession.open(
+                        through(proxy, stage), stage.options().build());
                 s.coordinates();
                 lockConnection = s.lockConnectionId();
                 proxy.partition();
@@ -84,15 +92,24 @@ class NetworkStallFaultIT {
                 got = (BackupException) catchThrowable(s::close);
                 took = Duration.ofNanos(System.nanoTime() - start);
             } // the partition heals: the proxy resets every socket, and the server sees the disconnect
-            assertThat(took).as("bounded by the driver's timeouts").isLessThan(Duration.ofMillis(4L * SOCKET_TIMEOUT_MS + 3_000));
-            assertThat(got).isInstanceOf(ReleaseException.class)
+            assertThat(took)
+                    .as("bounded by the driver's timeouts")
+                    .isLessThan(Duration.ofMillis(4L * SOCKET_TIMEOUT_MS + 3_000));
+            assertThat(got)
+                    .isInstanceOf(ReleaseException.class)
                     .hasMessageContaining("could not be killed from a new connection either")
                     .hasMessageContaining("run KILL CONNECTION " + lockConnection);
             assertThat(got.notRolledBack()).contains("KILL CONNECTION " + lockConnection);
             if (target.replica) {
-                assertThat(got.notRolledBack()).as("read_only could not be restored either").contains("SET GLOBAL read_only = OFF");
+                assertThat(got.notRolledBack())
+                        .as("read_only could not be restored either")
+                        .contains("SET GLOBAL read_only = OFF");
                 assertThat(stage.journalFiles()).as("kept for recover()").hasSize(1);
-                assertThat(BackupSession.recover(stage.lockServer.dataSource(), stage.options().build()).restored()).isNotEmpty();
+                assertThat(BackupSession.recover(
+                                        stage.lockServer.dataSource(),
+                                        stage.options().build())
+                                .restored())
+                        .isNotEmpty();
             }
             awaitDisconnectSeen(stage);
             stage.assertLeftAsFound();
@@ -106,8 +123,11 @@ class NetworkStallFaultIT {
     /** The server notices the reset sockets within moments; until then its session still holds the lock. */
     private static void awaitDisconnectSeen(Stage stage) {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline && io.github.quiesce.testkit.ServerChecks.count(stage.lockServer,
-                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = 'root' AND COMMAND = 'Sleep' AND TIME > 1000") > 0) {
+        while (System.nanoTime() < deadline
+                && io.github.quiesce.testkit.ServerChecks.count(
+                                stage.lockServer,
+                                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = 'root' AND COMMAND = 'Sleep' AND TIME > 1000")
+                        > 0) {
             Stage.sleep(100);
         }
         Stage.sleep(500);

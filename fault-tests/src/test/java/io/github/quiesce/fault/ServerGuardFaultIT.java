@@ -33,6 +33,7 @@ class ServerGuardFaultIT {
     static final Duration KILLED_BOUND = Duration.ofSeconds(5);
     /** maxLockHold of the partitioned session: the server ends its lock connection 5 s (the guard's grace) later. */
     static final Duration PARTITION_MAX_HOLD = Duration.ofSeconds(2);
+
     static final Duration PARTITION_BOUND = PARTITION_MAX_HOLD.plusSeconds(5 + 5);
 
     @TempDir
@@ -52,7 +53,9 @@ class ServerGuardFaultIT {
         try {
             String childLog = HoldSession.awaitHeld(child);
             assertThat(childLog).as("no WARN: the guard could be created").doesNotContain("no server-side guard");
-            assertThat(stage.backAsFound()).as("held: read_only on, the SQL thread stopped, the guard there").isFalse();
+            assertThat(stage.backAsFound())
+                    .as("held: read_only on, the SQL thread stopped, the guard there")
+                    .isFalse();
             assertThat(stage.guards()).isEqualTo(1);
             killed = System.nanoTime();
             child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -60,14 +63,23 @@ class ServerGuardFaultIT {
             child.destroyForcibly();
         }
         Duration back = stage.awaitBackAsFound(killed, KILLED_BOUND.multipliedBy(3));
-        System.out.printf("server guard: %s: kill -9 to read_only, SQL thread and no guard as before: %d ms%n", target, back.toMillis());
-        assertThat(back).as("kill -9 to the replica back as it was, with no call to quiesce").isLessThan(KILLED_BOUND);
+        System.out.printf(
+                "server guard: %s: kill -9 to read_only, SQL thread and no guard as before: %d ms%n",
+                target, back.toMillis());
+        assertThat(back)
+                .as("kill -9 to the replica back as it was, with no call to quiesce")
+                .isLessThan(KILLED_BOUND);
 
-        assertThat(stage.journalFiles()).as("the dead process's journal, on its own disk").hasSize(1);
-        try (BackupSession s = BackupSession.open(stage.lockServer.dataSource(), stage.options().build())) {
+        assertThat(stage.journalFiles())
+                .as("the dead process's journal, on its own disk")
+                .hasSize(1);
+        try (BackupSession s = BackupSession.open(
+                stage.lockServer.dataSource(), stage.options().build())) {
             s.coordinates();
         }
-        assertThat(stage.journalFiles()).as("the next open() found nothing still changed and removed it").isEmpty();
+        assertThat(stage.journalFiles())
+                .as("the next open() found nothing still changed and removed it")
+                .isEmpty();
         stage.assertLeftAsFound();
         threads.assertNoneLeft();
     }
@@ -85,32 +97,42 @@ class ServerGuardFaultIT {
         // Not a SELECT: MariaDB 10.11+ flushes without waiting for SELECTs, so its long-query guard skips them.
         CompletableFuture<Long> longStatement = ServerChecks.runAsync(stage.lockServer, "DO SLEEP(4)");
         Stage.sleep(300);
-        CompletableFuture<BackupSession> opening = CompletableFuture.supplyAsync(
-                () -> BackupSession.open(stage.lockServer.dataSource(), stage.options().build()));
+        CompletableFuture<BackupSession> opening = CompletableFuture.supplyAsync(() -> BackupSession.open(
+                stage.lockServer.dataSource(), stage.options().build()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (stage.pair.sqlThreadRunning() && !opening.isDone() && System.nanoTime() < deadline) {
             Stage.sleep(20);
         }
         // From here until its lock: the guard made, the SQL thread stopped, the session waiting for the long statement.
         assertThat(stage.guards()).as("the guard stays, having done nothing").isEqualTo(1);
-        assertThat(stage.pair.sqlThreadRunning()).as("the live session's stopped SQL thread stays stopped").isFalse();
+        assertThat(stage.pair.sqlThreadRunning())
+                .as("the live session's stopped SQL thread stays stopped")
+                .isFalse();
         assertThat(opening).as("still waiting for the long statement").isNotDone();
         String firstRun = stage.guardLastRun();
         int looks = 0;
         String lastRun = firstRun;
         while (!opening.isDone()) {
-            assertThat(stage.pair.sqlThreadRunning()).as("the live session's stopped SQL thread stays stopped").isFalse();
-            assertThat(stage.guards()).as("the guard stays, having done nothing").isEqualTo(1);
+            assertThat(stage.pair.sqlThreadRunning())
+                    .as("the live session's stopped SQL thread stays stopped")
+                    .isFalse();
+            assertThat(stage.guards())
+                    .as("the guard stays, having done nothing")
+                    .isEqualTo(1);
             lastRun = stage.guardLastRun();
             looks++;
             Stage.sleep(100);
         }
         assertThat(looks).isGreaterThan(10);
-        assertThat(lastRun).as("the guard ran while the session waited (LAST_EXECUTED moved) and did nothing").isNotEqualTo(firstRun);
+        assertThat(lastRun)
+                .as("the guard ran while the session waited (LAST_EXECUTED moved) and did nothing")
+                .isNotEqualTo(firstRun);
         try (BackupSession s = opening.get(30, TimeUnit.SECONDS)) {
             s.coordinates();
             Stage.sleep(1_500);
-            assertThat(ServerChecks.scalar(stage.lockServer, "SELECT @@GLOBAL.read_only")).as("held").isEqualTo("1");
+            assertThat(ServerChecks.scalar(stage.lockServer, "SELECT @@GLOBAL.read_only"))
+                    .as("held")
+                    .isEqualTo("1");
             assertThat(stage.pair.sqlThreadRunning()).as("held").isFalse();
             assertThat(stage.guards()).as("held").isEqualTo(1);
         }
@@ -132,27 +154,41 @@ class ServerGuardFaultIT {
         Stage stage = Stage.of(target, journals);
         Threads threads = Threads.snapshot();
         try (TcpProxy proxy = new TcpProxy(stage.lockServer.port())) {
-            BackupSession s = BackupSession.open(through(proxy, stage), stage.options().maxLockHold(PARTITION_MAX_HOLD).build());
+            BackupSession s = BackupSession.open(
+                    through(proxy, stage),
+                    stage.options().maxLockHold(PARTITION_MAX_HOLD).build());
             s.coordinates();
             proxy.partition();
             long cut = System.nanoTime();
             while (System.nanoTime() - cut < PARTITION_MAX_HOLD.toNanos() - 300_000_000L) {
-                assertThat(ServerChecks.scalar(stage.lockServer, "SELECT @@GLOBAL.read_only")).as("alive to the server: held").isEqualTo("1");
+                assertThat(ServerChecks.scalar(stage.lockServer, "SELECT @@GLOBAL.read_only"))
+                        .as("alive to the server: held")
+                        .isEqualTo("1");
                 assertThat(stage.guards()).isEqualTo(1);
                 Stage.sleep(200);
             }
             Duration back = stage.awaitBackAsFound(cut, PARTITION_BOUND.multipliedBy(2));
-            System.out.printf("server guard: %s: partition (maxLockHold %d ms) to the replica back as it was: %d ms%n", target,
-                    PARTITION_MAX_HOLD.toMillis(), back.toMillis());
-            assertThat(back).as("not before maxLockHold, and within maxLockHold + 5 s grace + a few seconds")
-                    .isGreaterThanOrEqualTo(PARTITION_MAX_HOLD).isLessThan(PARTITION_BOUND);
-            assertThat(catchThrowable(s::close)).as("the holder could not release it itself").isInstanceOf(BackupException.class);
+            System.out.printf(
+                    "server guard: %s: partition (maxLockHold %d ms) to the replica back as it was: %d ms%n",
+                    target, PARTITION_MAX_HOLD.toMillis(), back.toMillis());
+            assertThat(back)
+                    .as("not before maxLockHold, and within maxLockHold + 5 s grace + a few seconds")
+                    .isGreaterThanOrEqualTo(PARTITION_MAX_HOLD)
+                    .isLessThan(PARTITION_BOUND);
+            assertThat(catchThrowable(s::close))
+                    .as("the holder could not release it itself")
+                    .isInstanceOf(BackupException.class);
         }
-        assertThat(stage.journalFiles()).as("kept by the holder, which could not restore").hasSize(1);
-        try (BackupSession s = BackupSession.open(stage.lockServer.dataSource(), stage.options().build())) {
+        assertThat(stage.journalFiles())
+                .as("kept by the holder, which could not restore")
+                .hasSize(1);
+        try (BackupSession s = BackupSession.open(
+                stage.lockServer.dataSource(), stage.options().build())) {
             s.coordinates();
         }
-        assertThat(stage.journalFiles()).as("the next open() found nothing still changed and removed it").isEmpty();
+        assertThat(stage.journalFiles())
+                .as("the next open() found nothing still changed and removed it")
+                .isEmpty();
         stage.assertLeftAsFound();
         threads.assertNoneLeft();
     }

@@ -16,8 +16,7 @@ final class Servers {
 
     private static final Map<ServerDistribution, ReplicaPair> PAIRS = new ConcurrentHashMap<>();
 
-    private Servers() {
-    }
+    private Servers() {}
 
     static EmbeddedServer single(ServerDistribution distribution) {
         return EmbeddedServers.shared(distribution);
@@ -26,6 +25,7 @@ final class Servers {
     /** Replicas run the event scheduler (MySQL 8.0's default, not MariaDB's), which read-only's server-side guard needs. */
     static ReplicaPair pair(ServerDistribution distribution) {
         // The testkit stops every server it started when the JVM exits.
-        return PAIRS.computeIfAbsent(distribution, d -> ReplicaPair.start(d, ServerConfig.defaults().withEventScheduler(true)));
+        return PAIRS.computeIfAbsent(
+                distribution, d -> ReplicaPair.start(d, ServerConfig.defaults().withEventScheduler(true)));
     }
 }

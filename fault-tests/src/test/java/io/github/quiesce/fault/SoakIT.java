@@ -29,7 +29,8 @@ class SoakIT {
     @EnumSource(Target.class)
     void cyclesLeaveNothingBehindAndEveryPointMatchesTheData(Target target) throws Exception {
         Stage stage = Stage.of(target, journals);
-        try (Writers writers = stage.startWriters(); HikariDataSource pool = stage.lockServer.pooledDataSource("root", "", POOL_SIZE)) {
+        try (Writers writers = stage.startWriters();
+                HikariDataSource pool = stage.lockServer.pooledDataSource("root", "", POOL_SIZE)) {
             cycle(stage, pool);
             // Measured after one cycle, so that the pool's own connections are counted in the baseline.
             long connectionsBefore = threadsConnected(stage);
@@ -41,17 +42,32 @@ class SoakIT {
             double totalMs = (System.nanoTime() - start) / 1e6;
             long connectionsAfter = threadsConnected(stage);
             int jvmThreadsAfter = Thread.activeCount();
-            String figures = String.format(Locale.ROOT, "soak %s: %d cycles in %.0f ms (%.1f ms per cycle), Threads_connected %d -> %d,"
-                    + " JVM threads %d -> %d, pool total %d (max %d), %d writer commits", target, CYCLES, totalMs, totalMs / (CYCLES - 1),
-                    connectionsBefore, connectionsAfter, jvmThreadsBefore, jvmThreadsAfter, pool.getHikariPoolMXBean().getTotalConnections(),
-                    POOL_SIZE, writers.committed());
+            String figures = String.format(
+                    Locale.ROOT,
+                    "soak %s: %d cycles in %.0f ms (%.1f ms per cycle), Threads_connected %d -> %d,"
+                            + " JVM threads %d -> %d, pool total %d (max %d), %d writer commits",
+                    target,
+                    CYCLES,
+                    totalMs,
+                    totalMs / (CYCLES - 1),
+                    connectionsBefore,
+                    connectionsAfter,
+                    jvmThreadsBefore,
+                    jvmThreadsAfter,
+                    pool.getHikariPoolMXBean().getTotalConnections(),
+                    POOL_SIZE,
+                    writers.committed());
             System.out.println(figures);
 
             assertThat(connectionsAfter).as(figures).isLessThanOrEqualTo(connectionsBefore + 1);
             // The two shared timer threads may come and go; anything beyond that would be a leak per cycle.
             assertThat(jvmThreadsAfter).as(figures).isLessThanOrEqualTo(jvmThreadsBefore + 2);
-            assertThat(pool.getHikariPoolMXBean().getActiveConnections()).as(figures).isZero();
-            assertThat(pool.getHikariPoolMXBean().getTotalConnections()).as(figures).isLessThanOrEqualTo(POOL_SIZE);
+            assertThat(pool.getHikariPoolMXBean().getActiveConnections())
+                    .as(figures)
+                    .isZero();
+            assertThat(pool.getHikariPoolMXBean().getTotalConnections())
+                    .as(figures)
+                    .isLessThanOrEqualTo(POOL_SIZE);
             assertThat(writers.errors()).isEmpty();
         }
         stage.assertLeftAsFound();
@@ -66,6 +82,7 @@ class SoakIT {
     /** Client connections to the server (MariaDB keeps performance_schema off by default, so its status is in information_schema). */
     private static long threadsConnected(Stage stage) {
         String table = stage.target.mariaDb() ? "information_schema.GLOBAL_STATUS" : "performance_schema.global_status";
-        return ServerChecks.count(stage.lockServer, "SELECT VARIABLE_VALUE FROM " + table + " WHERE VARIABLE_NAME = 'Threads_connected'");
+        return ServerChecks.count(
+                stage.lockServer, "SELECT VARIABLE_VALUE FROM " + table + " WHERE VARIABLE_NAME = 'Threads_connected'");
     }
 }

@@ -31,8 +31,11 @@ final class Stage {
 
     static final String SCHEMA = "quiesce_fault";
     /** read-only's server-side guards (events named mysql.quiesce_guard_<boot>_<connection>). */
-    static final String GUARDS = "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_NAME LIKE 'quiesce\\_guard\\_%'";
-    static final String GUARD_LAST_RUN = "SELECT MAX(LAST_EXECUTED) FROM information_schema.EVENTS WHERE EVENT_NAME LIKE 'quiesce\\_guard\\_%'";
+    static final String GUARDS =
+            "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_NAME LIKE 'quiesce\\_guard\\_%'";
+
+    static final String GUARD_LAST_RUN =
+            "SELECT MAX(LAST_EXECUTED) FROM information_schema.EVENTS WHERE EVENT_NAME LIKE 'quiesce\\_guard\\_%'";
 
     final Target target;
     final EmbeddedServer lockServer;
@@ -46,10 +49,10 @@ final class Stage {
     private final String ownTransactionsBefore;
 
     /** What must come back exactly as it was. */
-    record ServerState(String readOnly, String superReadOnly, String ioThread, String sqlThread) {
-    }
+    record ServerState(String readOnly, String superReadOnly, String ioThread, String sqlThread) {}
 
-    private Stage(Target target, EmbeddedServer lockServer, EmbeddedServer writeServer, ReplicaPair pair, Path journals) {
+    private Stage(
+            Target target, EmbeddedServer lockServer, EmbeddedServer writeServer, ReplicaPair pair, Path journals) {
         this.target = target;
         this.lockServer = lockServer;
         this.writeServer = writeServer;
@@ -61,8 +64,8 @@ final class Stage {
             pair.awaitCaughtUp(Duration.ofSeconds(30));
         }
         this.writerUuid = target.mariaDb() ? null : ServerChecks.scalar(writeServer, "SELECT @@server_uuid");
-        this.gtidBaseline = transactions(ServerChecks.scalar(writeServer,
-                target.mariaDb() ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed"));
+        this.gtidBaseline = transactions(ServerChecks.scalar(
+                writeServer, target.mariaDb() ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed"));
         this.before = state();
         this.ownTransactionsBefore = ownTransactions();
     }
@@ -77,7 +80,8 @@ final class Stage {
     }
 
     BackupOptions.Builder options() {
-        BackupOptions.Builder b = BackupOptions.builder().strategy(target.strategy).journalDirectory(journals);
+        BackupOptions.Builder b =
+                BackupOptions.builder().strategy(target.strategy).journalDirectory(journals);
         // On a replica the fault must also find the SQL thread stopped by us and put it back.
         return target.replica ? b.set(ReadOnlyStrategy.STOP_REPLICA_SQL_THREAD, true) : b;
     }
@@ -88,13 +92,16 @@ final class Stage {
 
     ServerState state() {
         String readOnly = ServerChecks.scalar(lockServer, "SELECT @@GLOBAL.read_only");
-        String superReadOnly = target.mariaDb() ? "n/a" : ServerChecks.scalar(lockServer, "SELECT @@GLOBAL.super_read_only");
+        String superReadOnly =
+                target.mariaDb() ? "n/a" : ServerChecks.scalar(lockServer, "SELECT @@GLOBAL.super_read_only");
         if (pair == null) {
             return new ServerState(readOnly, superReadOnly, "n/a", "n/a");
         }
-        String io = ServerChecks.scalar(lockServer, target.mariaDb()
-                ? "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'SLAVE_RUNNING'"
-                : "SELECT SERVICE_STATE FROM performance_schema.replication_connection_status");
+        String io = ServerChecks.scalar(
+                lockServer,
+                target.mariaDb()
+                        ? "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'SLAVE_RUNNING'"
+                        : "SELECT SERVICE_STATE FROM performance_schema.replication_connection_status");
         return new ServerState(readOnly, superReadOnly, io, pair.sqlThreadRunning() ? "running" : "stopped");
     }
 
@@ -105,16 +112,24 @@ final class Stage {
      */
     void assertLeftAsFound() {
         // Before this method's own probe writes, which the lock server logs as its own transactions.
-        assertThat(ownTransactions()).as("transactions %s wrote itself (on a replica: errant GTIDs)", lockServer)
+        assertThat(ownTransactions())
+                .as("transactions %s wrote itself (on a replica: errant GTIDs)", lockServer)
                 .isEqualTo(ownTransactionsBefore);
-        assertThat(guards()).as("server-side guard events left on %s", lockServer).isZero();
+        assertThat(guards())
+                .as("server-side guard events left on %s", lockServer)
+                .isZero();
         assertThat(ServerChecks.completesWithin(lockServer, "INSERT INTO " + SCHEMA + ".probe VALUES ()", 3_000))
-                .as("a write on %s commits at once", lockServer).isTrue();
-        assertThat(ServerChecks.completesWithin(lockServer, "CREATE TABLE IF NOT EXISTS " + SCHEMA + ".ddl_probe (id INT)", 3_000))
-                .as("a DDL on %s runs at once", lockServer).isTrue();
+                .as("a write on %s commits at once", lockServer)
+                .isTrue();
+        assertThat(ServerChecks.completesWithin(
+                        lockServer, "CREATE TABLE IF NOT EXISTS " + SCHEMA + ".ddl_probe (id INT)", 3_000))
+                .as("a DDL on %s runs at once", lockServer)
+                .isTrue();
         lockServer.execute("DROP TABLE " + SCHEMA + ".ddl_probe");
         if (!target.mariaDb()) {
-            assertThat(ServerChecks.backupLocksHeld(lockServer)).as("global read lock, commit lock or backup lock left").isZero();
+            assertThat(ServerChecks.backupLocksHeld(lockServer))
+                    .as("global read lock, commit lock or backup lock left")
+                    .isZero();
         }
         ServerState now = awaitState(before, Duration.ofSeconds(10));
         assertThat(now).as("read_only, super_read_only, replica threads").isEqualTo(before);
@@ -141,8 +156,8 @@ final class Stage {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!backAsFound()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(lockServer + " not back as found within " + timeout + ": " + state() + " (before: " + before
-                        + "), guards " + guards());
+                throw new AssertionError(lockServer + " not back as found within " + timeout + ": " + state()
+                        + " (before: " + before + "), guards " + guards());
             }
             sleep(50);
         }
@@ -176,11 +191,18 @@ final class Stage {
         if (target.mariaDb()) {
             String id = ServerChecks.scalar(lockServer, "SELECT @@GLOBAL.server_id");
             String state = ServerChecks.scalar(lockServer, "SELECT @@GLOBAL.gtid_binlog_state");
-            return Stream.of(state == null ? new String[0] : state.split(",")).map(String::trim).filter(g -> g.matches("\\d+-" + id + "-\\d+"))
-                    .sorted().collect(Collectors.joining(","));
+            return Stream.of(state == null ? new String[0] : state.split(","))
+                    .map(String::trim)
+                    .filter(g -> g.matches("\\d+-" + id + "-\\d+"))
+                    .sorted()
+                    .collect(Collectors.joining(","));
         }
         String uuid = ServerChecks.scalar(lockServer, "SELECT @@GLOBAL.server_uuid");
-        return uuid + ":" + Gtids.count(ServerChecks.scalar(lockServer, "SELECT @@GLOBAL.gtid_executed").replace("\n", ""), uuid);
+        return uuid + ":"
+                + Gtids.count(
+                        ServerChecks.scalar(lockServer, "SELECT @@GLOBAL.gtid_executed")
+                                .replace("\n", ""),
+                        uuid);
     }
 
     /** Replica threads restarted by the server after a restart come up asynchronously: give them a moment. */
@@ -201,11 +223,18 @@ final class Stage {
      */
     void assertNoWriteLost(Writers writers) {
         long rows = ServerChecks.count(writeServer, "SELECT COUNT(*) FROM " + SCHEMA + "." + table);
-        assertThat(rows).as("rows in the table: the commits the writers saw succeed, plus at most the in-doubt ones (errors: %s)",
-                writers.errors()).isBetween(writers.committed(), writers.committed() + writers.errors().size());
+        assertThat(rows)
+                .as(
+                        "rows in the table: the commits the writers saw succeed, plus at most the in-doubt ones (errors: %s)",
+                        writers.errors())
+                .isBetween(
+                        writers.committed(),
+                        writers.committed() + writers.errors().size());
         if (pair != null) {
             pair.awaitCaughtUp(Duration.ofSeconds(60));
-            assertThat(ServerChecks.count(lockServer, "SELECT COUNT(*) FROM " + SCHEMA + "." + table)).as("the replica caught up").isEqualTo(rows);
+            assertThat(ServerChecks.count(lockServer, "SELECT COUNT(*) FROM " + SCHEMA + "." + table))
+                    .as("the replica caught up")
+                    .isEqualTo(rows);
         }
     }
 
@@ -223,14 +252,17 @@ final class Stage {
         } else {
             List<Connection> snapshots = session.snapshotConnections(1);
             BinlogCoordinates c = session.coordinates();
-            try (Connection snapshot = snapshots.get(0); var st = snapshot.createStatement();
-                 var rs = st.executeQuery("SELECT COUNT(*) FROM " + SCHEMA + "." + table)) {
+            try (Connection snapshot = snapshots.get(0);
+                    var st = snapshot.createStatement();
+                    var rs = st.executeQuery("SELECT COUNT(*) FROM " + SCHEMA + "." + table)) {
                 rs.next();
                 rows = rs.getLong(1);
             }
             expected = transactions(c.gtidSet()) - gtidBaseline;
         }
-        assertThat(rows).as("rows at the point = the writers' transactions in its GTID set").isEqualTo(expected);
+        assertThat(rows)
+                .as("rows at the point = the writers' transactions in its GTID set")
+                .isEqualTo(expected);
     }
 
     private long transactions(String gtidSet) {
@@ -249,7 +281,8 @@ final class Stage {
     }
 
     private static void prepare(EmbeddedServer server) {
-        server.execute("CREATE DATABASE IF NOT EXISTS " + SCHEMA,
+        server.execute(
+                "CREATE DATABASE IF NOT EXISTS " + SCHEMA,
                 "CREATE TABLE IF NOT EXISTS " + SCHEMA + ".probe (id BIGINT AUTO_INCREMENT PRIMARY KEY)",
                 "CREATE TABLE IF NOT EXISTS " + SCHEMA + ".conflict (id INT PRIMARY KEY)");
     }

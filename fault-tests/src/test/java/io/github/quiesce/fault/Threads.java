@@ -14,8 +14,8 @@ final class Threads {
      * 10 s idle), the JDK's common pool the test helpers use, the JDK's reaper of the processes the tests
      * start and stop (servers, a child JVM), and Connector/J's one cleanup thread.
      */
-    private static final List<String> EXPECTED = List.of("quiesce-timer-", "ForkJoinPool.commonPool-", "process reaper",
-            "mysql-cj-abandoned-connection-cleanup");
+    private static final List<String> EXPECTED = List.of(
+            "quiesce-timer-", "ForkJoinPool.commonPool-", "process reaper", "mysql-cj-abandoned-connection-cleanup");
 
     private final Set<Thread> before;
 

@@ -33,7 +33,7 @@ class AutoChoiceIT {
         EmbeddedServer mysql = EmbeddedServers.shared(ServerDistribution.MYSQL_8_0_15);
         mysql.createUser("no_backup_admin", "Pw_no_backup_admin1", "RELOAD", "REPLICATION CLIENT");
         try (HikariDataSource pool = mysql.pooledDataSource("no_backup_admin", "Pw_no_backup_admin1", 2);
-             BackupSession s = BackupSession.open(pool)) {
+                BackupSession s = BackupSession.open(pool)) {
             assertThat(s.strategy()).isEqualTo("ftwrl");
         } finally {
             mysql.execute("DROP USER IF EXISTS 'no_backup_admin'@'%'");
@@ -43,13 +43,32 @@ class AutoChoiceIT {
     /** Issue 17: a managed cloud's master user (no RELOAD, BACKUP_ADMIN or SUPER) gets table-locks on both flavours. */
     @Test
     void theCloudMasterUserGetsTableLocksOnMysql8AndMariadb() {
-        for (ServerDistribution d : new ServerDistribution[] {ServerDistribution.MYSQL_8_0_15, ServerDistribution.MARIADB_11_4_5}) {
+        for (ServerDistribution d :
+                new ServerDistribution[] {ServerDistribution.MYSQL_8_0_15, ServerDistribution.MARIADB_11_4_5}) {
             EmbeddedServer server = EmbeddedServers.shared(d);
-            server.createUser("cloud_master", "Pw_cloud_master1", "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "INDEX",
-                    "ALTER", "CREATE TEMPORARY TABLES", "LOCK TABLES", "EXECUTE", "PROCESS", "SHOW DATABASES", "SHOW VIEW", "EVENT",
-                    "TRIGGER", "REPLICATION SLAVE", "REPLICATION CLIENT");
+            server.createUser(
+                    "cloud_master",
+                    "Pw_cloud_master1",
+                    "SELECT",
+                    "INSERT",
+                    "UPDATE",
+                    "DELETE",
+                    "CREATE",
+                    "DROP",
+                    "INDEX",
+                    "ALTER",
+                    "CREATE TEMPORARY TABLES",
+                    "LOCK TABLES",
+                    "EXECUTE",
+                    "PROCESS",
+                    "SHOW DATABASES",
+                    "SHOW VIEW",
+                    "EVENT",
+                    "TRIGGER",
+                    "REPLICATION SLAVE",
+                    "REPLICATION CLIENT");
             try (HikariDataSource pool = server.pooledDataSource("cloud_master", "Pw_cloud_master1", 4);
-                 BackupSession s = BackupSession.open(pool)) {
+                    BackupSession s = BackupSession.open(pool)) {
                 assertThat(s.strategy()).as(d.displayName()).isEqualTo("table-locks");
                 s.snapshotConnections(1).forEach(c -> {
                     try {

@@ -50,19 +50,27 @@ class AutoChoiceTest {
     /** LOCK TABLES ... READ stops MyISAM writers as FTWRL does, without flushing or waiting for SELECTs (issue 17). */
     @Test
     void mysql8WithMyisamTablesTakesTableLocksWhichStopTheirWrites() {
-        ScriptedServer server = ScriptedServer.mysql8().nonTransactionalTables("shop.audit (MyISAM)")
-                .answer("SELECT TABLE_SCHEMA AS table_schema", ScriptedServer.Result.of(List.of("table_schema", "table_name", "engine"),
-                        List.of(List.of("shop", "audit", "MyISAM"))))
+        ScriptedServer server = ScriptedServer.mysql8()
+                .nonTransactionalTables("shop.audit (MyISAM)")
+                .answer(
+                        "SELECT TABLE_SCHEMA AS table_schema",
+                        ScriptedServer.Result.of(
+                                List.of("table_schema", "table_name", "engine"),
+                                List.of(List.of("shop", "audit", "MyISAM"))))
                 .answer("SELECT trx_id AS trx", ScriptedServer.Result.empty("trx", "id", "ms", "query"));
         assertThat(chosenOn(server)).isEqualTo("table-locks");
-        assertThat(server.statementsAfterProbe()).contains("LOCK TABLES `shop`.`audit` READ").doesNotContain("FLUSH TABLES WITH READ LOCK");
+        assertThat(server.statementsAfterProbe())
+                .contains("LOCK TABLES `shop`.`audit` READ")
+                .doesNotContain("FLUSH TABLES WITH READ LOCK");
     }
 
     /** Without LOCK TABLES (and RELOAD listed), FTWRL stays the choice. */
     @Test
     void mysql8WithMyisamTablesAndNoLockTablesPrivilegeFallsToFtwrl() {
-        ScriptedServer server = ScriptedServer.mysql8().nonTransactionalTables("shop.audit (MyISAM)")
-                .grants("GRANT SELECT, RELOAD, REPLICATION CLIENT, BACKUP_ADMIN, REPLICATION SLAVE ON *.* TO `backup`@`%`");
+        ScriptedServer server = ScriptedServer.mysql8()
+                .nonTransactionalTables("shop.audit (MyISAM)")
+                .grants(
+                        "GRANT SELECT, RELOAD, REPLICATION CLIENT, BACKUP_ADMIN, REPLICATION SLAVE ON *.* TO `backup`@`%`");
         assertThat(chosenOn(server)).isEqualTo("ftwrl");
     }
 

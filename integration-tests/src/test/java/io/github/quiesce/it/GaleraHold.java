@@ -17,8 +17,7 @@ public final class GaleraHold {
 
     static final String HELD = "HELD";
 
-    private GaleraHold() {
-    }
+    private GaleraHold() {}
 
     /** Arguments: JDBC URL, strategy, journal directory; the node is desynced by the session itself (GaleraDesync.ALWAYS). */
     public static void main(String[] args) throws Exception {
@@ -26,8 +25,13 @@ public final class GaleraHold {
         ds.setURL(args[0]);
         ds.setUser("root");
         ds.setPassword("");
-        BackupSession s = BackupSession.open(ds, BackupOptions.builder().strategy(args[1]).journalDirectory(Path.of(args[2]))
-                .galeraDesync(GaleraDesync.ALWAYS).build());
+        BackupSession s = BackupSession.open(
+                ds,
+                BackupOptions.builder()
+                        .strategy(args[1])
+                        .journalDirectory(Path.of(args[2]))
+                        .galeraDesync(GaleraDesync.ALWAYS)
+                        .build());
         s.coordinates();
         System.out.println(HELD);
         System.out.flush();
@@ -35,8 +39,14 @@ public final class GaleraHold {
     }
 
     static Process start(String jdbcUrl, String strategy, Path journals) throws IOException {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), GaleraHold.class.getName(), jdbcUrl, strategy, journals.toString());
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                GaleraHold.class.getName(),
+                jdbcUrl,
+                strategy,
+                journals.toString());
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 

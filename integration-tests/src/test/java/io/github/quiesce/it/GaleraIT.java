@@ -63,6 +63,7 @@ class GaleraIT {
     private static final double STALL_MILLIS = 750;
     /** Below what node 1 can apply on 2 CPUs (4 unpaced writers keep it under flow control all the time). */
     private static final Duration WRITER_PAUSE = Duration.ofMillis(5);
+
     private static final Pattern DOMAIN_0 = Pattern.compile("(?:^|,)0-\\d+-(\\d+)");
 
     private GaleraCluster cluster;
@@ -91,21 +92,29 @@ class GaleraIT {
     @AfterEach
     void nodeIsBack() throws Exception {
         awaitSynced(node1, Duration.ofSeconds(60));
-        assertThat(node1.scalar("SELECT @@GLOBAL.wsrep_desync")).as("wsrep_desync after the test").isEqualTo("0");
-        assertThat(node1.status("wsrep_desync_count")).as("wsrep_desync_count after the test").isEqualTo("0");
+        assertThat(node1.scalar("SELECT @@GLOBAL.wsrep_desync"))
+                .as("wsrep_desync after the test")
+                .isEqualTo("0");
+        assertThat(node1.status("wsrep_desync_count"))
+                .as("wsrep_desync_count after the test")
+                .isEqualTo("0");
         try (Stream<Path> files = Files.list(journals)) {
             assertThat(files.toList()).as("journals left").isEmpty();
         }
     }
 
     private BackupOptions.Builder options(String strategy, List<BackupEvent> events) {
-        return BackupOptions.builder().strategy(strategy).journalDirectory(journals).listener(events::add);
+        return BackupOptions.builder()
+                .strategy(strategy)
+                .journalDirectory(journals)
+                .listener(events::add);
     }
 
     @Test
     void theProbeKnowsTheNodeAndAutoTakesBackupStage() {
         List<BackupEvent> events = Collections.synchronizedList(new ArrayList<>());
-        try (BackupSession s = BackupSession.open(node1.dataSource(), options("auto", events).build())) {
+        try (BackupSession s =
+                BackupSession.open(node1.dataSource(), options("auto", events).build())) {
             GaleraNode g = s.server().galera().orElseThrow();
             assertThat(g.kind()).isEqualTo(GaleraNode.Kind.MARIADB_GALERA);
             assertThat(g.provider()).isEqualTo("Galera");
@@ -115,18 +124,31 @@ class GaleraIT {
             assertThat(g.state().primary()).isTrue();
             assertThat(g.state().stateUuid()).isEqualTo(node2.status("wsrep_cluster_state_uuid"));
             assertThat(g.globalReadLockDesyncsAndPauses()).isTrue();
-            assertThat(g.backupStageDesyncsAndPauses()).as("MariaDB 10.11.19 has MDEV-23080").isTrue();
-            assertThat(s.server().describe()).isEqualTo("MariaDB " + node1.version().replaceAll("-.*", "") + " (MariaDB Galera node)");
+            assertThat(g.backupStageDesyncsAndPauses())
+                    .as("MariaDB 10.11.19 has MDEV-23080")
+                    .isTrue();
+            assertThat(s.server().describe())
+                    .isEqualTo("MariaDB " + node1.version().replaceAll("-.*", "") + " (MariaDB Galera node)");
             assertThat(s.strategy()).isEqualTo("mariadb-backup-stage");
-            assertThat(node1.status("wsrep_local_state_comment")).as("BLOCK_DDL desynced the node").isEqualTo("Donor/Desynced");
+            assertThat(node1.status("wsrep_local_state_comment"))
+                    .as("BLOCK_DDL desynced the node")
+                    .isEqualTo("Donor/Desynced");
         }
-        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(BackupEvent.WaitedForGalera.class,
-                w -> assertThat(w.phase()).isEqualTo(GaleraPhase.AFTER_RELEASE)));
+        assertThat(events).anySatisfy(e -> assertThat(e)
+                .isInstanceOfSatisfying(BackupEvent.WaitedForGalera.class, w -> assertThat(w.phase())
+                        .isEqualTo(GaleraPhase.AFTER_RELEASE)));
     }
 
     @ParameterizedTest(name = "{0}, desync {1}")
-    @CsvSource({"ftwrl, AUTO", "mariadb-backup-stage, AUTO", "auto, AUTO", "ftwrl, ALWAYS", "mariadb-backup-stage, ALWAYS"})
-    void theGaleraPositionMatchesTheDataAndTheOtherNodeNeverStalls(String strategy, GaleraDesync desync) throws Exception {
+    @CsvSource({
+        "ftwrl, AUTO",
+        "mariadb-backup-stage, AUTO",
+        "auto, AUTO",
+        "ftwrl, ALWAYS",
+        "mariadb-backup-stage, ALWAYS"
+    })
+    void theGaleraPositionMatchesTheDataAndTheOtherNodeNeverStalls(String strategy, GaleraDesync desync)
+            throws Exception {
         String table = "p_" + strategy.replace('-', '_') + "_" + desync.name().toLowerCase(java.util.Locale.ROOT);
         Baseline base = baseline(table);
         for (int round = 1; round <= 2; round++) {
@@ -143,7 +165,9 @@ class GaleraIT {
                 String desyncDuring;
                 String stateDuring;
                 SessionTimings timings;
-                BackupSession s = BackupSession.open(node1.dataSource(), options(strategy, events).galeraDesync(desync).build());
+                BackupSession s = BackupSession.open(
+                        node1.dataSource(),
+                        options(strategy, events).galeraDesync(desync).build());
                 try {
                     List<Connection> snapshots = s.snapshotConnections(1);
                     c = s.coordinates();
@@ -160,21 +184,42 @@ class GaleraIT {
                 long s1 = System.nanoTime();
                 double worst = writers.worstLatencyMillis(s0, s1);
 
-                GaleraPosition g = c.galeraPosition().orElseThrow(() -> new AssertionError("no Galera position in " + c));
+                GaleraPosition g =
+                        c.galeraPosition().orElseThrow(() -> new AssertionError("no Galera position in " + c));
                 assertThat(g.uuid()).as("the cluster's state UUID").isEqualTo(node2.status("wsrep_cluster_state_uuid"));
-                assertThat(g.seqno() - base.seqno()).as("write-sets since the table was created, round %d: %s", round, c).isEqualTo(rows);
-                assertThat(gtidSeq(c.gtidSet()) - base.gtidSeq()).as("GTIDs since the table was created: %s", c).isEqualTo(rows);
+                assertThat(g.seqno() - base.seqno())
+                        .as("write-sets since the table was created, round %d: %s", round, c)
+                        .isEqualTo(rows);
+                assertThat(gtidSeq(c.gtidSet()) - base.gtidSeq())
+                        .as("GTIDs since the table was created: %s", c)
+                        .isEqualTo(rows);
                 assertThat(stateDuring).as("node 1 during the session").isEqualTo("Donor/Desynced");
-                assertThat(desyncDuring).as("@@wsrep_desync during the session").isEqualTo(desync == GaleraDesync.ALWAYS ? "1" : "0");
-                assertThat(worst).as("worst commit on node 2 during the session (%.1f ms in the same time before it), round %d",
-                        quietWorst, round).isLessThan(STALL_MILLIS);
-                assertThat(timings.galeraResync()).as("the wait for Synced after the release is reported").isPositive();
-                assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(BackupEvent.WaitedForGalera.class, w -> {
-                    assertThat(w.phase()).isEqualTo(GaleraPhase.AFTER_RELEASE);
-                    assertThat(w.ready()).isTrue();
-                }));
-                System.out.printf("GaleraIT %s desync %s round %d: seqno %d, rows %d, worst node-2 commit %.1f ms (%.1f before),"
-                                + " Synced again %.0f ms after the release%n", strategy, desync, round, g.seqno(), rows, worst, quietWorst,
+                assertThat(desyncDuring)
+                        .as("@@wsrep_desync during the session")
+                        .isEqualTo(desync == GaleraDesync.ALWAYS ? "1" : "0");
+                assertThat(worst)
+                        .as(
+                                "worst commit on node 2 during the session (%.1f ms in the same time before it), round %d",
+                                quietWorst, round)
+                        .isLessThan(STALL_MILLIS);
+                assertThat(timings.galeraResync())
+                        .as("the wait for Synced after the release is reported")
+                        .isPositive();
+                assertThat(events)
+                        .anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(BackupEvent.WaitedForGalera.class, w -> {
+                            assertThat(w.phase()).isEqualTo(GaleraPhase.AFTER_RELEASE);
+                            assertThat(w.ready()).isTrue();
+                        }));
+                System.out.printf(
+                        "GaleraIT %s desync %s round %d: seqno %d, rows %d, worst node-2 commit %.1f ms (%.1f before),"
+                                + " Synced again %.0f ms after the release%n",
+                        strategy,
+                        desync,
+                        round,
+                        g.seqno(),
+                        rows,
+                        worst,
+                        quietWorst,
                         timings.galeraResync().toNanos() / 1e6);
                 assertThat(writers.errors()).isEmpty();
             }
@@ -186,7 +231,8 @@ class GaleraIT {
         String table = "lag_refused";
         baseline(table);
         try (Writers writers = Writers.start(node2.dataSource(), SCHEMA, table, 4, 1_000_000, Duration.ofMillis(2));
-             Connection pauser = node1.connect(); Statement st = pauser.createStatement()) {
+                Connection pauser = node1.connect();
+                Statement st = pauser.createStatement()) {
             writers.awaitCommitted(50, 10_000);
             // Another session's FTWRL pauses node 1: it falls behind by whatever node 2 commits meanwhile.
             st.execute("FLUSH TABLES WITH READ LOCK");
@@ -194,19 +240,33 @@ class GaleraIT {
                 awaitQueue(node1, 500);
                 List<BackupEvent> events = Collections.synchronizedList(new ArrayList<>());
                 long t0 = System.nanoTime();
-                Throwable got = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> catchThrowable(() ->
-                        BackupSession.open(node1.dataSource(), options("auto", events)
-                                .galeraGuard(new GaleraGuard(100, Duration.ofMillis(1500))).build()).close()));
+                Throwable got = assertTimeoutPreemptively(
+                        Duration.ofSeconds(20),
+                        () -> catchThrowable(() -> BackupSession.open(
+                                        node1.dataSource(),
+                                        options("auto", events)
+                                                .galeraGuard(new GaleraGuard(100, Duration.ofMillis(1500)))
+                                                .build())
+                                .close()));
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
-                assertThat(got).isInstanceOf(GaleraNodeNotReadyException.class)
-                        .hasMessageContaining("Donor/Desynced").hasMessageContaining("write-sets queued").hasMessageContaining("Nothing was locked");
+                assertThat(got)
+                        .isInstanceOf(GaleraNodeNotReadyException.class)
+                        .hasMessageContaining("Donor/Desynced")
+                        .hasMessageContaining("write-sets queued")
+                        .hasMessageContaining("Nothing was locked");
                 GaleraNodeNotReadyException e = (GaleraNodeNotReadyException) got;
                 assertThat(e.state().receiveQueue()).isGreaterThan(100);
                 assertThat(e.consequence()).isEqualTo(BackupException.Consequence.NOTHING_LEFT_CHANGED);
-                assertThat(took).as("refused within the bound").isBetween(Duration.ofMillis(1400), Duration.ofSeconds(5));
-                assertThat(node1.status("wsrep_desync_count")).as("only the other session's FTWRL desynced the node").isEqualTo("1");
+                assertThat(took)
+                        .as("refused within the bound")
+                        .isBetween(Duration.ofMillis(1400), Duration.ofSeconds(5));
+                assertThat(node1.status("wsrep_desync_count"))
+                        .as("only the other session's FTWRL desynced the node")
+                        .isEqualTo("1");
                 assertThat(events).noneMatch(ev -> ev instanceof BackupEvent.LockAcquired);
-                assertThat(events).anyMatch(ev -> ev instanceof BackupEvent.WaitingForGalera w && w.phase() == GaleraPhase.BEFORE_LOCK);
+                assertThat(events)
+                        .anyMatch(ev ->
+                                ev instanceof BackupEvent.WaitingForGalera w && w.phase() == GaleraPhase.BEFORE_LOCK);
                 System.out.printf("GaleraIT lagging node refused after %d ms: %s%n", took.toMillis(), e.state());
             } finally {
                 st.execute("UNLOCK TABLES");
@@ -219,7 +279,8 @@ class GaleraIT {
         String table = "lag_waited";
         Baseline base = baseline(table);
         try (Writers writers = Writers.start(node2.dataSource(), SCHEMA, table, 4, 1_000_000, Duration.ofMillis(2));
-             Connection pauser = node1.connect(); Statement st = pauser.createStatement()) {
+                Connection pauser = node1.connect();
+                Statement st = pauser.createStatement()) {
             writers.awaitCommitted(50, 10_000);
             st.execute("FLUSH TABLES WITH READ LOCK");
             CompletableFuture<Void> unlock;
@@ -236,7 +297,8 @@ class GaleraIT {
                 List<BackupEvent> events = Collections.synchronizedList(new ArrayList<>());
                 BinlogCoordinates c;
                 long rows;
-                BackupSession s = BackupSession.open(node1.dataSource(), options("auto", events).build());
+                BackupSession s = BackupSession.open(
+                        node1.dataSource(), options("auto", events).build());
                 try {
                     List<Connection> snapshots = s.snapshotConnections(1);
                     c = s.coordinates();
@@ -248,21 +310,34 @@ class GaleraIT {
                 }
                 unlock.get(30, TimeUnit.SECONDS);
                 SessionTimings t = s.timings();
-                BackupEvent.WaitingForGalera waiting = events.stream().filter(BackupEvent.WaitingForGalera.class::isInstance)
-                        .map(BackupEvent.WaitingForGalera.class::cast).filter(w -> w.phase() == GaleraPhase.BEFORE_LOCK).findFirst()
-                        .orElseThrow(() -> new AssertionError("the session did not wait for the lagging node: " + events));
+                BackupEvent.WaitingForGalera waiting = events.stream()
+                        .filter(BackupEvent.WaitingForGalera.class::isInstance)
+                        .map(BackupEvent.WaitingForGalera.class::cast)
+                        .filter(w -> w.phase() == GaleraPhase.BEFORE_LOCK)
+                        .findFirst()
+                        .orElseThrow(
+                                () -> new AssertionError("the session did not wait for the lagging node: " + events));
                 assertThat(waiting.state().readyToLock(100)).isFalse();
-                BackupEvent.WaitedForGalera waited = events.stream().filter(BackupEvent.WaitedForGalera.class::isInstance)
-                        .map(BackupEvent.WaitedForGalera.class::cast).filter(w -> w.phase() == GaleraPhase.BEFORE_LOCK).findFirst().orElseThrow();
+                BackupEvent.WaitedForGalera waited = events.stream()
+                        .filter(BackupEvent.WaitedForGalera.class::isInstance)
+                        .map(BackupEvent.WaitedForGalera.class::cast)
+                        .filter(w -> w.phase() == GaleraPhase.BEFORE_LOCK)
+                        .findFirst()
+                        .orElseThrow();
                 assertThat(waited.ready()).isTrue();
                 assertThat(waited.state().synced()).isTrue();
                 assertThat(waited.state().receiveQueue()).isLessThanOrEqualTo(100);
                 assertThat(t.galeraWait()).as("waited for the node").isGreaterThan(Duration.ofMillis(500));
-                assertThat(t.lockWait().minus(t.galeraWait())).as("the lock itself, on a node in step, did not wait for a queue")
+                assertThat(t.lockWait().minus(t.galeraWait()))
+                        .as("the lock itself, on a node in step, did not wait for a queue")
                         .isLessThan(Duration.ofMillis(1000));
-                assertThat(c.galeraPosition().orElseThrow().seqno() - base.seqno()).isEqualTo(rows);
-                System.out.printf("GaleraIT lagging node (%s) waited for %d ms, then locked in %d ms%n", waiting.state(),
-                        t.galeraWait().toMillis(), t.lockWait().minus(t.galeraWait()).toMillis());
+                assertThat(c.galeraPosition().orElseThrow().seqno() - base.seqno())
+                        .isEqualTo(rows);
+                System.out.printf(
+                        "GaleraIT lagging node (%s) waited for %d ms, then locked in %d ms%n",
+                        waiting.state(),
+                        t.galeraWait().toMillis(),
+                        t.lockWait().minus(t.galeraWait()).toMillis());
             } catch (RuntimeException | AssertionError e) {
                 st.execute("UNLOCK TABLES");
                 throw e;
@@ -276,14 +351,18 @@ class GaleraIT {
      */
     @ParameterizedTest(name = "server desyncs by itself (a lie when true): {0}")
     @ValueSource(booleans = {true, false})
-    void aLockTheServerDoesNotDesyncForIsDesyncedFirstElseTheClusterStalls(boolean claimServerDesyncs) throws Exception {
+    void aLockTheServerDoesNotDesyncForIsDesyncedFirstElseTheClusterStalls(boolean claimServerDesyncs)
+            throws Exception {
         String table = "applier_" + claimServerDesyncs;
         baseline(table);
         try (Writers writers = Writers.start(node2.dataSource(), SCHEMA, table, 4, 1_000_000, WRITER_PAUSE)) {
             writers.awaitCommitted(50, 10_000);
             List<BackupEvent> events = Collections.synchronizedList(new ArrayList<>());
-            BackupOptions o = options(TableReadLockStrategy.NAME, events).classLoader(TableReadLockStrategy.loader())
-                    .set(TableReadLockStrategy.TABLE, table).set(TableReadLockStrategy.SERVER_DESYNCS, claimServerDesyncs).build();
+            BackupOptions o = options(TableReadLockStrategy.NAME, events)
+                    .classLoader(TableReadLockStrategy.loader())
+                    .set(TableReadLockStrategy.TABLE, table)
+                    .set(TableReadLockStrategy.SERVER_DESYNCS, claimServerDesyncs)
+                    .build();
             long s0 = System.nanoTime();
             String desyncDuring;
             long journalsDuring;
@@ -295,14 +374,19 @@ class GaleraIT {
                 Thread.sleep(HOLD.toMillis());
             }
             double worst = writers.worstLatencyMillis(s0, System.nanoTime());
-            System.out.printf("GaleraIT LOCK TABLES READ on node 1, %s: worst node-2 commit %.1f ms%n",
+            System.out.printf(
+                    "GaleraIT LOCK TABLES READ on node 1, %s: worst node-2 commit %.1f ms%n",
                     claimServerDesyncs ? "node not desynced" : "desynced first", worst);
             if (claimServerDesyncs) {
                 assertThat(desyncDuring).isEqualTo("0");
-                assertThat(worst).as("nothing desynced node 1: flow control stalls node 2's writers").isGreaterThan(HOLD.toMillis() * 0.6);
+                assertThat(worst)
+                        .as("nothing desynced node 1: flow control stalls node 2's writers")
+                        .isGreaterThan(HOLD.toMillis() * 0.6);
             } else {
                 assertThat(desyncDuring).as("desynced by the session").isEqualTo("1");
-                assertThat(journalsDuring).as("journaled before wsrep_desync=ON").isEqualTo(1);
+                assertThat(journalsDuring)
+                        .as("journaled before wsrep_desync=ON")
+                        .isEqualTo(1);
                 assertThat(worst).as("worst commit on node 2").isLessThan(STALL_MILLIS);
             }
         }
@@ -319,12 +403,18 @@ class GaleraIT {
             child.destroyForcibly();
         }
         try (Stream<Path> files = Files.list(journals)) {
-            assertThat(files.count()).as("wsrep_desync outlives the process: the journal remains").isEqualTo(1);
+            assertThat(files.count())
+                    .as("wsrep_desync outlives the process: the journal remains")
+                    .isEqualTo(1);
         }
-        assertThat(node1.scalar("SELECT @@GLOBAL.wsrep_desync")).as("left desynced by the dead process").isEqualTo("1");
+        assertThat(node1.scalar("SELECT @@GLOBAL.wsrep_desync"))
+                .as("left desynced by the dead process")
+                .isEqualTo("1");
         BackupOptions o = BackupOptions.builder().journalDirectory(journals).build();
-        assertThat(catchThrowable(() -> BackupSession.open(node1.dataSource(), o).close()))
-                .isInstanceOf(UnrecoveredSessionException.class).hasMessageContaining("recover");
+        assertThat(catchThrowable(
+                        () -> BackupSession.open(node1.dataSource(), o).close()))
+                .isInstanceOf(UnrecoveredSessionException.class)
+                .hasMessageContaining("recover");
         Recovery r = BackupSession.recover(node1.dataSource(), o);
         assertThat(r.needed()).isTrue();
         assertThat(r.restored()).containsExactly("SET GLOBAL wsrep_desync = OFF");
@@ -332,12 +422,12 @@ class GaleraIT {
     }
 
     /** The seqno and the GTID sequence of node 1 right after {@code table} was created, with nothing else in flight. */
-    private record Baseline(long seqno, long gtidSeq) {
-    }
+    private record Baseline(long seqno, long gtidSeq) {}
 
     private Baseline baseline(String table) throws Exception {
-        node2.execute("CREATE TABLE " + SCHEMA + "." + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, writer INT NOT NULL,"
-                + " seq BIGINT NOT NULL) ENGINE=InnoDB");
+        node2.execute(
+                "CREATE TABLE " + SCHEMA + "." + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, writer INT NOT NULL,"
+                        + " seq BIGINT NOT NULL) ENGINE=InnoDB");
         String target = node2.status("wsrep_last_committed");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!target.equals(node1.status("wsrep_last_committed"))) {
@@ -354,7 +444,8 @@ class GaleraIT {
     }
 
     private static long count(Connection c, String table) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + SCHEMA + "." + table)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + SCHEMA + "." + table)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -363,7 +454,9 @@ class GaleraIT {
     private static void awaitQueue(GaleraCluster.Node node, long atLeast) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (Long.parseLong(node.status("wsrep_local_recv_queue")) < atLeast) {
-            assertThat(System.nanoTime()).as("%s falls %d write-sets behind", node, atLeast).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("%s falls %d write-sets behind", node, atLeast)
+                    .isLessThan(deadline);
             Thread.sleep(20);
         }
     }

@@ -32,7 +32,10 @@ class GaleraScriptedTest {
     Path journals;
 
     private BackupOptions.Builder options(String strategy) {
-        return BackupOptions.builder().strategy(strategy).journalDirectory(journals).lockWaitTimeout(Duration.ofSeconds(5));
+        return BackupOptions.builder()
+                .strategy(strategy)
+                .journalDirectory(journals)
+                .lockWaitTimeout(Duration.ofSeconds(5));
     }
 
     @Test
@@ -40,7 +43,8 @@ class GaleraScriptedTest {
         ScriptedServer server = ScriptedServer.pxc80();
         List<BackupEvent> events = Collections.synchronizedList(new ArrayList<>());
         BinlogCoordinates c;
-        try (BackupSession s = BackupSession.open(server.dataSource(), options("auto").listener(events::add).build())) {
+        try (BackupSession s = BackupSession.open(
+                server.dataSource(), options("auto").listener(events::add).build())) {
             GaleraNode g = s.server().galera().orElseThrow();
             assertThat(g.kind()).isEqualTo(GaleraNode.Kind.PERCONA_XTRADB_CLUSTER);
             assertThat(g.state().clusterSize()).isEqualTo(3);
@@ -49,17 +53,29 @@ class GaleraScriptedTest {
             c = s.coordinates();
         }
         assertThat(c.galeraPosition().orElseThrow().toString()).isEqualTo("8b3a1f52-e65e-11f1-8f0e-7e2b4c9d0a11:4711");
-        BackupEvent.StrategyChosen chosen = events.stream().filter(BackupEvent.StrategyChosen.class::isInstance)
-                .map(BackupEvent.StrategyChosen.class::cast).findFirst().orElseThrow();
-        assertThat(chosen.why()).contains("mysql-instance-lock: not supported (on a Galera node LOCK INSTANCE FOR BACKUP neither desyncs nor pauses")
-                .contains("PXC-4799").contains("percona-backup-locks: not supported (on a Galera node (Percona XtraDB Cluster) backup locks");
+        BackupEvent.StrategyChosen chosen = events.stream()
+                .filter(BackupEvent.StrategyChosen.class::isInstance)
+                .map(BackupEvent.StrategyChosen.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertThat(chosen.why())
+                .contains(
+                        "mysql-instance-lock: not supported (on a Galera node LOCK INSTANCE FOR BACKUP neither desyncs nor pauses")
+                .contains("PXC-4799")
+                .contains(
+                        "percona-backup-locks: not supported (on a Galera node (Percona XtraDB Cluster) backup locks");
         List<String> after = server.statementsAfterProbe();
-        assertThat(after.get(0)).as("the node's state is read before anything else").startsWith("SHOW GLOBAL STATUS WHERE Variable_name IN (");
-        assertThat(after).doesNotContain("SET GLOBAL wsrep_desync = ON").contains("FLUSH TABLES WITH READ LOCK", "UNLOCK TABLES");
+        assertThat(after.get(0))
+                .as("the node's state is read before anything else")
+                .startsWith("SHOW GLOBAL STATUS WHERE Variable_name IN (");
+        assertThat(after)
+                .doesNotContain("SET GLOBAL wsrep_desync = ON")
+                .contains("FLUSH TABLES WITH READ LOCK", "UNLOCK TABLES");
         int ftwrl = after.indexOf("FLUSH TABLES WITH READ LOCK");
         int master = after.indexOf("SHOW MASTER STATUS");
         int unlock = after.indexOf("UNLOCK TABLES");
-        assertThat(after.subList(master, unlock)).as("the Galera position is read under the lock, after the binary log status")
+        assertThat(after.subList(master, unlock))
+                .as("the Galera position is read under the lock, after the binary log status")
                 .anyMatch(st -> st.startsWith("SHOW GLOBAL STATUS WHERE"));
         assertThat(ftwrl).isLessThan(master);
         assertThat(server.openConnections()).isZero();
@@ -68,7 +84,9 @@ class GaleraScriptedTest {
     @Test
     void withDesyncAlwaysTheNodeIsDesyncedBeforeTheLockAndResyncedAfterIt() {
         ScriptedServer server = ScriptedServer.pxc80();
-        try (BackupSession s = BackupSession.open(server.dataSource(), options("ftwrl").galeraDesync(GaleraDesync.ALWAYS).build())) {
+        try (BackupSession s = BackupSession.open(
+                server.dataSource(),
+                options("ftwrl").galeraDesync(GaleraDesync.ALWAYS).build())) {
             assertThat(s.coordinates().galeraPosition()).isPresent();
         }
         List<String> after = server.statementsAfterProbe();
@@ -76,7 +94,10 @@ class GaleraScriptedTest {
         int ftwrl = after.indexOf("FLUSH TABLES WITH READ LOCK");
         int unlock = after.indexOf("UNLOCK TABLES");
         int resync = after.indexOf("SET GLOBAL wsrep_desync = OFF");
-        assertThat(desync).as("desynced (galera issue 131: never after FTWRL)").isPositive().isLessThan(ftwrl);
+        assertThat(desync)
+                .as("desynced (galera issue 131: never after FTWRL)")
+                .isPositive()
+                .isLessThan(ftwrl);
         assertThat(after.get(desync - 1)).isEqualTo("SELECT @@GLOBAL.wsrep_desync");
         assertThat(resync).as("resynced after the unlock").isGreaterThan(unlock);
     }
@@ -84,7 +105,9 @@ class GaleraScriptedTest {
     @Test
     void aNodeDesyncedByItsOperatorIsLeftDesynced() {
         ScriptedServer server = ScriptedServer.pxc80().variable("wsrep_desync", "ON");
-        try (BackupSession s = BackupSession.open(server.dataSource(), options("ftwrl").galeraDesync(GaleraDesync.ALWAYS).build())) {
+        try (BackupSession s = BackupSession.open(
+                server.dataSource(),
+                options("ftwrl").galeraDesync(GaleraDesync.ALWAYS).build())) {
             s.coordinates();
         }
         assertThat(server.statementsAfterProbe()).noneMatch(st -> st.startsWith("SET GLOBAL wsrep_desync"));
@@ -93,17 +116,26 @@ class GaleraScriptedTest {
     @Test
     void aNodeShuttingDownIsRefusedAtOnce() {
         ScriptedServer server = ScriptedServer.pxc80().variable("pxc_maint_mode", "SHUTDOWN");
-        Throwable e = catchThrowable(() -> BackupSession.open(server.dataSource(), options("auto").build()).close());
+        Throwable e = catchThrowable(() ->
+                BackupSession.open(server.dataSource(), options("auto").build()).close());
         assertThat(e).isInstanceOf(GaleraNodeNotReadyException.class).hasMessageContaining("pxc_maint_mode=SHUTDOWN");
         assertThat(server.statements()).noneMatch(st -> st.contains("LOCK"));
     }
 
     @Test
     void aNodeOutsideThePrimaryComponentIsRefusedAfterTheBound() {
-        ScriptedServer server = ScriptedServer.pxc80().status("wsrep_cluster_status", "non-Primary").status("wsrep_ready", "OFF");
-        Throwable e = catchThrowable(() -> BackupSession.open(server.dataSource(),
-                options("auto").galeraGuard(new GaleraGuard(100, Duration.ofMillis(300))).build()).close());
-        assertThat(e).isInstanceOf(GaleraNodeNotReadyException.class).hasMessageContaining("non-Primary component")
+        ScriptedServer server = ScriptedServer.pxc80()
+                .status("wsrep_cluster_status", "non-Primary")
+                .status("wsrep_ready", "OFF");
+        Throwable e = catchThrowable(() -> BackupSession.open(
+                        server.dataSource(),
+                        options("auto")
+                                .galeraGuard(new GaleraGuard(100, Duration.ofMillis(300)))
+                                .build())
+                .close());
+        assertThat(e)
+                .isInstanceOf(GaleraNodeNotReadyException.class)
+                .hasMessageContaining("non-Primary component")
                 .hasMessageContaining("wsrep_ready=OFF");
         assertThat(server.statements()).noneMatch(st -> st.contains("LOCK"));
     }
@@ -111,7 +143,9 @@ class GaleraScriptedTest {
     @Test
     void theInstanceLockNamedOnAPxcNodeIsRefusedSayingWhy() {
         ScriptedServer server = ScriptedServer.pxc80();
-        Throwable e = catchThrowable(() -> BackupSession.open(server.dataSource(), options("mysql-instance-lock").build()).close());
+        Throwable e = catchThrowable(() -> BackupSession.open(
+                        server.dataSource(), options("mysql-instance-lock").build())
+                .close());
         assertThat(e).isInstanceOf(UnsupportedServerException.class).hasMessageContaining("PXC-4799");
     }
 }

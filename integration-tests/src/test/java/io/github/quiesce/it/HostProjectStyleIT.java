@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 class HostProjectStyleIT {
 
     @Test
-    void myBackupJobGetsCoordinatesThatCoverWhatWasWritten(DataSource dataSource, ServerHandle server) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+    void myBackupJobGetsCoordinatesThatCoverWhatWasWritten(DataSource dataSource, ServerHandle server)
+            throws Exception {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE IF NOT EXISTS host_app");
             st.execute("CREATE TABLE IF NOT EXISTS host_app.orders (id INT AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB");
             st.execute("INSERT INTO host_app.orders VALUES ()");
@@ -29,7 +31,9 @@ class HostProjectStyleIT {
         try (BackupSession s = BackupSession.open(dataSource)) {
             BinlogCoordinates c = s.coordinates();
             assertThat(s.strategy()).isEqualTo("mariadb-backup-stage");
-            assertThat(c.gtidSet()).as("coordinates on %s", server.description()).matches("\\d+-\\d+-\\d+.*");
+            assertThat(c.gtidSet())
+                    .as("coordinates on %s", server.description())
+                    .matches("\\d+-\\d+-\\d+.*");
         }
     }
 }

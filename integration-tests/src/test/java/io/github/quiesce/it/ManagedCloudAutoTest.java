@@ -25,34 +25,48 @@ import org.junit.jupiter.api.Test;
  */
 class ManagedCloudAutoTest {
 
-    private static final String RDS_MASTER = "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, RELOAD, PROCESS, REFERENCES, INDEX,"
-            + " ALTER, SHOW DATABASES, CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE, REPLICATION SLAVE, REPLICATION CLIENT, CREATE VIEW,"
-            + " SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, CREATE USER, EVENT, TRIGGER ON *.* TO `admin`@`%` WITH GRANT OPTION";
+    private static final String RDS_MASTER =
+            "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, RELOAD, PROCESS, REFERENCES, INDEX,"
+                    + " ALTER, SHOW DATABASES, CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE, REPLICATION SLAVE, REPLICATION CLIENT, CREATE VIEW,"
+                    + " SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, CREATE USER, EVENT, TRIGGER ON *.* TO `admin`@`%` WITH GRANT OPTION";
     private static final String FTWRL = "FLUSH TABLES WITH READ LOCK";
     private static final String LOCK_TABLES = "LOCK TABLES `shop`.`order``lines` READ, `shop`.`orders` READ";
 
     /** RDS for MySQL 8.0 as its master user sees it, with two tables (one name needing its backtick doubled). */
     private static ScriptedServer rds() {
-        return ScriptedServer.mysql8().account("'admin'@'%'").grants(RDS_MASTER)
+        return ScriptedServer.mysql8()
+                .account("'admin'@'%'")
+                .grants(RDS_MASTER)
                 .fail(FTWRL, "28000", 1045, "Access denied for user 'admin'@'%' (using password: YES)")
-                .fail("LOCK INSTANCE FOR BACKUP", "42000", 1227,
+                .fail(
+                        "LOCK INSTANCE FOR BACKUP",
+                        "42000",
+                        1227,
                         "Access denied; you need (at least one of) the BACKUP_ADMIN privilege(s) for this operation")
-                .answer("SELECT TABLE_SCHEMA AS table_schema", ScriptedServer.Result.of(List.of("table_schema", "table_name", "engine"),
-                        List.of(List.of("shop", "order`lines", "InnoDB"), List.of("shop", "orders", "InnoDB"))))
+                .answer(
+                        "SELECT TABLE_SCHEMA AS table_schema",
+                        ScriptedServer.Result.of(
+                                List.of("table_schema", "table_name", "engine"),
+                                List.of(List.of("shop", "order`lines", "InnoDB"), List.of("shop", "orders", "InnoDB"))))
                 .answer("SELECT trx_id AS trx", ScriptedServer.Result.empty("trx", "id", "ms", "query"));
     }
 
     /** Aurora MySQL 3: the privileges come through rds_superuser_role, and log_status is refused. */
     private static ScriptedServer aurora() {
         return rds().grants("GRANT USAGE ON *.* TO `admin`@`%`", "GRANT `rds_superuser_role`@`%` TO `admin`@`%`")
-                .fail("SELECT 1 FROM performance_schema.log_status LIMIT 0", "42000", 1227,
+                .fail(
+                        "SELECT 1 FROM performance_schema.log_status LIMIT 0",
+                        "42000",
+                        1227,
                         "Access denied; you need (at least one of) the BACKUP_ADMIN privilege(s) for this operation");
     }
 
     @Test
     void rdsRefusingFtwrlDespiteReloadIsATypedNotAllowedWithItsCode() {
         ScriptedServer server = rds();
-        assertThatThrownBy(() -> BackupSession.open(server.dataSource(), BackupOptions.builder().strategy("ftwrl").build()))
+        assertThatThrownBy(() -> BackupSession.open(
+                        server.dataSource(),
+                        BackupOptions.builder().strategy("ftwrl").build()))
                 .isInstanceOfSatisfying(LockNotAllowedException.class, e -> {
                     assertThat(e.vendorCode()).isEqualTo(1045);
                     assertThat(e.statement()).isEqualTo(FTWRL);
@@ -69,36 +83,52 @@ class ManagedCloudAutoTest {
     void autoOnRdsTakesTableLocksAndNeverTriesFtwrl() {
         ScriptedServer server = rds();
         List<String> chosen = new ArrayList<>();
-        try (BackupSession s = BackupSession.open(server.dataSource(), BackupOptions.builder().listener(e -> {
-            if (e instanceof BackupEvent.StrategyChosen c) {
-                chosen.add(c.strategy());
-            }
-        }).build())) {
+        try (BackupSession s = BackupSession.open(
+                server.dataSource(),
+                BackupOptions.builder()
+                        .listener(e -> {
+                            if (e instanceof BackupEvent.StrategyChosen c) {
+                                chosen.add(c.strategy());
+                            }
+                        })
+                        .build())) {
             assertThat(s.strategy()).isEqualTo("table-locks");
             assertThat(s.coordinates().position()).isEqualTo(1234);
         }
         assertThat(chosen).containsExactly("table-locks");
-        assertThat(server.statementsAfterProbe()).contains(LOCK_TABLES, "SHOW MASTER STATUS", "UNLOCK TABLES")
+        assertThat(server.statementsAfterProbe())
+                .contains(LOCK_TABLES, "SHOW MASTER STATUS", "UNLOCK TABLES")
                 .doesNotContain(FTWRL, "LOCK INSTANCE FOR BACKUP");
         assertThat(server.openConnections()).isZero();
     }
 
     @Test
     void autoMovesOnFromEachRefusedLockSaysSoAndEndsWithTheLastRefusalTyped() {
-        ScriptedServer server = rds().fail(LOCK_TABLES, "42000", 1142,
-                "LOCK TABLES command denied to user 'admin'@'10.0.0.7' for table 'orders'");
+        ScriptedServer server = rds().fail(
+                        LOCK_TABLES,
+                        "42000",
+                        1142,
+                        "LOCK TABLES command denied to user 'admin'@'10.0.0.7' for table 'orders'");
         List<String> chosen = new ArrayList<>();
-        String err = captureStdErr(() -> assertThatThrownBy(() -> BackupSession.open(server.dataSource(), BackupOptions.builder()
-                .listener(e -> {
-                    if (e instanceof BackupEvent.StrategyChosen c) {
-                        chosen.add(c.strategy());
-                    }
-                }).build()))
-                .isInstanceOfSatisfying(LockNotAllowedException.class, e -> assertThat(e.vendorCode()).isEqualTo(1045)));
+        String err = captureStdErr(() -> assertThatThrownBy(() -> BackupSession.open(
+                        server.dataSource(),
+                        BackupOptions.builder()
+                                .listener(e -> {
+                                    if (e instanceof BackupEvent.StrategyChosen c) {
+                                        chosen.add(c.strategy());
+                                    }
+                                })
+                                .build()))
+                .isInstanceOfSatisfying(LockNotAllowedException.class, e -> assertThat(e.vendorCode())
+                        .isEqualTo(1045)));
         assertThat(chosen).containsExactly("table-locks", "ftwrl");
-        assertThat(err).contains("WARN").contains("strategy 'table-locks' is not allowed here").contains("error 1142")
+        assertThat(err)
+                .contains("WARN")
+                .contains("strategy 'table-locks' is not allowed here")
+                .contains("error 1142")
                 .contains("falling back to 'ftwrl'");
-        assertThat(server.statementsAfterProbe()).containsSubsequence(LOCK_TABLES, "UNLOCK TABLES", FTWRL, "UNLOCK TABLES");
+        assertThat(server.statementsAfterProbe())
+                .containsSubsequence(LOCK_TABLES, "UNLOCK TABLES", FTWRL, "UNLOCK TABLES");
         assertThat(server.openConnections()).isZero();
     }
 
@@ -110,7 +140,9 @@ class ManagedCloudAutoTest {
             s.coordinates();
         }
         assertThat(server.statements()).contains("SELECT 1 FROM performance_schema.log_status LIMIT 0");
-        assertThat(server.statementsAfterProbe()).contains(LOCK_TABLES).doesNotContain("LOCK INSTANCE FOR BACKUP", FTWRL);
+        assertThat(server.statementsAfterProbe())
+                .contains(LOCK_TABLES)
+                .doesNotContain("LOCK INSTANCE FOR BACKUP", FTWRL);
         assertThat(server.openConnections()).isZero();
     }
 
@@ -119,18 +151,25 @@ class ManagedCloudAutoTest {
         ScriptedServer server = aurora().succeed("SELECT 1 FROM performance_schema.log_status LIMIT 0");
         List<String> chosen = new ArrayList<>();
         String err = captureStdErr(() -> {
-            try (BackupSession s = BackupSession.open(server.dataSource(), BackupOptions.builder().listener(e -> {
-                if (e instanceof BackupEvent.StrategyChosen c) {
-                    chosen.add(c.strategy());
-                }
-            }).build())) {
+            try (BackupSession s = BackupSession.open(
+                    server.dataSource(),
+                    BackupOptions.builder()
+                            .listener(e -> {
+                                if (e instanceof BackupEvent.StrategyChosen c) {
+                                    chosen.add(c.strategy());
+                                }
+                            })
+                            .build())) {
                 assertThat(s.strategy()).isEqualTo("table-locks");
             }
         });
         assertThat(chosen).containsExactly("mysql-instance-lock", "table-locks");
-        assertThat(err).contains("strategy 'mysql-instance-lock' is not allowed here").contains("error 1227")
+        assertThat(err)
+                .contains("strategy 'mysql-instance-lock' is not allowed here")
+                .contains("error 1227")
                 .contains("falling back to 'table-locks'");
-        assertThat(server.statementsAfterProbe()).containsSubsequence("LOCK INSTANCE FOR BACKUP", LOCK_TABLES, "UNLOCK TABLES")
+        assertThat(server.statementsAfterProbe())
+                .containsSubsequence("LOCK INSTANCE FOR BACKUP", LOCK_TABLES, "UNLOCK TABLES")
                 .doesNotContain("UNLOCK INSTANCE");
         assertThat(server.openConnections()).isZero();
     }

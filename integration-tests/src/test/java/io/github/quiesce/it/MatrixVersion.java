@@ -24,20 +24,32 @@ enum MatrixVersion {
      * LOCK INSTANCE FOR BACKUP came with 8.0.0 and performance_schema.log_status with 8.0.11 (the first GA);
      * 8.0.12 answered both here.
      */
-    MYSQL_8_0_12(ServerDistribution.MYSQL_8_0_12, InstanceLockStrategy.NAME, Set.of(FtwrlStrategy.NAME, InstanceLockStrategy.NAME)),
+    MYSQL_8_0_12(
+            ServerDistribution.MYSQL_8_0_12,
+            InstanceLockStrategy.NAME,
+            Set.of(FtwrlStrategy.NAME, InstanceLockStrategy.NAME)),
 
-    MYSQL_8_0_15(ServerDistribution.MYSQL_8_0_15, InstanceLockStrategy.NAME, Set.of(FtwrlStrategy.NAME, InstanceLockStrategy.NAME)),
+    MYSQL_8_0_15(
+            ServerDistribution.MYSQL_8_0_15,
+            InstanceLockStrategy.NAME,
+            Set.of(FtwrlStrategy.NAME, InstanceLockStrategy.NAME)),
 
     /** BACKUP STAGE came with 10.4.1; 10.2 has FTWRL only. */
     MARIADB_10_2_11(ServerDistribution.MARIADB_10_2_11, FtwrlStrategy.NAME, Set.of(FtwrlStrategy.NAME)),
 
-    MARIADB_10_11_5(ServerDistribution.MARIADB_10_11_5, BackupStageStrategy.NAME, Set.of(FtwrlStrategy.NAME, BackupStageStrategy.NAME)),
+    MARIADB_10_11_5(
+            ServerDistribution.MARIADB_10_11_5,
+            BackupStageStrategy.NAME,
+            Set.of(FtwrlStrategy.NAME, BackupStageStrategy.NAME)),
 
-    MARIADB_11_4_5(ServerDistribution.MARIADB_11_4_5, BackupStageStrategy.NAME, Set.of(FtwrlStrategy.NAME, BackupStageStrategy.NAME));
+    MARIADB_11_4_5(
+            ServerDistribution.MARIADB_11_4_5,
+            BackupStageStrategy.NAME,
+            Set.of(FtwrlStrategy.NAME, BackupStageStrategy.NAME));
 
     /** The strategies that take a point on a source, in the matrix's column order. */
-    static final List<String> SOURCE_STRATEGIES = List.of(FtwrlStrategy.NAME, InstanceLockStrategy.NAME, BackupStageStrategy.NAME,
-            PerconaBackupLocksStrategy.NAME);
+    static final List<String> SOURCE_STRATEGIES = List.of(
+            FtwrlStrategy.NAME, InstanceLockStrategy.NAME, BackupStageStrategy.NAME, PerconaBackupLocksStrategy.NAME);
 
     final ServerDistribution distribution;
     final String auto;
@@ -70,9 +82,13 @@ enum MatrixVersion {
         return switch (strategy) {
             case FtwrlStrategy.NAME, BackupStageStrategy.NAME -> new String[] {"RELOAD", binlogStatus};
             case InstanceLockStrategy.NAME -> new String[] {"BACKUP_ADMIN", "REPLICATION SLAVE", "SELECT"};
-            case ReadOnlyStrategy.NAME -> !dynamicPrivileges ? new String[] {"RELOAD", "REPLICATION CLIENT", "SUPER"}
-                    : maria ? new String[] {"RELOAD", binlogStatus, "READ ONLY ADMIN", "REPLICA MONITOR"}
-                    : new String[] {"RELOAD", "REPLICATION CLIENT", "SYSTEM_VARIABLES_ADMIN", "REPLICATION_SLAVE_ADMIN"};
+            case ReadOnlyStrategy.NAME -> !dynamicPrivileges
+                    ? new String[] {"RELOAD", "REPLICATION CLIENT", "SUPER"}
+                    : maria
+                            ? new String[] {"RELOAD", binlogStatus, "READ ONLY ADMIN", "REPLICA MONITOR"}
+                            : new String[] {
+                                "RELOAD", "REPLICATION CLIENT", "SYSTEM_VARIABLES_ADMIN", "REPLICATION_SLAVE_ADMIN"
+                            };
             default -> throw new IllegalArgumentException("no documented grants for " + strategy);
         };
     }
@@ -80,7 +96,8 @@ enum MatrixVersion {
     /** The read-only grants the README gave before this matrix ran them, where they differ from {@link #grants}. */
     Optional<String[]> formerlyDocumentedReadOnlyGrants() {
         return distribution.isMariaDb() && distribution.atLeast(10, 5, 2)
-                ? Optional.of(new String[] {"RELOAD", "BINLOG MONITOR", "READ ONLY ADMIN", "REPLICATION SLAVE ADMIN"}) : Optional.empty();
+                ? Optional.of(new String[] {"RELOAD", "BINLOG MONITOR", "READ ONLY ADMIN", "REPLICATION SLAVE ADMIN"})
+                : Optional.empty();
     }
 
     String displayName() {

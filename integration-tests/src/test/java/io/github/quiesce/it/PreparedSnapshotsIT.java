@@ -51,7 +51,9 @@ class PreparedSnapshotsIT {
         mysql = EmbeddedServer.start(ServerDistribution.MYSQL_8_0_15);
         mariaDb = EmbeddedServer.start(ServerDistribution.MARIADB_11_4_5);
         for (EmbeddedServer s : List.of(mysql, mariaDb)) {
-            s.execute("CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'", "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'%'");
+            s.execute(
+                    "CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'",
+                    "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'%'");
             Writers.createTable(s, SCHEMA, TABLE);
         }
     }
@@ -71,12 +73,15 @@ class PreparedSnapshotsIT {
     void theWorkersAreConnectedBeforeTheLockAndSeeExactlyThePoint(String flavor, String strategy) throws Exception {
         EmbeddedServer server = server(flavor);
         AtomicLong connectedAtLockRequest = new AtomicLong(-1);
-        BackupOptions options = BackupOptions.builder().strategy(strategy).prepareSnapshots(N)
+        BackupOptions options = BackupOptions.builder()
+                .strategy(strategy)
+                .prepareSnapshots(N)
                 .listener(e -> {
                     if (e instanceof BackupEvent.LockRequested) {
                         connectedAtLockRequest.set(sessionsOfUser(server));
                     }
-                }).build();
+                })
+                .build();
         // Read while nothing writes: one row per writer transaction from here on.
         String baseline = gtidSet(server);
         long baseRows = ServerChecks.count(server, "SELECT COUNT(*) FROM " + SCHEMA + "." + TABLE);
@@ -89,11 +94,14 @@ class PreparedSnapshotsIT {
                 c = s.coordinates();
             }
             try {
-                assertThat(connectedAtLockRequest.get()).as("the lock connection and %d workers, connected when the lock was requested", N)
+                assertThat(connectedAtLockRequest.get())
+                        .as("the lock connection and %d workers, connected when the lock was requested", N)
                         .isEqualTo(1 + N);
                 long expected = baseRows + Gtids.count(c.gtidSet()) - Gtids.count(baseline == null ? "" : baseline);
                 for (Connection snapshot : snapshots) {
-                    assertThat(rows(snapshot)).as("rows a worker sees = transactions in %s", c.gtidSet()).isEqualTo(expected);
+                    assertThat(rows(snapshot))
+                            .as("rows a worker sees = transactions in %s", c.gtidSet())
+                            .isEqualTo(expected);
                 }
             } finally {
                 closeAll(snapshots);
@@ -105,17 +113,22 @@ class PreparedSnapshotsIT {
     @Test
     void fewerOrMoreThanPreparedAndNoneAtAllLeaveNothingOpen() throws Exception {
         DataSource ds = mysql.dataSource(USER, PASSWORD);
-        BackupOptions options = BackupOptions.builder().strategy("ftwrl").prepareSnapshots(6).build();
+        BackupOptions options =
+                BackupOptions.builder().strategy("ftwrl").prepareSnapshots(6).build();
         try (BackupSession s = BackupSession.open(ds, options)) {
             assertThat(sessionsOfUser(mysql)).isEqualTo(7);
             s.coordinates();
         }
-        assertThat(sessionsOfUser(mysql)).as("prepared but never asked for: closed with the session").isZero();
+        assertThat(sessionsOfUser(mysql))
+                .as("prepared but never asked for: closed with the session")
+                .isZero();
 
         List<Connection> fewer;
         try (BackupSession s = BackupSession.open(ds, options)) {
             fewer = s.snapshotConnections(3);
-            assertThat(sessionsOfUser(mysql)).as("the lock connection and the 3 handed over").isEqualTo(4);
+            assertThat(sessionsOfUser(mysql))
+                    .as("the lock connection and the 3 handed over")
+                    .isEqualTo(4);
         }
         assertThat(fewer).hasSize(3);
         closeAll(fewer);
@@ -132,10 +145,16 @@ class PreparedSnapshotsIT {
 
     @Test
     void aSessionThatCannotLockClosesThePreparedWorkersToo() throws Exception {
-        try (Connection holder = mysql.connect(); Statement st = holder.createStatement()) {
+        try (Connection holder = mysql.connect();
+                Statement st = holder.createStatement()) {
             st.execute("LOCK TABLES " + SCHEMA + "." + TABLE + " WRITE");
-            BackupOptions options = BackupOptions.builder().strategy("ftwrl").prepareSnapshots(5).acquireTimeout(Duration.ofMillis(200))
-                    .acquireRetries(0).longQueryGuard(LongQueryGuard.OFF).build();
+            BackupOptions options = BackupOptions.builder()
+                    .strategy("ftwrl")
+                    .prepareSnapshots(5)
+                    .acquireTimeout(Duration.ofMillis(200))
+                    .acquireRetries(0)
+                    .longQueryGuard(LongQueryGuard.OFF)
+                    .build();
             Throwable failed = catchThrowable(() -> BackupSession.open(mysql.dataSource(USER, PASSWORD), options));
             assertThat(failed).isInstanceOf(LockAcquisitionException.class);
             assertThat(sessionsOfUser(mysql)).isZero();
@@ -144,15 +163,21 @@ class PreparedSnapshotsIT {
     }
 
     private static long sessionsOfUser(EmbeddedServer server) {
-        return ServerChecks.count(server, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '" + USER + "'");
+        return ServerChecks.count(
+                server, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '" + USER + "'");
     }
 
     private static String gtidSet(EmbeddedServer server) {
-        return ServerChecks.scalar(server, server.distribution().isMariaDb() ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed");
+        return ServerChecks.scalar(
+                server,
+                server.distribution().isMariaDb()
+                        ? "SELECT @@GLOBAL.gtid_binlog_pos"
+                        : "SELECT @@GLOBAL.gtid_executed");
     }
 
     private static long rows(Connection snapshot) throws Exception {
-        try (Statement st = snapshot.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + SCHEMA + "." + TABLE)) {
+        try (Statement st = snapshot.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + SCHEMA + "." + TABLE)) {
             rs.next();
             return rs.getLong(1);
         }

@@ -11,9 +11,26 @@ enum ReplayAccount {
     CLOUD("cloud master", "quiesce_cloud", "quiesce_cloud_pw1");
 
     /** What Amazon RDS, Aurora, Cloud SQL and Azure give their master user that matters here (issue 17), on both flavours. */
-    private static final String[] CLOUD_MASTER = {"SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "INDEX", "ALTER",
-            "CREATE TEMPORARY TABLES", "LOCK TABLES", "EXECUTE", "PROCESS", "SHOW DATABASES", "SHOW VIEW", "EVENT", "TRIGGER",
-            "REPLICATION SLAVE", "REPLICATION CLIENT"};
+    private static final String[] CLOUD_MASTER = {
+        "SELECT",
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+        "CREATE",
+        "DROP",
+        "INDEX",
+        "ALTER",
+        "CREATE TEMPORARY TABLES",
+        "LOCK TABLES",
+        "EXECUTE",
+        "PROCESS",
+        "SHOW DATABASES",
+        "SHOW VIEW",
+        "EVENT",
+        "TRIGGER",
+        "REPLICATION SLAVE",
+        "REPLICATION CLIENT"
+    };
 
     private final String label;
     private final String user;

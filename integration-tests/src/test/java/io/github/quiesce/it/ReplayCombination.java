@@ -12,9 +12,10 @@ import java.util.stream.Stream;
 record ReplayCombination(ReplaySource source, String strategy, ReplayAccount account, boolean longQuery) {
 
     static Stream<ReplayCombination> all(List<ReplaySource> sources) {
-        return Stream.concat(sources.stream().flatMap(source -> source.strategies().stream().flatMap(strategy ->
-                accounts(source).stream().flatMap(account ->
-                        Stream.of(false, true).map(longQuery -> new ReplayCombination(source, strategy, account, longQuery))))),
+        return Stream.concat(
+                sources.stream().flatMap(source -> source.strategies().stream()
+                        .flatMap(strategy -> accounts(source).stream().flatMap(account -> Stream.of(false, true)
+                                .map(longQuery -> new ReplayCombination(source, strategy, account, longQuery))))),
                 sources.stream().flatMap(ReplayCombination::cloud));
     }
 
@@ -32,7 +33,8 @@ record ReplayCombination(ReplaySource source, String strategy, ReplayAccount acc
         if (source.replica()) {
             return Stream.empty();
         }
-        return Stream.of(new ReplayCombination(source, "table-locks", ReplayAccount.CLOUD, false),
+        return Stream.of(
+                new ReplayCombination(source, "table-locks", ReplayAccount.CLOUD, false),
                 new ReplayCombination(source, "auto", ReplayAccount.CLOUD, false),
                 new ReplayCombination(source, "auto", ReplayAccount.CLOUD, true));
     }

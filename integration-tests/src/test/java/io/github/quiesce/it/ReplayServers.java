@@ -38,15 +38,12 @@ final class ReplayServers implements AutoCloseable {
     private final AtomicInteger targetIds = new AtomicInteger(FIRST_TARGET_ID);
 
     /** Where the workload writes and the copy replays from, where the session runs, and the round runner. */
-    record Setup(EmbeddedServer source, EmbeddedServer sessionServer, ReplayOracle oracle) {
-    }
+    record Setup(EmbeddedServer source, EmbeddedServer sessionServer, ReplayOracle oracle) {}
 
     /** The servers a point is taken on, and, on a replica, how to wait for it to apply what its source did. */
-    private record Origin(EmbeddedServer source, EmbeddedServer sessionServer, Runnable caughtUp) {
-    }
+    private record Origin(EmbeddedServer source, EmbeddedServer sessionServer, Runnable caughtUp) {}
 
-    private ReplayServers() {
-    }
+    private ReplayServers() {}
 
     /** Starts what {@code sources} need; on a failure stops what did start. */
     static ReplayServers start(Collection<ReplaySource> sources) {
@@ -56,14 +53,26 @@ final class ReplayServers implements AutoCloseable {
             Map<String, CompletableFuture<RestoreTarget>> targets = new HashMap<>();
             Map<ReplaySource, CompletableFuture<Setup>> setups = new EnumMap<>(ReplaySource.class);
             for (ReplaySource s : sources) {
-                CompletableFuture<RestoreTarget> target = targets.computeIfAbsent(targetKey(s),
-                        k -> CompletableFuture.supplyAsync(() -> servers.startTarget(s), pool));
-                setups.put(s, CompletableFuture.supplyAsync(() -> servers.startOrigin(s), pool)
-                        .thenCombine(target, (origin, t) -> new Setup(origin.source(), origin.sessionServer(),
-                                new ReplayOracle(ReplicationSource.on(origin.source()), t, s.modes(), origin.caughtUp()))));
+                CompletableFuture<RestoreTarget> target = targets.computeIfAbsent(
+                        targetKey(s), k -> CompletableFuture.supplyAsync(() -> servers.startTarget(s), pool));
+                setups.put(
+                        s,
+                        CompletableFuture.supplyAsync(() -> servers.startOrigin(s), pool)
+                                .thenCombine(
+                                        target,
+                                        (origin, t) -> new Setup(
+                                                origin.source(),
+                                                origin.sessionServer(),
+                                                new ReplayOracle(
+                                                        ReplicationSource.on(origin.source()),
+                                                        t,
+                                                        s.modes(),
+                                                        origin.caughtUp()))));
             }
             // Every start ends before any failure is thrown, so close() below sees every server that started.
-            CompletableFuture.allOf(setups.values().toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+            CompletableFuture.allOf(setups.values().toArray(CompletableFuture[]::new))
+                    .exceptionally(e -> null)
+                    .join();
             setups.forEach((s, f) -> servers.setups.put(s, f.join()));
             return servers;
         } catch (RuntimeException e) {
@@ -88,8 +97,9 @@ final class ReplayServers implements AutoCloseable {
             ReplicaPair pair = started(ReplicaPair.start(s.distribution()));
             return new Origin(pair.source(), pair.replica(), () -> pair.awaitCaughtUp(Duration.ofSeconds(30)));
         }
-        EmbeddedServer source = started(EmbeddedServer.start(s.distribution(), ServerConfig.defaults().withGtid(s.gtid())));
-        return new Origin(source, source, () -> { });
+        EmbeddedServer source = started(
+                EmbeddedServer.start(s.distribution(), ServerConfig.defaults().withGtid(s.gtid())));
+        return new Origin(source, source, () -> {});
     }
 
     Setup setup(ReplaySource s) {
@@ -122,8 +132,10 @@ final class ReplayServers implements AutoCloseable {
     public void close() {
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
-            CompletableFuture.allOf(started.stream().map(c -> CompletableFuture.runAsync(() -> closeQuietly(c), pool))
-                    .toArray(CompletableFuture[]::new)).join();
+            CompletableFuture.allOf(started.stream()
+                            .map(c -> CompletableFuture.runAsync(() -> closeQuietly(c), pool))
+                            .toArray(CompletableFuture[]::new))
+                    .join();
         } finally {
             pool.shutdown();
         }

@@ -48,10 +48,16 @@ final class ReplayTally {
         String format = "%-" + width + "s | %6s | %6s | %7s | %8s%n";
         out.append(String.format(format, "combination", "rounds", "agrees", "refused", "diverged"));
         out.append("-".repeat(width + 40)).append('\n');
-        rows.forEach((name, row) -> out.append(String.format(format, name, row.rounds, n(row, Verdict.Outcome.AGREES),
-                n(row, Verdict.Outcome.REFUSED), n(row, Verdict.Outcome.DIVERGED))));
+        rows.forEach((name, row) -> out.append(String.format(
+                format,
+                name,
+                row.rounds,
+                n(row, Verdict.Outcome.AGREES),
+                n(row, Verdict.Outcome.REFUSED),
+                n(row, Verdict.Outcome.DIVERGED))));
         out.append('\n');
-        rows.forEach((name, row) -> row.reasons.forEach(r -> out.append(name).append(": first ").append(r).append('\n')));
+        rows.forEach((name, row) -> row.reasons.forEach(
+                r -> out.append(name).append(": first ").append(r).append('\n')));
         return out.toString();
     }
 

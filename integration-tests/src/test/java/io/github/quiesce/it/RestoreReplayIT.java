@@ -62,14 +62,18 @@ class RestoreReplayIT {
     private static final Duration LONG_QUERY = Duration.ofSeconds(4);
     /** The long query starts this long before the session opens, as a report that began just before the backup. */
     private static final long LONG_QUERY_LEAD_MILLIS = Long.getLong("quiesce.restore.long-query-lead-ms", 100);
+
     private static final Duration UNLOCKED_GAP = Duration.ofMillis(50);
 
     /** Runs only the combinations whose label contains this text, e.g. "GTID off | mysql-instance-lock". */
     private static final String ONLY = System.getProperty("quiesce.restore.only", "");
-    private static final List<ReplaySource> WRONG_REFERENCE_SOURCES = List.of(ReplaySource.MYSQL_GTID, ReplaySource.MARIADB);
+
+    private static final List<ReplaySource> WRONG_REFERENCE_SOURCES =
+            List.of(ReplaySource.MYSQL_GTID, ReplaySource.MARIADB);
 
     private final ReplayTally tally = new ReplayTally();
     private ReplayServers servers;
+
     @TempDir
     Path journals;
 
@@ -82,7 +86,8 @@ class RestoreReplayIT {
     }
 
     Stream<ReplaySource> wrongReferences() {
-        return WRONG_REFERENCE_SOURCES.stream().filter(s -> wrongReferenceLabel(s).contains(ONLY));
+        return WRONG_REFERENCE_SOURCES.stream()
+                .filter(s -> wrongReferenceLabel(s).contains(ONLY));
     }
 
     private static Stream<ReplayCombination> selected(List<ReplaySource> sources) {
@@ -125,7 +130,9 @@ class RestoreReplayIT {
             tally.add(name, round);
             diverged += round.verdicts().values().stream().anyMatch(v -> v.is(Verdict.Outcome.DIVERGED)) ? 1 : 0;
         }
-        assertThat(diverged).as("rounds of the wrong reference caught out of " + WRONG_REFERENCE_ROUNDS).isPositive();
+        assertThat(diverged)
+                .as("rounds of the wrong reference caught out of " + WRONG_REFERENCE_ROUNDS)
+                .isPositive();
     }
 
     @AfterAll
@@ -153,16 +160,21 @@ class RestoreReplayIT {
             tally.add(c.label(), round);
             rounds.add(round);
             if (c.refusalExpected()) {
-                assertThat(locked).as("refused before anything was locked: " + round).isFalse();
+                assertThat(locked)
+                        .as("refused before anything was locked: " + round)
+                        .isFalse();
             } else if (!c.refusalAllowed()) {
                 // At once: a refusal can take the long-query guard's whole timeout, and one is already a failure.
-                assertThat(round.verdicts().values()).as("refused where a point is owed: " + c.label())
+                assertThat(round.verdicts().values())
+                        .as("refused where a point is owed: " + c.label())
                         .noneMatch(v -> v.is(Verdict.Outcome.REFUSED));
             }
         }
         for (ReplayMode mode : c.source().modes()) {
             String what = c.label() + " " + mode.label() + ": " + rounds;
-            assertThat(tally.count(c.label(), mode, Verdict.Outcome.DIVERGED)).as("diverged, " + what).isZero();
+            assertThat(tally.count(c.label(), mode, Verdict.Outcome.DIVERGED))
+                    .as("diverged, " + what)
+                    .isZero();
             int refused = tally.count(c.label(), mode, Verdict.Outcome.REFUSED);
             if (c.refusalExpected()) {
                 assertThat(refused).as("refused, " + what).isEqualTo(ROUNDS);
@@ -178,7 +190,9 @@ class RestoreReplayIT {
      * just after it, and is killed then so the next round starts without it.
      */
     private Capture quiesce(ReplayCombination c, ReplayServers.Setup setup, DataSource account, AtomicBoolean locked) {
-        BackupOptions.Builder options = BackupOptions.builder().strategy(c.strategy()).journalDirectory(journals)
+        BackupOptions.Builder options = BackupOptions.builder()
+                .strategy(c.strategy())
+                .journalDirectory(journals)
                 .listener(e -> {
                     if (e instanceof BackupEvent.LockAcquired) {
                         locked.set(true);
@@ -189,7 +203,8 @@ class RestoreReplayIT {
         }
         // try-with-resources skips a null resource: no long query in that combination.
         EmbeddedServer server = setup.sessionServer();
-        try (LongQuery query = c.longQuery() ? LongQuery.start(server, ShopWorkload.SCHEMA, "customers", LONG_QUERY) : null) {
+        try (LongQuery query =
+                c.longQuery() ? LongQuery.start(server, ShopWorkload.SCHEMA, "customers", LONG_QUERY) : null) {
             if (query != null) {
                 Thread.sleep(LONG_QUERY_LEAD_MILLIS);
             }
@@ -197,12 +212,16 @@ class RestoreReplayIT {
             BinlogCoordinates coordinates;
             try (BackupSession session = BackupSession.open(account, options.build())) {
                 if (c.account() == ReplayAccount.CLOUD) {
-                    assertThat(session.strategy()).as("the only lock the cloud master user may take").isEqualTo("table-locks");
+                    assertThat(session.strategy())
+                            .as("the only lock the cloud master user may take")
+                            .isEqualTo("table-locks");
                 }
                 snapshots = session.snapshotConnections(SNAPSHOTS);
                 coordinates = session.coordinates();
             }
-            return new Capture(c.source().replica() ? sourcePoint(coordinates, setup.source()) : ReplayPoint.of(coordinates), snapshots);
+            return new Capture(
+                    c.source().replica() ? sourcePoint(coordinates, setup.source()) : ReplayPoint.of(coordinates),
+                    snapshots);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -211,7 +230,8 @@ class RestoreReplayIT {
 
     /** A replica's point is its source's: the copy replays from the source, so it must be the source it names. */
     private static ReplayPoint sourcePoint(BinlogCoordinates coordinates, EmbeddedServer source) {
-        ReplicaSource named = coordinates.replicaSource()
+        ReplicaSource named = coordinates
+                .replicaSource()
                 .orElseThrow(() -> new AssertionError("the replica gave no source coordinates: " + coordinates));
         assertThat(named.port()).as("the replica's source, in " + coordinates).isEqualTo(source.port());
         return ReplayPoint.of(named);

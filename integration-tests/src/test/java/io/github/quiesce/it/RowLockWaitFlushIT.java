@@ -39,18 +39,28 @@ class RowLockWaitFlushIT {
 
     @Test
     void aFlushNeverDeadlocksARowLockHolderWithItsWaiter() throws Exception {
-        server.execute("CREATE DATABASE IF NOT EXISTS quiesce_rowlock",
+        server.execute(
+                "CREATE DATABASE IF NOT EXISTS quiesce_rowlock",
                 "CREATE TABLE IF NOT EXISTS quiesce_rowlock.t (id INT PRIMARY KEY, x INT NOT NULL) ENGINE=InnoDB",
                 "REPLACE INTO quiesce_rowlock.t VALUES (1, 0), (2, 0), (3, 0)",
                 "SET GLOBAL innodb_lock_wait_timeout = " + INNODB_LOCK_WAIT_SECONDS);
         try {
             Outcome raw = holdersNextStatement(this::rawCancelledFlush);
-            BackupOptions guarded = BackupOptions.builder().strategy("ftwrl").acquireTimeout(Duration.ofMillis(300)).build();
+            BackupOptions guarded = BackupOptions.builder()
+                    .strategy("ftwrl")
+                    .acquireTimeout(Duration.ofMillis(300))
+                    .build();
             Outcome withGuard = holdersNextStatement(() -> session(guarded));
-            Outcome slipped = holdersNextStatement(() -> session(guarded.toBuilder().longQueryGuard(LongQueryGuard.OFF).build()));
-            LOG.info("row-lock holder's next statement with a waiter and a flush: {} after a raw flush cancelled at 300 ms,"
-                    + " {} under ftwrl with the guard, {} under ftwrl with the guard off", raw, withGuard, slipped);
-            // The control proves the cycle is real on this server: the holder waits until innodb_lock_wait_timeout ends the waiter.
+            Outcome slipped = holdersNextStatement(() -> session(
+                    guarded.toBuilder().longQueryGuard(LongQueryGuard.OFF).build()));
+            LOG.info(
+                    "row-lock holder's next statement with a waiter and a flush: {} after a raw flush cancelled at 300 ms,"
+                            + " {} under ftwrl with the guard, {} under ftwrl with the guard off",
+                    raw,
+                    withGuard,
+                    slipped);
+            // The control proves the cycle is real on this server: the holder waits until innodb_lock_wait_timeout ends
+            // the waiter.
             assertThat(raw.holderMillis()).as("raw flush").isGreaterThan((INNODB_LOCK_WAIT_SECONDS - 1) * 1000L);
             assertThat(raw.waiterError()).contains("Lock wait timeout");
             assertThat(withGuard.holderMillis()).as("with the guard").isLessThan(500);
@@ -64,8 +74,7 @@ class RowLockWaitFlushIT {
     }
 
     /** How long A's next statement took, and the error B's statement got (null if it completed). */
-    record Outcome(long holderMillis, String waiterError) {
-    }
+    record Outcome(long holderMillis, String waiterError) {}
 
     private void session(BackupOptions options) {
         try (BackupSession s = BackupSession.open(server.dataSource(), options)) {
@@ -77,7 +86,8 @@ class RowLockWaitFlushIT {
 
     /** What quiesce must never leave behind: a table flush cancelled while a row-lock waiter has the table open. */
     private void rawCancelledFlush() {
-        try (Connection c = server.connect(); Statement st = c.createStatement()) {
+        try (Connection c = server.connect();
+                Statement st = c.createStatement()) {
             CompletableFuture<Void> killer = CompletableFuture.runAsync(() -> {
                 sleep(300);
                 server.execute("KILL QUERY " + ServerChecks.connectionId(c));
@@ -91,11 +101,14 @@ class RowLockWaitFlushIT {
 
     /** A holds row 1, B waits for it, then {@code flush} runs alongside; how A's next statement and B's fare. */
     private Outcome holdersNextStatement(Runnable flush) throws Exception {
-        try (Connection a = server.connect(); Statement sa = a.createStatement();
-             Connection b = server.connect(); Statement sb = b.createStatement()) {
+        try (Connection a = server.connect();
+                Statement sa = a.createStatement();
+                Connection b = server.connect();
+                Statement sb = b.createStatement()) {
             a.setAutoCommit(false);
             sa.execute("UPDATE quiesce_rowlock.t SET x = x + 1 WHERE id = 1");
-            CompletableFuture<String> waiter = CompletableFuture.supplyAsync(() -> ignoreErrors(sb, "UPDATE quiesce_rowlock.t SET x = x + 1 WHERE id = 1"));
+            CompletableFuture<String> waiter = CompletableFuture.supplyAsync(
+                    () -> ignoreErrors(sb, "UPDATE quiesce_rowlock.t SET x = x + 1 WHERE id = 1"));
             Thread.sleep(100);
             CompletableFuture<Void> session = CompletableFuture.runAsync(flush);
             Thread.sleep(400);

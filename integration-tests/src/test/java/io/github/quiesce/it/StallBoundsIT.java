@@ -46,19 +46,24 @@ class StallBoundsIT {
                 server.execute("DROP TABLE " + SCHEMA + "." + legacy);
             }
 
-            LOG.info("3 s SELECT on the written table, default options: worst writer commit {} ms under auto, {} ms with FTWRL forced",
-                    auto, forced);
+            LOG.info(
+                    "3 s SELECT on the written table, default options: worst writer commit {} ms under auto, {} ms with FTWRL forced",
+                    auto,
+                    forced);
             // A frozen writer would wait the query's remaining ~1,800 ms. The bounds leave room for what this kind of
             // machine does alone: single commits of up to ~180 ms with no backup running at all.
             assertThat(auto).as("auto, non-FTWRL strategy (target 10 ms)").isLessThan(500);
-            assertThat(forced).as("instance lock ruled out by MyISAM (target 50 ms)").isLessThan(800);
+            assertThat(forced)
+                    .as("instance lock ruled out by MyISAM (target 50 ms)")
+                    .isLessThan(800);
             assertThat(writers.errors()).isEmpty();
         }
         assertThat(ServerChecks.globalMetadataLocks(server)).isZero();
     }
 
     private double worstDuringOneSession(Writers writers, String table, String expectedStrategy) throws Exception {
-        CompletableFuture<Long> query = ServerChecks.runAsync(server, "SELECT SLEEP(3), COUNT(*) FROM " + SCHEMA + "." + table);
+        CompletableFuture<Long> query =
+                ServerChecks.runAsync(server, "SELECT SLEEP(3), COUNT(*) FROM " + SCHEMA + "." + table);
         Thread.sleep(1_200);
         long from = System.nanoTime();
         try (BackupSession s = BackupSession.open(server.dataSource())) {

@@ -32,7 +32,8 @@ public final class TableReadLockStrategy implements LockStrategy {
 
     public static final String NAME = "test-table-read-lock";
     public static final StrategyOption<String> TABLE = StrategyOption.of(NAME + ".table", String.class, "t");
-    public static final StrategyOption<Boolean> SERVER_DESYNCS = StrategyOption.of(NAME + ".server-desyncs", Boolean.class, false);
+    public static final StrategyOption<Boolean> SERVER_DESYNCS =
+            StrategyOption.of(NAME + ".server-desyncs", Boolean.class, false);
 
     @Override
     public String name() {

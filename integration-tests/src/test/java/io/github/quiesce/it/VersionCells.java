@@ -97,7 +97,9 @@ abstract class VersionCells {
 
     /** Skips a strategy's contract where it cannot run; the refusal is proven in {@link Refused}. */
     EmbeddedServer sourceFor(String strategy) {
-        assumeTrue(version.supports(strategy), () -> strategy + " does not run on " + version.displayName() + " (see the refusal cell)");
+        assumeTrue(
+                version.supports(strategy),
+                () -> strategy + " does not run on " + version.displayName() + " (see the refusal cell)");
         return pair().source();
     }
 
@@ -114,7 +116,9 @@ abstract class VersionCells {
             try (BackupSession s = BackupSession.open(pool, options.build())) {
                 assertThat(s.strategy()).isEqualTo(strategy);
                 BinlogCoordinates c = s.coordinates();
-                assertThat(c.gtidSet()).as("GTID set with %s", String.join(", ", version.grants(strategy))).isEqualTo(before);
+                assertThat(c.gtidSet())
+                        .as("GTID set with %s", String.join(", ", version.grants(strategy)))
+                        .isEqualTo(before);
                 return c;
             }
         } finally {
@@ -128,14 +132,16 @@ abstract class VersionCells {
      * MissingPrivilegeException before anything is locked, never a failure under the lock. The server is
      * asked first, as that account, with statements that change nothing.
      */
-    void upFrontCheckAgreesWithTheServer(EmbeddedServer target, BackupOptions.Builder options, List<String> needed, String... grants)
+    void upFrontCheckAgreesWithTheServer(
+            EmbeddedServer target, BackupOptions.Builder options, List<String> needed, String... grants)
             throws SQLException {
         String user = "vm_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
         String password = "Pw_" + user;
         createAccount(target, user, password, grants);
         try (HikariDataSource pool = target.pooledDataSource(user, password, 2)) {
             List<String> refused = new ArrayList<>();
-            try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            try (Connection c = pool.getConnection();
+                    Statement st = c.createStatement()) {
                 for (String statement : needed) {
                     try {
                         st.execute(statement);
@@ -147,15 +153,22 @@ abstract class VersionCells {
             String grantList = String.join(", ", grants);
             try (BackupSession s = BackupSession.open(pool, options.build())) {
                 s.coordinates();
-                assertThat(refused).as("quiesce took a point with %s although the server refuses", grantList).isEmpty();
+                assertThat(refused)
+                        .as("quiesce took a point with %s although the server refuses", grantList)
+                        .isEmpty();
             } catch (MissingPrivilegeException e) {
-                assertThat(refused).as("refused up front with %s although the server allows %s: %s", grantList, needed, e.getMessage())
+                assertThat(refused)
+                        .as(
+                                "refused up front with %s although the server allows %s: %s",
+                                grantList, needed, e.getMessage())
                         .isNotEmpty();
                 assertThat(e).hasMessageContaining("Nothing was locked");
             }
             // Nothing may be left held: the source takes a write at once and the replica applies it.
-            assertThat(ServerChecks.completesWithin(pair().source(), "CREATE TABLE IF NOT EXISTS " + SCHEMA + ".nothing_held (id INT)", 2_000))
-                    .as("a write on the source after the check").isTrue();
+            assertThat(ServerChecks.completesWithin(
+                            pair().source(), "CREATE TABLE IF NOT EXISTS " + SCHEMA + ".nothing_held (id INT)", 2_000))
+                    .as("a write on the source after the check")
+                    .isTrue();
             pair().awaitCaughtUp(Duration.ofSeconds(10));
         } finally {
             pair().source().execute("DROP USER IF EXISTS '" + user + "'@'%'");
@@ -169,11 +182,16 @@ abstract class VersionCells {
      */
     private void createAccount(EmbeddedServer target, String user, String password, String... grants) {
         String account = "'" + user + "'@'%'";
-        pair().source().execute("DROP USER IF EXISTS " + account, "CREATE USER " + account + " IDENTIFIED BY '" + password + "'",
-                "GRANT " + String.join(", ", grants) + " ON *.* TO " + account);
+        pair().source()
+                .execute(
+                        "DROP USER IF EXISTS " + account,
+                        "CREATE USER " + account + " IDENTIFIED BY '" + password + "'",
+                        "GRANT " + String.join(", ", grants) + " ON *.* TO " + account);
         if (!version.distribution.isMariaDb() && version.distribution.atLeast(8, 0, 4)) {
-            assertThat(ServerChecks.scalar(pair().source(), "SELECT plugin FROM mysql.user WHERE user = '" + user + "'"))
-                    .as("MySQL 8's default authentication").isEqualTo("caching_sha2_password");
+            assertThat(ServerChecks.scalar(
+                            pair().source(), "SELECT plugin FROM mysql.user WHERE user = '" + user + "'"))
+                    .as("MySQL 8's default authentication")
+                    .isEqualTo("caching_sha2_password");
         }
         if (target == pair().replica()) {
             pair().awaitCaughtUp(Duration.ofSeconds(30));
@@ -181,12 +199,17 @@ abstract class VersionCells {
     }
 
     static String gtidSet(EmbeddedServer server) {
-        String set = ServerChecks.scalar(server, server.distribution().isMariaDb() ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed");
+        String set = ServerChecks.scalar(
+                server,
+                server.distribution().isMariaDb()
+                        ? "SELECT @@GLOBAL.gtid_binlog_pos"
+                        : "SELECT @@GLOBAL.gtid_executed");
         return set == null ? "" : set.replaceAll("\\s+", "");
     }
 
     static long rows(Connection connection, String table) throws SQLException {
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + SCHEMA + "." + table)) {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + SCHEMA + "." + table)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -369,12 +392,18 @@ abstract class VersionCells {
         void namedItIsRefusedWithATypedErrorBeforeAnyLock(String name) {
             strategy = name;
             EmbeddedServer source = pair().source();
-            BackupOptions options = BackupOptions.builder().strategy(name).lockWaitTimeout(LOCK_WAIT).build();
-            assertThatThrownBy(() -> BackupSession.open(source.dataSource(), options).close())
+            BackupOptions options = BackupOptions.builder()
+                    .strategy(name)
+                    .lockWaitTimeout(LOCK_WAIT)
+                    .build();
+            assertThatThrownBy(() ->
+                            BackupSession.open(source.dataSource(), options).close())
                     .isInstanceOf(UnsupportedServerException.class)
                     .hasMessageContaining("'" + name + "' cannot run on " + version.displayName());
-            assertThat(ServerChecks.completesWithin(source, "CREATE TABLE IF NOT EXISTS " + SCHEMA + ".refused (id INT) ENGINE=InnoDB", 2_000))
-                    .as("nothing is left locked").isTrue();
+            assertThat(ServerChecks.completesWithin(
+                            source, "CREATE TABLE IF NOT EXISTS " + SCHEMA + ".refused (id INT) ENGINE=InnoDB", 2_000))
+                    .as("nothing is left locked")
+                    .isTrue();
         }
     }
 
@@ -436,14 +465,16 @@ abstract class VersionCells {
                         picked = s.strategy();
                     }
                     try (snapshot) {
-                        assertThat(rows(snapshot, table)).as("rows at %s (baseline %d)", c, baseline)
+                        assertThat(rows(snapshot, table))
+                                .as("rows at %s (baseline %d)", c, baseline)
                                 .isEqualTo(Gtids.count(c.gtidSet()) - baseline);
                     }
                     writers.awaitCommitted(writers.committed() + 8, 10_000);
                     Optional<BinlogEvent> next = ServerChecks.eventAt(server, c.file(), c.position());
                     assertThat(next).as("an event starts exactly at %s", c).isPresent();
                     assertThat(next.get().type()).as("event at %s", c).isEqualTo("Gtid");
-                    assertThat(next.get().info()).as("the event at %s starts the first transaction not in the set", c)
+                    assertThat(next.get().info())
+                            .as("the event at %s starts the first transaction not in the set", c)
                             .contains(Gtids.next(c.gtidSet(), uuid));
                 }
                 assertThat(writers.errors()).isEmpty();
@@ -459,6 +490,7 @@ abstract class VersionCells {
 
         @TempDir
         Path journals;
+
         private ReplicaPair pair;
 
         @Override
@@ -477,7 +509,10 @@ abstract class VersionCells {
         }
 
         private BackupOptions.Builder readOnly() {
-            return BackupOptions.builder().strategy(ReadOnlyStrategy.NAME).journalDirectory(journals).lockWaitTimeout(LOCK_WAIT);
+            return BackupOptions.builder()
+                    .strategy(ReadOnlyStrategy.NAME)
+                    .journalDirectory(journals)
+                    .lockWaitTimeout(LOCK_WAIT);
         }
 
         private String table(String prefix) {
@@ -488,7 +523,8 @@ abstract class VersionCells {
 
         /** Transactions of the source in a set: MySQL by the source's UUID; MariaDB's replica set holds only the source's domain 0. */
         private long sourceTransactions(String set) {
-            return version.distribution.isMariaDb() ? Gtids.count(set)
+            return version.distribution.isMariaDb()
+                    ? Gtids.count(set)
                     : Gtids.count(set, ServerChecks.scalar(pair.source(), "SELECT @@GLOBAL.server_uuid"));
         }
 
@@ -502,14 +538,19 @@ abstract class VersionCells {
             try (Writers writers = Writers.running(pair.source(), SCHEMA, table)) {
                 long held;
                 long sourceBefore;
-                try (BackupSession s = BackupSession.open(pair.replica().dataSource(), readOnly().build())) {
+                try (BackupSession s = BackupSession.open(
+                        pair.replica().dataSource(), readOnly().build())) {
                     s.coordinates();
                     assertThat(readOnlyState()).as("read_only while held").isEqualTo("1");
                     held = rows(pair.replica(), table);
                     sourceBefore = writers.committed();
                     Thread.sleep(500);
-                    assertThat(rows(pair.replica(), table)).as("the replica applies nothing while held").isEqualTo(held);
-                    assertThat(writers.committed()).as("the source keeps committing").isGreaterThan(sourceBefore + 10);
+                    assertThat(rows(pair.replica(), table))
+                            .as("the replica applies nothing while held")
+                            .isEqualTo(held);
+                    assertThat(writers.committed())
+                            .as("the source keeps committing")
+                            .isGreaterThan(sourceBefore + 10);
                 }
                 writers.close();
                 assertThat(writers.errors()).isEmpty();
@@ -527,15 +568,19 @@ abstract class VersionCells {
                 for (int i = 0; i < ROUNDS; i++) {
                     ReplicaSource src;
                     long applied;
-                    try (BackupSession s = BackupSession.open(pair.replica().dataSource(), readOnly().build())) {
+                    try (BackupSession s = BackupSession.open(
+                            pair.replica().dataSource(), readOnly().build())) {
                         src = s.coordinates().replicaSource().orElseThrow();
                         applied = rows(pair.replica(), table);
                     }
                     assertThat(src.port()).isEqualTo(pair.source().port());
                     assertThat(sourceTransactions(src.gtidSet()) - baseline)
-                            .as("rows on the replica = source transactions in %s", src.gtidSet()).isEqualTo(applied);
-                    ServerChecks.eventAt(pair.source(), src.logFile(), src.logPosition()).ifPresent(e ->
-                            assertThat(e.type()).as("the source position is a transaction boundary: %s", e).isEqualTo("Gtid"));
+                            .as("rows on the replica = source transactions in %s", src.gtidSet())
+                            .isEqualTo(applied);
+                    ServerChecks.eventAt(pair.source(), src.logFile(), src.logPosition())
+                            .ifPresent(e -> assertThat(e.type())
+                                    .as("the source position is a transaction boundary: %s", e)
+                                    .isEqualTo("Gtid"));
                     Thread.sleep(100);
                 }
                 assertThat(writers.errors()).isEmpty();
@@ -547,17 +592,24 @@ abstract class VersionCells {
             for (String start : List.of("OFF", "ON")) {
                 pair.replica().execute("SET GLOBAL read_only = " + start);
                 try {
-                    try (BackupSession s = BackupSession.open(pair.replica().dataSource(), readOnly().build())) {
+                    try (BackupSession s = BackupSession.open(
+                            pair.replica().dataSource(), readOnly().build())) {
                         s.coordinates();
                     }
-                    assertThat(readOnlyState()).as("after close, started %s", start).isEqualTo(start.equals("ON") ? "1" : "0");
+                    assertThat(readOnlyState())
+                            .as("after close, started %s", start)
+                            .isEqualTo(start.equals("ON") ? "1" : "0");
                     assertThatThrownBy(() -> {
-                        try (BackupSession s = BackupSession.open(pair.replica().dataSource(), readOnly().build())) {
-                            s.coordinates();
-                            throw new IllegalStateException("copy failed");
-                        }
-                    }).hasMessage("copy failed");
-                    assertThat(readOnlyState()).as("after a failure, started %s", start).isEqualTo(start.equals("ON") ? "1" : "0");
+                                try (BackupSession s = BackupSession.open(
+                                        pair.replica().dataSource(), readOnly().build())) {
+                                    s.coordinates();
+                                    throw new IllegalStateException("copy failed");
+                                }
+                            })
+                            .hasMessage("copy failed");
+                    assertThat(readOnlyState())
+                            .as("after a failure, started %s", start)
+                            .isEqualTo(start.equals("ON") ? "1" : "0");
                 } finally {
                     pair.replica().execute("SET GLOBAL read_only = OFF");
                 }
@@ -571,7 +623,8 @@ abstract class VersionCells {
             assertThat(readOnlyState()).isEqualTo("0");
         }
 
-        private static final List<String> NEEDED = List.of("SHOW MASTER STATUS", "SHOW SLAVE STATUS", "SET GLOBAL read_only = @@GLOBAL.read_only");
+        private static final List<String> NEEDED =
+                List.of("SHOW MASTER STATUS", "SHOW SLAVE STATUS", "SET GLOBAL read_only = @@GLOBAL.read_only");
 
         @Test
         void withReloadAndSuperTheCheckAgreesWithTheServer() throws SQLException {
@@ -589,9 +642,13 @@ abstract class VersionCells {
 
         @Test
         void onTheSourceItRefusesWithATypedErrorAndChangesNothing() {
-            assertThatThrownBy(() -> BackupSession.open(pair.source().dataSource(), readOnly().build()).close())
-                    .isInstanceOf(UnsupportedServerException.class).hasMessageContaining("not a replica");
-            assertThat(ServerChecks.scalar(pair.source(), "SELECT @@GLOBAL.read_only")).isEqualTo("0");
+            assertThatThrownBy(() -> BackupSession.open(
+                                    pair.source().dataSource(), readOnly().build())
+                            .close())
+                    .isInstanceOf(UnsupportedServerException.class)
+                    .hasMessageContaining("not a replica");
+            assertThat(ServerChecks.scalar(pair.source(), "SELECT @@GLOBAL.read_only"))
+                    .isEqualTo("0");
         }
     }
 }

@@ -52,8 +52,7 @@ final class VersionMatrix {
         COLUMNS.add(AUTO);
     }
 
-    private record Outcome(String test, boolean passed, String failure) {
-    }
+    private record Outcome(String test, boolean passed, String failure) {}
 
     private static final class Entry {
         final List<Outcome> outcomes = new ArrayList<>();
@@ -65,11 +64,11 @@ final class VersionMatrix {
     private static final Map<MatrixVersion, Map<String, Entry>> CELLS = new EnumMap<>(MatrixVersion.class);
     private static final Map<MatrixVersion, Long> VERSION_MILLIS = new EnumMap<>(MatrixVersion.class);
 
-    private VersionMatrix() {
-    }
+    private VersionMatrix() {}
 
     private static synchronized Entry entry(Cell cell) {
-        Entry e = CELLS.computeIfAbsent(cell.version(), v -> new LinkedHashMap<>()).computeIfAbsent(cell.column(), c -> new Entry());
+        Entry e = CELLS.computeIfAbsent(cell.version(), v -> new LinkedHashMap<>())
+                .computeIfAbsent(cell.column(), c -> new Entry());
         e.refusal |= cell.refusal();
         if (!cell.note().isEmpty()) {
             e.note = cell.note();
@@ -100,7 +99,8 @@ final class VersionMatrix {
                 synchronized (VersionMatrix.class) {
                     Entry e = entry(cell);
                     e.millis += millis;
-                    context.getExecutionException().filter(t -> !(t instanceof TestAbortedException))
+                    context.getExecutionException()
+                            .filter(t -> !(t instanceof TestAbortedException))
                             .ifPresent(t -> e.outcomes.add(new Outcome("set-up", false, summary(t))));
                 }
             } else if (instance instanceof VersionCells group) {
@@ -151,11 +151,15 @@ final class VersionMatrix {
                 Entry e = row.get(column);
                 md.append(" | ").append(e == null ? "not run" : text(e));
                 if (e != null) {
-                    e.outcomes.stream().filter(o -> !o.passed())
-                            .forEach(o -> failures.add(v.displayName() + ", " + column + ", " + o.test() + ": " + o.failure()));
+                    e.outcomes.stream()
+                            .filter(o -> !o.passed())
+                            .forEach(o -> failures.add(
+                                    v.displayName() + ", " + column + ", " + o.test() + ": " + o.failure()));
                 }
             }
-            md.append(" | ").append(String.format(Locale.ROOT, "%.0f s", VERSION_MILLIS.getOrDefault(v, 0L) / 1000.0)).append(" |\n");
+            md.append(" | ")
+                    .append(String.format(Locale.ROOT, "%.0f s", VERSION_MILLIS.getOrDefault(v, 0L) / 1000.0))
+                    .append(" |\n");
         }
         if (!failures.isEmpty()) {
             md.append("\nFailed:\n");

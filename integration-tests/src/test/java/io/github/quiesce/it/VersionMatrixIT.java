@@ -24,8 +24,9 @@ class VersionMatrixIT {
 
     @AfterAll
     static void printTheMatrix() throws Exception {
-        String md = VersionMatrix.render("Version matrix, " + LocalDate.now() + " (VersionMatrixIT: each version as a source with binary log"
-                + " and GTIDs, and as a GTID replica pair; x/y = contract tests passed)\n\n");
+        String md = VersionMatrix.render(
+                "Version matrix, " + LocalDate.now() + " (VersionMatrixIT: each version as a source with binary log"
+                        + " and GTIDs, and as a GTID replica pair; x/y = contract tests passed)\n\n");
         System.out.println("\n" + md);
         VersionMatrix.write(REPORT, md);
     }

@@ -49,20 +49,28 @@ class YoungQueryStallIT {
      * while this machine alone gives single commits of up to 100-180 ms over windows of seconds.
      */
     private static final double FROZEN_MS = 1_000;
+
     private static final double MEDIAN_BOUND_MS = 150;
 
-    record Round(double worstMillis, String refusal, double sessionMillis) {
-    }
+    record Round(double worstMillis, String refusal, double sessionMillis) {}
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"MYSQL_8_0_15, ftwrl", "MYSQL_8_0_15, auto", "MYSQL_8_0_15, table-locks", "MARIADB_11_4_5, ftwrl",
-            "MARIADB_11_4_5, auto", "MARIADB_11_4_5, table-locks"})
-    void aLongSelectStartedJustBeforeTheSessionFreezesNoWriter(ServerDistribution distribution, String strategy) throws Exception {
+    @CsvSource({
+        "MYSQL_8_0_15, ftwrl",
+        "MYSQL_8_0_15, auto",
+        "MYSQL_8_0_15, table-locks",
+        "MARIADB_11_4_5, ftwrl",
+        "MARIADB_11_4_5, auto",
+        "MARIADB_11_4_5, table-locks"
+    })
+    void aLongSelectStartedJustBeforeTheSessionFreezesNoWriter(ServerDistribution distribution, String strategy)
+            throws Exception {
         EmbeddedServer server = EmbeddedServers.shared(distribution);
         String table = Writers.newTable(server, SCHEMA, "young");
         BackupOptions options = BackupOptions.builder().strategy(strategy).build();
         StringBuilder report = new StringBuilder("\n" + distribution.displayName() + ", " + strategy
-                + ": worst writer commit in the session window, " + ROUNDS + " rounds per offset, and how long the session took"
+                + ": worst writer commit in the session window, " + ROUNDS
+                + " rounds per offset, and how long the session took"
                 + "\n| offset | median | max | refused | session median |\n|---|---|---|---|---|\n");
         List<String> misses = new ArrayList<>();
         try (Writers writers = Writers.running(server, SCHEMA, table)) {
@@ -71,13 +79,20 @@ class YoungQueryStallIT {
                 for (int i = 0; i < ROUNDS; i++) {
                     rounds.add(round(server, writers, table, options, offset));
                 }
-                double[] worst = rounds.stream().mapToDouble(Round::worstMillis).sorted().toArray();
+                double[] worst =
+                        rounds.stream().mapToDouble(Round::worstMillis).sorted().toArray();
                 double median = worst[worst.length / 2];
                 long refused = rounds.stream().filter(r -> r.refusal() != null).count();
-                double[] sessions = rounds.stream().mapToDouble(Round::sessionMillis).sorted().toArray();
-                report.append(String.format("| %d ms | %.1f ms | %.1f ms | %d | %.0f ms |%n", offset, median, worst[worst.length - 1], refused,
-                        sessions[sessions.length / 2]));
-                rounds.stream().filter(r -> r.refusal() != null).findFirst().ifPresent(r -> report.append("  refusal: ").append(r.refusal()).append('\n'));
+                double[] sessions = rounds.stream()
+                        .mapToDouble(Round::sessionMillis)
+                        .sorted()
+                        .toArray();
+                report.append(String.format(
+                        "| %d ms | %.1f ms | %.1f ms | %d | %.0f ms |%n",
+                        offset, median, worst[worst.length - 1], refused, sessions[sessions.length / 2]));
+                rounds.stream().filter(r -> r.refusal() != null).findFirst().ifPresent(r -> report.append("  refusal: ")
+                        .append(r.refusal())
+                        .append('\n'));
                 report.append(median <= TARGET_MS ? "" : "  above the " + TARGET_MS + " ms target\n");
                 if (median > MEDIAN_BOUND_MS || worst[worst.length - 1] > FROZEN_MS) {
                     misses.add(offset + " ms: median " + median + " ms, max " + worst[worst.length - 1] + " ms");
@@ -87,7 +102,9 @@ class YoungQueryStallIT {
         }
         LOG.info("{}", report);
         System.out.println(report);
-        assertThat(misses).as("offsets with a frozen writer (> %s ms) or a median above %s ms", FROZEN_MS, MEDIAN_BOUND_MS).isEmpty();
+        assertThat(misses)
+                .as("offsets with a frozen writer (> %s ms) or a median above %s ms", FROZEN_MS, MEDIAN_BOUND_MS)
+                .isEmpty();
         assertThat(ServerChecks.globalMetadataLocks(server)).isZero();
     }
 
@@ -96,20 +113,27 @@ class YoungQueryStallIT {
     void withTheGuardOffTheSameRoundFreezesWriters() throws Exception {
         EmbeddedServer server = EmbeddedServers.shared(ServerDistribution.MYSQL_8_0_15);
         String table = Writers.newTable(server, SCHEMA, "control");
-        BackupOptions blind = BackupOptions.builder().strategy("ftwrl").longQueryGuard(LongQueryGuard.OFF).build();
+        BackupOptions blind = BackupOptions.builder()
+                .strategy("ftwrl")
+                .longQueryGuard(LongQueryGuard.OFF)
+                .build();
         try (Writers writers = Writers.running(server, SCHEMA, table)) {
             Round round = round(server, writers, table, blind, 300);
-            LOG.info("control, guard off, SELECT started 300 ms before: worst writer commit {} ms", round.worstMillis());
+            LOG.info(
+                    "control, guard off, SELECT started 300 ms before: worst writer commit {} ms", round.worstMillis());
             assertThat(round.worstMillis()).isGreaterThan(FROZEN_MS);
         }
     }
 
     /** One session with the query started {@code offsetMs} before it; the query is ended right after. */
-    private static Round round(EmbeddedServer server, Writers writers, String table, BackupOptions options, int offsetMs) throws Exception {
-        try (Connection query = server.connect(); Statement st = query.createStatement()) {
+    private static Round round(
+            EmbeddedServer server, Writers writers, String table, BackupOptions options, int offsetMs)
+            throws Exception {
+        try (Connection query = server.connect();
+                Statement st = query.createStatement()) {
             long id = ServerChecks.connectionId(query);
-            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> run(st,
-                    "SELECT SLEEP(" + QUERY_SECONDS + ") FROM " + SCHEMA + "." + table + " LIMIT 1"));
+            CompletableFuture<Void> running = CompletableFuture.runAsync(
+                    () -> run(st, "SELECT SLEEP(" + QUERY_SECONDS + ") FROM " + SCHEMA + "." + table + " LIMIT 1"));
             awaitRunning(server, id);
             Thread.sleep(offsetMs);
             long from = System.nanoTime();
@@ -133,7 +157,11 @@ class YoungQueryStallIT {
     /** The query has been sent and the server runs it: offset 0 means "just started", not "not yet sent". */
     private static void awaitRunning(EmbeddedServer server, long id) throws InterruptedException {
         for (int i = 0; i < 500; i++) {
-            if (ServerChecks.count(server, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + id + " AND INFO LIKE 'SELECT SLEEP%'") > 0) {
+            if (ServerChecks.count(
+                            server,
+                            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + id
+                                    + " AND INFO LIKE 'SELECT SLEEP%'")
+                    > 0) {
                 return;
             }
             Thread.sleep(1);

@@ -4,14 +4,14 @@ import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.GaleraNode;
 import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
-import io.github.quiesce.spi.support.BinaryLogStatus;
 import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.LockStrategy;
-import io.github.quiesce.spi.RecoverContext;
-import io.github.quiesce.spi.support.Galera;
 import io.github.quiesce.spi.PrivilegeRequirement;
+import io.github.quiesce.spi.RecoverContext;
 import io.github.quiesce.spi.Sql;
 import io.github.quiesce.spi.Support;
+import io.github.quiesce.spi.support.BinaryLogStatus;
+import io.github.quiesce.spi.support.Galera;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -125,7 +125,8 @@ public final class BackupStageStrategy implements LockStrategy {
     public BinlogCoordinates captureCoordinates(LockContext context) {
         Sql sql = context.sql();
         Galera.executeLock(context, BLOCK_COMMIT);
-        LOG.debug("quiesce: commits on {} are blocked from now until the session closes (BACKUP STAGE cannot step back)",
+        LOG.debug(
+                "quiesce: commits on {} are blocked from now until the session closes (BACKUP STAGE cannot step back)",
                 context.server());
         BinlogCoordinates c = BinaryLogStatus.read(sql, context.server());
         context.snapshots().open();

@@ -33,17 +33,23 @@ class BackupStageMariaDb11IT extends BlocksDdlOnlyContract {
     void aMyisamWriteWaitsFromOpenAndEveryCommitWaitsFromCoordinatesUntilClose() throws Exception {
         String isam = uniqueTable("isam");
         String inno = uniqueTable("inno");
-        server.execute("CREATE TABLE " + SCHEMA + "." + isam + " (id INT) ENGINE=MyISAM",
+        server.execute(
+                "CREATE TABLE " + SCHEMA + "." + isam + " (id INT) ENGINE=MyISAM",
                 "CREATE TABLE " + SCHEMA + "." + inno + " (id INT) ENGINE=InnoDB");
         try {
             CompletableFuture<Long> myisam;
             CompletableFuture<Long> innodb;
-            try (BackupSession s = BackupSession.open(server.dataSource(), options().build())) {
+            try (BackupSession s =
+                    BackupSession.open(server.dataSource(), options().build())) {
                 myisam = ServerChecks.runAsync(server, "INSERT INTO " + SCHEMA + "." + isam + " VALUES (1)");
-                assertThat(ServerChecks.completesWithin(server, "INSERT INTO " + SCHEMA + "." + inno + " VALUES (1)", 2_000))
-                        .as("InnoDB commits flow at BLOCK_DDL").isTrue();
+                assertThat(ServerChecks.completesWithin(
+                                server, "INSERT INTO " + SCHEMA + "." + inno + " VALUES (1)", 2_000))
+                        .as("InnoDB commits flow at BLOCK_DDL")
+                        .isTrue();
                 Thread.sleep(500);
-                assertThat(myisam).as("non-transactional writes wait from BACKUP STAGE FLUSH on").isNotDone();
+                assertThat(myisam)
+                        .as("non-transactional writes wait from BACKUP STAGE FLUSH on")
+                        .isNotDone();
                 s.coordinates();
                 innodb = ServerChecks.runAsync(server, "INSERT INTO " + SCHEMA + "." + inno + " VALUES (2)");
                 Thread.sleep(500);

@@ -4,14 +4,14 @@ import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.GaleraNode;
 import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
-import io.github.quiesce.spi.support.BinaryLogStatus;
 import io.github.quiesce.spi.LockContext;
-import io.github.quiesce.spi.support.FlushingLock;
-import io.github.quiesce.spi.support.Galera;
-import io.github.quiesce.spi.RecoverContext;
 import io.github.quiesce.spi.LockStrategy;
 import io.github.quiesce.spi.PrivilegeRequirement;
+import io.github.quiesce.spi.RecoverContext;
 import io.github.quiesce.spi.Support;
+import io.github.quiesce.spi.support.BinaryLogStatus;
+import io.github.quiesce.spi.support.FlushingLock;
+import io.github.quiesce.spi.support.Galera;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -32,7 +32,11 @@ class FtwrlLongQueryGuardIT {
     private final EmbeddedServer server = EmbeddedServers.shared(ServerDistribution.MYSQL_8_0_15);
 
     private static BackupOptions ftwrl(LongQueryGuard guard) {
-        return BackupOptions.builder().strategy(FtwrlStrategy.NAME).lockWaitTimeout(Duration.ofSeconds(30)).longQueryGuard(guard).build();
+        return BackupOptions.builder()
+                .strategy(FtwrlStrategy.NAME)
+                .lockWaitTimeout(Duration.ofSeconds(30))
+                .longQueryGuard(guard)
+                .build();
     }
 
     private String table() {
@@ -44,7 +48,8 @@ class FtwrlLongQueryGuardIT {
     }
 
     private CompletableFuture<Long> longSelect(String table, int seconds) throws InterruptedException {
-        CompletableFuture<Long> q = ServerChecks.runAsync(server, "SELECT SLEEP(" + seconds + "), COUNT(*) FROM " + SCHEMA + "." + table);
+        CompletableFuture<Long> q =
+                ServerChecks.runAsync(server, "SELECT SLEEP(" + seconds + "), COUNT(*) FROM " + SCHEMA + "." + table);
         Thread.sleep(1_200);
         return q;
     }
@@ -55,7 +60,8 @@ class FtwrlLongQueryGuardIT {
         try (Writers writers = writersOn(table)) {
             CompletableFuture<Long> query = longSelect(table, 4);
             long from = System.nanoTime();
-            LongQueryGuard shortWait = new LongQueryGuard(Duration.ofSeconds(1), Duration.ofMillis(800), LongQueryGuard.QueryType.ALL);
+            LongQueryGuard shortWait =
+                    new LongQueryGuard(Duration.ofSeconds(1), Duration.ofMillis(800), LongQueryGuard.QueryType.ALL);
             assertThatThrownBy(() -> BackupSession.open(server.dataSource(), ftwrl(shortWait)))
                     .isInstanceOf(LockAcquisitionException.class)
                     .hasMessageContaining("SELECT SLEEP(4)")
@@ -64,12 +70,16 @@ class FtwrlLongQueryGuardIT {
             writers.awaitCommitted(writers.committed() + 8, 10_000);
             double worst = writers.worstLatencyMillis(from, to);
             LOG.info("long query + guard giving up: worst writer commit {} ms", worst);
-            assertThat(worst).as("writers never froze (the query had ~2,800 ms left)").isLessThan(600);
+            assertThat(worst)
+                    .as("writers never froze (the query had ~2,800 ms left)")
+                    .isLessThan(600);
             assertThat(query).as("the long query was left alone").isNotDone();
             query.get(10, TimeUnit.SECONDS);
             assertThat(writers.errors()).isEmpty();
         }
-        assertThat(ServerChecks.globalMetadataLocks(server)).as("nothing left locked").isZero();
+        assertThat(ServerChecks.globalMetadataLocks(server))
+                .as("nothing left locked")
+                .isZero();
     }
 
     @Test
@@ -95,9 +105,16 @@ class FtwrlLongQueryGuardIT {
             double unguarded = writers.worstLatencyMillis(from, System.nanoTime());
             query.get(10, TimeUnit.SECONDS);
 
-            LOG.info("3 s SELECT on the written table: worst writer commit with the guard {} ms, without {} ms", guarded, unguarded);
-            assertThat(unguarded).as("plain FTWRL behind the query freezes writers").isGreaterThan(1_000);
-            assertThat(guarded).as("with the guard, vs %s ms without", unguarded).isLessThan(unguarded / 3);
+            LOG.info(
+                    "3 s SELECT on the written table: worst writer commit with the guard {} ms, without {} ms",
+                    guarded,
+                    unguarded);
+            assertThat(unguarded)
+                    .as("plain FTWRL behind the query freezes writers")
+                    .isGreaterThan(1_000);
+            assertThat(guarded)
+                    .as("with the guard, vs %s ms without", unguarded)
+                    .isLessThan(unguarded / 3);
             assertThat(writers.errors()).isEmpty();
         }
         assertThat(ServerChecks.globalMetadataLocks(server)).isZero();

@@ -8,8 +8,8 @@ import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BackupSession;
 import io.github.quiesce.CoordinatesUnavailableException;
 import io.github.quiesce.LockAcquisitionException;
-import io.github.quiesce.MissingPrivilegeException;
 import io.github.quiesce.LockLostException;
+import io.github.quiesce.MissingPrivilegeException;
 import io.github.quiesce.ReleaseException;
 import io.github.quiesce.testkit.scripted.ScriptedServer;
 import java.time.Duration;
@@ -18,24 +18,33 @@ import org.junit.jupiter.api.Test;
 /** Exact statement sequences and every rollback path, on a scripted server. Lock behaviour itself: the ITs. */
 class FtwrlScriptedTest {
 
-    static final BackupOptions FTWRL = BackupOptions.builder().strategy("ftwrl").lockWaitTimeout(Duration.ofSeconds(7)).build();
+    static final BackupOptions FTWRL = BackupOptions.builder()
+            .strategy("ftwrl")
+            .lockWaitTimeout(Duration.ofSeconds(7))
+            .build();
 
     @Test
     void issuesTheDocumentedSequenceAndRestoresTheSessionVariable() {
         ScriptedServer server = ScriptedServer.mysql8();
         try (BackupSession s = BackupSession.open(server.dataSource(), FTWRL)) {
-            assertThat(s.coordinates().toString()).isEqualTo("binlog.000003:1234 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42");
+            assertThat(s.coordinates().toString())
+                    .isEqualTo("binlog.000003:1234 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42");
         }
-        // The guard looks at performance_schema until the server has been quiet for its threshold: how often depends on timing.
-        assertThat(server.statementsAfterProbe()).filteredOn(FtwrlScriptedTest::guardLook).isNotEmpty()
+        // The guard looks at performance_schema until the server has been quiet for its threshold: how often depends on
+        // timing.
+        assertThat(server.statementsAfterProbe())
+                .filteredOn(FtwrlScriptedTest::guardLook)
+                .isNotEmpty()
                 .anyMatch(s -> s.contains("performance_schema.events_statements_current"));
-        assertThat(server.statementsAfterProbe()).filteredOn(s -> !guardLook(s)).containsExactly(
-                "SET SESSION lock_wait_timeout = 7",
-                "FLUSH NO_WRITE_TO_BINLOG TABLES",
-                "FLUSH TABLES WITH READ LOCK",
-                "SHOW MASTER STATUS",
-                "UNLOCK TABLES",
-                "SET SESSION lock_wait_timeout = 31536000");
+        assertThat(server.statementsAfterProbe())
+                .filteredOn(s -> !guardLook(s))
+                .containsExactly(
+                        "SET SESSION lock_wait_timeout = 7",
+                        "FLUSH NO_WRITE_TO_BINLOG TABLES",
+                        "FLUSH TABLES WITH READ LOCK",
+                        "SHOW MASTER STATUS",
+                        "UNLOCK TABLES",
+                        "SET SESSION lock_wait_timeout = 31536000");
         assertThat(server.openConnections()).isZero();
     }
 
@@ -54,14 +63,20 @@ class FtwrlScriptedTest {
         try (BackupSession s = BackupSession.open(server.dataSource(), FTWRL)) {
             s.coordinates();
         }
-        assertThat(server.statementsAfterProbe()).contains("SHOW BINARY LOG STATUS").doesNotContain("SHOW MASTER STATUS");
+        assertThat(server.statementsAfterProbe())
+                .contains("SHOW BINARY LOG STATUS")
+                .doesNotContain("SHOW MASTER STATUS");
         assertThat(server.statements()).contains("SHOW REPLICA STATUS");
     }
 
     @Test
     void aLockWaitTimeoutIsTypedSaysWhatHappenedAndWhatWasUndone() {
         ScriptedServer server = ScriptedServer.mysql8()
-                .fail("FLUSH TABLES WITH READ LOCK", "HY000", 1205, "Lock wait timeout exceeded; try restarting transaction");
+                .fail(
+                        "FLUSH TABLES WITH READ LOCK",
+                        "HY000",
+                        1205,
+                        "Lock wait timeout exceeded; try restarting transaction");
         assertThatThrownBy(() -> BackupSession.open(server.dataSource(), FTWRL))
                 .isInstanceOfSatisfying(LockAcquisitionException.class, e -> {
                     assertThat(e.statement()).isEqualTo("FLUSH TABLES WITH READ LOCK");
@@ -72,18 +87,23 @@ class FtwrlScriptedTest {
                 })
                 .hasMessageContaining("timed out after lock_wait_timeout=7s");
         // A failed FTWRL can still hold the global read lock (seen on MySQL 8.0.15): UNLOCK TABLES follows at once.
-        assertThat(server.statementsAfterProbe()).endsWith("FLUSH TABLES WITH READ LOCK", "UNLOCK TABLES", "SET SESSION lock_wait_timeout = 31536000");
+        assertThat(server.statementsAfterProbe())
+                .endsWith("FLUSH TABLES WITH READ LOCK", "UNLOCK TABLES", "SET SESSION lock_wait_timeout = 31536000");
         assertThat(server.openConnections()).isZero();
     }
 
     @Test
     void aRefusedLockNamesTheServerError() {
         ScriptedServer server = ScriptedServer.mysql8()
-                .fail("FLUSH NO_WRITE_TO_BINLOG TABLES", "42000", 1227,
+                .fail(
+                        "FLUSH NO_WRITE_TO_BINLOG TABLES",
+                        "42000",
+                        1227,
                         "Access denied; you need (at least one of) the RELOAD privilege(s) for this operation");
         assertThatThrownBy(() -> BackupSession.open(server.dataSource(), FTWRL))
                 .isInstanceOf(LockAcquisitionException.class)
-                .hasMessageContaining("RELOAD").hasMessageContaining("error 1227");
+                .hasMessageContaining("RELOAD")
+                .hasMessageContaining("error 1227");
         assertThat(server.openConnections()).isZero();
     }
 
@@ -103,7 +123,8 @@ class FtwrlScriptedTest {
 
     @Test
     void aConnectionLostBeforeUnlockSaysThePointWasLostAndMakesSureTheServerEndedIt() {
-        ScriptedServer server = ScriptedServer.mysql8().fail("UNLOCK TABLES", "08S01", 2013, "Lost connection to MySQL server during query");
+        ScriptedServer server = ScriptedServer.mysql8()
+                .fail("UNLOCK TABLES", "08S01", 2013, "Lost connection to MySQL server during query");
         BackupSession s = BackupSession.open(server.dataSource(), FTWRL);
         // The lock may have ended at any moment before: the caller must not trust the copy.
         assertThatThrownBy(s::close)
@@ -119,7 +140,8 @@ class FtwrlScriptedTest {
     void withTheBinaryLogOffTheSessionWorksButCoordinatesSaySo() {
         ScriptedServer server = ScriptedServer.mysql8().variable("log_bin", "OFF");
         try (BackupSession s = BackupSession.open(server.dataSource(), FTWRL)) {
-            assertThatThrownBy(s::coordinates).isInstanceOf(CoordinatesUnavailableException.class)
+            assertThatThrownBy(s::coordinates)
+                    .isInstanceOf(CoordinatesUnavailableException.class)
                     .hasMessageContaining("binary log is disabled");
             assertThat(s.isOpen()).isTrue();
         }
@@ -128,7 +150,8 @@ class FtwrlScriptedTest {
 
     @Test
     void withoutReloadNothingIsIssuedAfterTheProbe() {
-        ScriptedServer server = ScriptedServer.mysql8().grants("GRANT SELECT, REPLICATION CLIENT ON *.* TO `backup`@`%`");
+        ScriptedServer server =
+                ScriptedServer.mysql8().grants("GRANT SELECT, REPLICATION CLIENT ON *.* TO `backup`@`%`");
         assertThatThrownBy(() -> BackupSession.open(server.dataSource(), FTWRL))
                 .isInstanceOf(MissingPrivilegeException.class)
                 .hasMessageContaining("RELOAD (for FLUSH TABLES WITH READ LOCK)");
@@ -140,8 +163,8 @@ class FtwrlScriptedTest {
     void aFailureWhileReadingCoordinatesReleasesTheLock() {
         ScriptedServer server = ScriptedServer.mysql8().fail("SHOW MASTER STATUS", "42000", 1227, "Access denied");
         BackupSession s = BackupSession.open(server.dataSource(), FTWRL);
-        assertThatThrownBy(s::coordinates).isInstanceOfSatisfying(BackupException.class,
-                e -> assertThat(e.rolledBack()).containsExactly("UNLOCK TABLES", "SET SESSION lock_wait_timeout = 31536000"));
+        assertThatThrownBy(s::coordinates).isInstanceOfSatisfying(BackupException.class, e -> assertThat(e.rolledBack())
+                .containsExactly("UNLOCK TABLES", "SET SESSION lock_wait_timeout = 31536000"));
         assertThat(s.isOpen()).isFalse();
         assertThat(server.openConnections()).isZero();
         assertThatThrownBy(s::coordinates).hasMessageContaining("never read");
@@ -158,12 +181,18 @@ class FtwrlScriptedTest {
 
     @Test
     void aStrategyBugAfterLockingStillRollsBackTheLock() {
-        ScriptedServer server = ScriptedServer.mysql8().binlog("binlog.000003", 1234, "x").answer("SHOW MASTER STATUS",
-                io.github.quiesce.testkit.scripted.ScriptedServer.Result.of(java.util.List.of("File", "Position"),
-                        java.util.List.of(java.util.List.of("binlog.000003", "not-a-number"))));
+        ScriptedServer server = ScriptedServer.mysql8()
+                .binlog("binlog.000003", 1234, "x")
+                .answer(
+                        "SHOW MASTER STATUS",
+                        io.github.quiesce.testkit.scripted.ScriptedServer.Result.of(
+                                java.util.List.of("File", "Position"),
+                                java.util.List.of(java.util.List.of("binlog.000003", "not-a-number"))));
         BackupSession s = BackupSession.open(server.dataSource(), FTWRL);
-        assertThatThrownBy(s::coordinates).isInstanceOfSatisfying(LockAcquisitionException.class,
-                e -> assertThat(e.rolledBack()).contains("UNLOCK TABLES")).hasMessageContaining("failed unexpectedly");
+        assertThatThrownBy(s::coordinates)
+                .isInstanceOfSatisfying(LockAcquisitionException.class, e -> assertThat(e.rolledBack())
+                        .contains("UNLOCK TABLES"))
+                .hasMessageContaining("failed unexpectedly");
         assertThat(server.statementsAfterProbe()).contains("UNLOCK TABLES");
         assertThat(server.openConnections()).isZero();
     }

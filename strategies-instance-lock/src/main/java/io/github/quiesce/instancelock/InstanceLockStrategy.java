@@ -6,13 +6,13 @@ import io.github.quiesce.Flavor;
 import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.StrategyOption;
-import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.InspectContext;
+import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.LockStrategy;
-import io.github.quiesce.spi.support.LogStatus;
 import io.github.quiesce.spi.PrivilegeRequirement;
 import io.github.quiesce.spi.Sql;
 import io.github.quiesce.spi.Support;
+import io.github.quiesce.spi.support.LogStatus;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -59,10 +59,11 @@ public final class InstanceLockStrategy implements LockStrategy {
     static final String LOCK = "LOCK INSTANCE FOR BACKUP";
     static final String UNLOCK = "UNLOCK INSTANCE";
     static final int LISTED_TABLES = 50;
-    static final String NON_TRANSACTIONAL_TABLES = "SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, ' (', ENGINE, ')') AS name"
-            + " FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND ENGINE <> 'InnoDB'"
-            + " AND TABLE_SCHEMA NOT IN ('mysql', 'sys', 'performance_schema', 'information_schema', 'ndbinfo')"
-            + " ORDER BY TABLE_SCHEMA, TABLE_NAME LIMIT " + (LISTED_TABLES + 1);
+    static final String NON_TRANSACTIONAL_TABLES =
+            "SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, ' (', ENGINE, ')') AS name"
+                    + " FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND ENGINE <> 'InnoDB'"
+                    + " AND TABLE_SCHEMA NOT IN ('mysql', 'sys', 'performance_schema', 'information_schema', 'ndbinfo')"
+                    + " ORDER BY TABLE_SCHEMA, TABLE_NAME LIMIT " + (LISTED_TABLES + 1);
 
     /**
      * Highest with MariaDB's BACKUP STAGE (servers never overlap): blocks only DDL, never DML, so it
@@ -94,9 +95,10 @@ public final class InstanceLockStrategy implements LockStrategy {
             return Support.no("coordinates come from performance_schema.log_status, which needs 8.0.11 or later");
         }
         if (server.galera().map(g -> !g.backupLocksPauseTheNode()).orElse(false)) {
-            return Support.no("on a Galera node LOCK INSTANCE FOR BACKUP neither desyncs nor pauses the node: its coordinates"
-                    + " could not carry the Galera position, a DDL from another node would wait in this node's applier, and an"
-                    + " FTWRL for snapshots after it can deadlock with that DDL (PXC-4799); ftwrl desyncs and pauses the node");
+            return Support.no(
+                    "on a Galera node LOCK INSTANCE FOR BACKUP neither desyncs nor pauses the node: its coordinates"
+                            + " could not carry the Galera position, a DDL from another node would wait in this node's applier, and an"
+                            + " FTWRL for snapshots after it can deadlock with that DDL (PXC-4799); ftwrl desyncs and pauses the node");
         }
         return Support.yes();
     }
@@ -114,13 +116,19 @@ public final class InstanceLockStrategy implements LockStrategy {
         ServerInfo server = context.server();
         BackupOptions options = context.options();
         Sql sql = context.sql();
-        // information_schema.TABLES lists only what the account may read: without SELECT on *.* a MyISAM table could hide.
+        // information_schema.TABLES lists only what the account may read: without SELECT on *.* a MyISAM table could
+        // hide.
         if (!server.has(Privilege.SELECT) && !options.get(ACCEPT_NON_TRANSACTIONAL_TABLES)) {
-            return Support.no(server.privileges().account() + " lacks SELECT on *.*, so information_schema.TABLES hides the tables it cannot"
-                    + " read and quiesce cannot prove every user table is InnoDB (" + LOCK + " does not stop writes to the others)."
-                    + " GRANT SELECT ON *.* to the account, or set " + ACCEPT_NON_TRANSACTIONAL_TABLES.name() + " if that is known");
+            return Support.no(server.privileges().account()
+                    + " lacks SELECT on *.*, so information_schema.TABLES hides the tables it cannot"
+                    + " read and quiesce cannot prove every user table is InnoDB (" + LOCK
+                    + " does not stop writes to the others)."
+                    + " GRANT SELECT ON *.* to the account, or set " + ACCEPT_NON_TRANSACTIONAL_TABLES.name()
+                    + " if that is known");
         }
-        List<String> tables = sql.rows(NON_TRANSACTIONAL_TABLES).stream().map(row -> row.get("name")).toList();
+        List<String> tables = sql.rows(NON_TRANSACTIONAL_TABLES).stream()
+                .map(row -> row.get("name"))
+                .toList();
         if (!tables.isEmpty()) {
             String list = describe(tables);
             if (!options.get(ACCEPT_NON_TRANSACTIONAL_TABLES)) {
@@ -128,8 +136,12 @@ public final class InstanceLockStrategy implements LockStrategy {
                         + ". Convert them to InnoDB, use a strategy that blocks them (percona-backup-locks, ftwrl), or set "
                         + ACCEPT_NON_TRANSACTIONAL_TABLES.name() + " if they need not be consistent");
             }
-            LOG.warn("quiesce: {} on {}: these non-InnoDB tables will NOT be consistent with the coordinates ({} is set): {}",
-                    LOCK, server, ACCEPT_NON_TRANSACTIONAL_TABLES.name(), list);
+            LOG.warn(
+                    "quiesce: {} on {}: these non-InnoDB tables will NOT be consistent with the coordinates ({} is set): {}",
+                    LOCK,
+                    server,
+                    ACCEPT_NON_TRANSACTIONAL_TABLES.name(),
+                    list);
         }
         return LogStatus.readable(sql, server);
     }

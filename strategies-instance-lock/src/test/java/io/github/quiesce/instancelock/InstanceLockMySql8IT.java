@@ -3,7 +3,6 @@ package io.github.quiesce.instancelock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BackupSession;
@@ -40,10 +39,16 @@ class InstanceLockMySql8IT extends BlocksDdlOnlyContract {
     void autoPrefersTheInstanceLockAndHoldsABackupLockNotAGlobalReadLock() {
         try (BackupSession s = BackupSession.open(server.dataSource())) {
             assertThat(s.strategy()).isEqualTo(InstanceLockStrategy.NAME);
-            assertThat(ServerChecks.count(server, "SELECT COUNT(*) FROM performance_schema.metadata_locks"
-                    + " WHERE OBJECT_TYPE = 'BACKUP LOCK' AND LOCK_STATUS = 'GRANTED'")).isEqualTo(1);
-            assertThat(ServerChecks.count(server, "SELECT COUNT(*) FROM performance_schema.metadata_locks"
-                    + " WHERE OBJECT_TYPE IN ('GLOBAL', 'COMMIT') AND LOCK_STATUS = 'GRANTED'")).isZero();
+            assertThat(ServerChecks.count(
+                            server,
+                            "SELECT COUNT(*) FROM performance_schema.metadata_locks"
+                                    + " WHERE OBJECT_TYPE = 'BACKUP LOCK' AND LOCK_STATUS = 'GRANTED'"))
+                    .isEqualTo(1);
+            assertThat(ServerChecks.count(
+                            server,
+                            "SELECT COUNT(*) FROM performance_schema.metadata_locks"
+                                    + " WHERE OBJECT_TYPE IN ('GLOBAL', 'COMMIT') AND LOCK_STATUS = 'GRANTED'"))
+                    .isZero();
         }
         assertThat(ServerChecks.globalMetadataLocks(server)).isZero();
     }
@@ -54,13 +59,18 @@ class InstanceLockMySql8IT extends BlocksDdlOnlyContract {
         server.execute("CREATE TABLE " + SCHEMA + "." + table + " (id INT PRIMARY KEY) ENGINE=MyISAM");
         try {
             try (BackupSession s = BackupSession.open(server.dataSource())) {
-                assertThat(s.strategy()).as("auto must not use the instance lock with MyISAM data").isEqualTo("ftwrl");
+                assertThat(s.strategy())
+                        .as("auto must not use the instance lock with MyISAM data")
+                        .isEqualTo("ftwrl");
             }
-            assertThatThrownBy(() -> BackupSession.open(server.dataSource(), options().build()))
+            assertThatThrownBy(() ->
+                            BackupSession.open(server.dataSource(), options().build()))
                     .isInstanceOf(UnsupportedServerException.class)
                     .hasMessageContaining(SCHEMA + "." + table + " (MyISAM)")
                     .hasMessageContaining(InstanceLockStrategy.ACCEPT_NON_TRANSACTIONAL_TABLES.name());
-            BackupOptions accepting = options().set(InstanceLockStrategy.ACCEPT_NON_TRANSACTIONAL_TABLES, true).build();
+            BackupOptions accepting = options()
+                    .set(InstanceLockStrategy.ACCEPT_NON_TRANSACTIONAL_TABLES, true)
+                    .build();
             try (BackupSession s = BackupSession.open(server.dataSource(), accepting)) {
                 assertThat(s.strategy()).isEqualTo(InstanceLockStrategy.NAME);
             }
@@ -94,18 +104,22 @@ class InstanceLockMySql8IT extends BlocksDdlOnlyContract {
         String table = uniqueTable("long_query");
         Writers.createTable(server, SCHEMA, table);
         server.execute("INSERT INTO " + SCHEMA + "." + table + " (writer, seq) VALUES (0, 0)");
-        CompletableFuture<Long> longQuery = ServerChecks.runAsync(server, "SELECT SLEEP(4), COUNT(*) FROM " + SCHEMA + "." + table);
+        CompletableFuture<Long> longQuery =
+                ServerChecks.runAsync(server, "SELECT SLEEP(4), COUNT(*) FROM " + SCHEMA + "." + table);
         Thread.sleep(1_300);
         List<Connection> snapshots;
         try (BackupSession s = BackupSession.open(server.dataSource(), options().build())) {
             snapshots = s.snapshotConnections(2);
-            assertThat(ServerChecks.completesWithin(server,
-                    "INSERT INTO " + SCHEMA + "." + table + " (writer, seq) VALUES (0, 1)", 1_000))
-                    .as("a write to the long-queried table does not wait").isTrue();
+            assertThat(ServerChecks.completesWithin(
+                            server, "INSERT INTO " + SCHEMA + "." + table + " (writer, seq) VALUES (0, 1)", 1_000))
+                    .as("a write to the long-queried table does not wait")
+                    .isTrue();
         }
         for (Connection c : snapshots) {
             try (c) {
-                assertThat(count(c, table)).as("the snapshot is from before the second insert").isEqualTo(1);
+                assertThat(count(c, table))
+                        .as("the snapshot is from before the second insert")
+                        .isEqualTo(1);
             }
         }
         assertThat(longQuery).as("the long query was left alone").isNotDone();

@@ -12,14 +12,17 @@ final class BackupLockStatements {
     // ---- taken in acquire() -------------------------------------------------------------------------
 
     /** Whether the metadata-lock instrument is on; off by default on 5.7, and then {@link #OWN_GLOBAL_READ_LOCK} sees nothing. */
-    static final String MDL_INSTRUMENT = "SELECT ENABLED FROM performance_schema.setup_instruments WHERE NAME = 'wait/lock/metadata/sql/mdl'";
+    static final String MDL_INSTRUMENT =
+            "SELECT ENABLED FROM performance_schema.setup_instruments WHERE NAME = 'wait/lock/metadata/sql/mdl'";
     /** A FLUSH TABLES WITH READ LOCK this connection holds: LOCK TABLES FOR BACKUP would then silently do nothing. */
     static final String OWN_GLOBAL_READ_LOCK = "SELECT COUNT(*) FROM performance_schema.metadata_locks m"
             + " JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID"
             + " WHERE t.PROCESSLIST_ID = CONNECTION_ID() AND m.OBJECT_TYPE = 'GLOBAL' AND m.LOCK_TYPE = 'SHARED'";
     /** MyISAM tables whose index writes stay in the key cache (delay_key_write=ON honours DELAY_KEY_WRITE=1). */
-    static final String DELAYED_KEY_TABLES = "SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) AS name FROM information_schema.TABLES"
-            + " WHERE ENGINE = 'MyISAM' AND CREATE_OPTIONS LIKE '%delay_key_write=1%'";
+    static final String DELAYED_KEY_TABLES =
+            "SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) AS name FROM information_schema.TABLES"
+                    + " WHERE ENGINE = 'MyISAM' AND CREATE_OPTIONS LIKE '%delay_key_write=1%'";
+
     static final String LOCK_TABLES = "LOCK TABLES FOR BACKUP";
     /** Releases the tables backup lock (and a global read lock, which this strategy never takes). */
     static final String UNLOCK_TABLES = "UNLOCK TABLES";
@@ -51,16 +54,24 @@ final class BackupLockStatements {
      */
     static final String LOG_STATUS = "SELECT LOCAL FROM performance_schema.log_status";
 
-    private BackupLockStatements() {
-    }
+    private BackupLockStatements() {}
 
     /** What the strategy may send on a generation, for the conformance suite's coverage check. */
     static List<String> sentOn(PerconaGeneration generation) {
-        List<String> common = List.of(MDL_INSTRUMENT, OWN_GLOBAL_READ_LOCK, DELAYED_KEY_TABLES, LOCK_TABLES, UNLOCK_TABLES,
-                START_SNAPSHOT, SNAPSHOT_STATUS, CLONE_SNAPSHOT, COMMIT);
+        List<String> common = List.of(
+                MDL_INSTRUMENT,
+                OWN_GLOBAL_READ_LOCK,
+                DELAYED_KEY_TABLES,
+                LOCK_TABLES,
+                UNLOCK_TABLES,
+                START_SNAPSHOT,
+                SNAPSHOT_STATUS,
+                CLONE_SNAPSHOT,
+                COMMIT);
         List<String> specific = generation.hasBinlogLock()
                 ? List.of(LOCK_BINLOG, "SHOW MASTER STATUS", UNLOCK_BINLOG, io.github.quiesce.spi.Snapshots.START)
                 : List.of(LOG_STATUS);
-        return java.util.stream.Stream.concat(common.stream(), specific.stream()).toList();
+        return java.util.stream.Stream.concat(common.stream(), specific.stream())
+                .toList();
     }
 }

@@ -18,21 +18,25 @@ final class LeftoverLocks {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeftoverLocks.class);
 
-    private LeftoverLocks() {
-    }
+    private LeftoverLocks() {}
 
     static void refuseGlobalReadLock(Sql sql, ServerInfo server) {
         String held;
         try {
             String instrumented = sql.scalar(BackupLockStatements.MDL_INSTRUMENT);
             if (!"YES".equalsIgnoreCase(instrumented)) {
-                LOG.debug("quiesce: wait/lock/metadata/sql/mdl is off on {} (the 5.7 default), so performance_schema.metadata_locks"
-                        + " cannot show whether this connection holds a global read lock; not checked", server);
+                LOG.debug(
+                        "quiesce: wait/lock/metadata/sql/mdl is off on {} (the 5.7 default), so performance_schema.metadata_locks"
+                                + " cannot show whether this connection holds a global read lock; not checked",
+                        server);
                 return;
             }
             held = sql.scalar(BackupLockStatements.OWN_GLOBAL_READ_LOCK);
         } catch (BackupSqlException e) {
-            LOG.debug("quiesce: cannot read this connection's metadata locks on {} ({}); not checked", server, e.getMessage());
+            LOG.debug(
+                    "quiesce: cannot read this connection's metadata locks on {} ({}); not checked",
+                    server,
+                    e.getMessage());
             return;
         }
         if (held != null && !held.equals("0")) {

@@ -96,18 +96,20 @@ public final class PerconaBackupLocksStrategy implements LockStrategy {
             return Support.no("backup locks need Percona Server 5.6.16 or later");
         }
         if (server.variable("delay_key_write").map("ALL"::equalsIgnoreCase).orElse(false)) {
-            return Support.no("delay_key_write=ALL: MyISAM index changes stay in the key cache, so LOCK TABLES FOR BACKUP"
-                    + " refuses to run (copied indexes would be stale). Set delay_key_write=ON or OFF (SET GLOBAL"
-                    + " delay_key_write=ON, and in my.cnf), or use the ftwrl strategy");
+            return Support.no(
+                    "delay_key_write=ALL: MyISAM index changes stay in the key cache, so LOCK TABLES FOR BACKUP"
+                            + " refuses to run (copied indexes would be stale). Set delay_key_write=ON or OFF (SET GLOBAL"
+                            + " delay_key_write=ON, and in my.cnf), or use the ftwrl strategy");
         }
         if (!PerconaGeneration.of(server).hasBinlogLock() && server.binaryLogEnabled() && !server.hasLogStatus()) {
             return Support.no("Percona Server 8.0 has no LOCK BINLOG FOR BACKUP and performance_schema.log_status"
                     + " needs 8.0.14 or later");
         }
         if (server.galera().map(g -> !g.backupLocksPauseTheNode()).orElse(false)) {
-            return Support.no("on a Galera node (Percona XtraDB Cluster) backup locks neither desync nor pause the node: its"
-                    + " coordinates could not carry the Galera position, and a DDL from another node would wait in this node's"
-                    + " applier (PXC-5203); ftwrl desyncs and pauses the node");
+            return Support.no(
+                    "on a Galera node (Percona XtraDB Cluster) backup locks neither desync nor pause the node: its"
+                            + " coordinates could not carry the Galera position, and a DDL from another node would wait in this node's"
+                            + " applier (PXC-5203); ftwrl desyncs and pauses the node");
         }
         return Support.yes();
     }
@@ -115,8 +117,10 @@ public final class PerconaBackupLocksStrategy implements LockStrategy {
     @Override
     public List<PrivilegeRequirement> requiredPrivileges(ServerInfo server) {
         List<PrivilegeRequirement> r = new ArrayList<>();
-        String purpose = BackupLockStatements.LOCK_TABLES + (PerconaGeneration.of(server).hasBinlogLock()
-                ? " and " + BackupLockStatements.LOCK_BINLOG : " and performance_schema.log_status");
+        String purpose = BackupLockStatements.LOCK_TABLES
+                + (PerconaGeneration.of(server).hasBinlogLock()
+                        ? " and " + BackupLockStatements.LOCK_BINLOG
+                        : " and performance_schema.log_status");
         r.add(PrivilegeRequirement.of(PerconaGeneration.backupLockPrivilege(server), purpose));
         if (PerconaGeneration.of(server).hasBinlogLock()) {
             r.addAll(BinaryLogStatus.requirements(server));
@@ -149,17 +153,19 @@ public final class PerconaBackupLocksStrategy implements LockStrategy {
         }
         if (context.snapshots().requested() > 0) {
             if (!snapshotAvailable) {
-                throw new CoordinatesUnavailableException("Snapshot connections on " + server + " need Percona's consistent"
-                        + " snapshot (have_backup_safe_binlog_info=YES): FLUSH TABLES WITH READ LOCK, the other way to stop"
-                        + " commits for an instant, is refused on a connection that holds LOCK TABLES FOR BACKUP. Use the"
-                        + " mysql-instance-lock or ftwrl strategy for snapshots on this server");
+                throw new CoordinatesUnavailableException(
+                        "Snapshot connections on " + server + " need Percona's consistent"
+                                + " snapshot (have_backup_safe_binlog_info=YES): FLUSH TABLES WITH READ LOCK, the other way to stop"
+                                + " commits for an instant, is refused on a connection that holds LOCK TABLES FOR BACKUP. Use the"
+                                + " mysql-instance-lock or ftwrl strategy for snapshots on this server");
             }
             return SnapshotCoordinates.capture(context, generation);
         }
         try {
             return LogStatus.capture(context);
         } catch (BackupSqlException e) {
-            throw PerconaErrors.translate(generation, String.valueOf(e.statement()), e, context.sql().server());
+            throw PerconaErrors.translate(
+                    generation, String.valueOf(e.statement()), e, context.sql().server());
         }
     }
 
@@ -180,11 +186,16 @@ public final class PerconaBackupLocksStrategy implements LockStrategy {
         if (!server.variable("delay_key_write").map("ON"::equalsIgnoreCase).orElse(false)) {
             return;
         }
-        List<String> tables = sql.rows(BackupLockStatements.DELAYED_KEY_TABLES).stream().map(r -> r.get("name")).toList();
+        List<String> tables = sql.rows(BackupLockStatements.DELAYED_KEY_TABLES).stream()
+                .map(r -> r.get("name"))
+                .toList();
         if (!tables.isEmpty()) {
-            LOG.warn("MyISAM tables created with DELAY_KEY_WRITE=1 on {}: {}. LOCK TABLES FOR BACKUP cannot protect their"
-                    + " index files; a physical copy may hold stale indexes (repair them after restore, or set"
-                    + " delay_key_write=OFF).", server, tables);
+            LOG.warn(
+                    "MyISAM tables created with DELAY_KEY_WRITE=1 on {}: {}. LOCK TABLES FOR BACKUP cannot protect their"
+                            + " index files; a physical copy may hold stale indexes (repair them after restore, or set"
+                            + " delay_key_write=OFF).",
+                    server,
+                    tables);
         }
     }
 

@@ -30,8 +30,7 @@ final class SnapshotCoordinates {
     /** What Binlog_snapshot_gtid_executed reads outside a consistent-snapshot transaction. */
     static final String NOT_IN_SNAPSHOT = "not-in-consistent-snapshot";
 
-    private SnapshotCoordinates() {
-    }
+    private SnapshotCoordinates() {}
 
     /** Available where the server says its binlog snapshot is consistent with InnoDB (PS 5.6.26+, every 8.0). */
     static boolean available(ServerInfo server) {
@@ -44,12 +43,14 @@ final class SnapshotCoordinates {
         PerconaBackupLocksStrategy.run(sql, generation, BackupLockStatements.START_SNAPSHOT);
         context.onRelease(BackupLockStatements.COMMIT, s -> s.execute(BackupLockStatements.COMMIT));
         Map<String, String> status = sql.rows(BackupLockStatements.SNAPSHOT_STATUS).stream()
-                .collect(Collectors.toMap(r -> r.get("Variable_name").toLowerCase(Locale.ROOT), r -> r.get("Value"), (a, b) -> a));
+                .collect(Collectors.toMap(
+                        r -> r.get("Variable_name").toLowerCase(Locale.ROOT), r -> r.get("Value"), (a, b) -> a));
         String file = status.get("binlog_snapshot_file");
         String position = status.get("binlog_snapshot_position");
         if (file == null || position == null || file.isEmpty()) {
-            throw new CoordinatesUnavailableException(server + " reported no Binlog_snapshot_file/Binlog_snapshot_position after "
-                    + BackupLockStatements.START_SNAPSHOT);
+            throw new CoordinatesUnavailableException(
+                    server + " reported no Binlog_snapshot_file/Binlog_snapshot_position after "
+                            + BackupLockStatements.START_SNAPSHOT);
         }
         BinlogCoordinates c = new BinlogCoordinates(file, Long.parseLong(position), gtidSet(status, server));
         // Every clone shares the session's read view and Binlog_snapshot_* values exactly.
@@ -67,10 +68,11 @@ final class SnapshotCoordinates {
         }
         String gtid = status.get("binlog_snapshot_gtid_executed");
         if (gtid == null || gtid.equals(NOT_IN_SNAPSHOT)) {
-            throw new CoordinatesUnavailableException(server + " runs with gtid_mode=ON but has no Binlog_snapshot_gtid_executed"
-                    + " for the snapshot (the status variable came with PS-4464): its GTID set cannot be read consistently with"
-                    + " the data. Upgrade Percona Server, or do not ask for snapshot connections / "
-                    + PerconaBackupLocksStrategy.INNODB_ONLY_COORDINATES.name() + " on it");
+            throw new CoordinatesUnavailableException(
+                    server + " runs with gtid_mode=ON but has no Binlog_snapshot_gtid_executed"
+                            + " for the snapshot (the status variable came with PS-4464): its GTID set cannot be read consistently with"
+                            + " the data. Upgrade Percona Server, or do not ask for snapshot connections / "
+                            + PerconaBackupLocksStrategy.INNODB_ONLY_COORDINATES.name() + " on it");
         }
         return BinaryLogStatus.normalizeGtidSet(gtid);
     }

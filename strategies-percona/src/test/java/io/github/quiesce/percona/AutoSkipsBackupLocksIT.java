@@ -12,9 +12,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class AutoSkipsBackupLocksIT {
 
     @ParameterizedTest
-    @EnumSource(value = ServerDistribution.class, names = {"MYSQL_8_0_15", "MARIADB_11_4_5"})
+    @EnumSource(
+            value = ServerDistribution.class,
+            names = {"MYSQL_8_0_15", "MARIADB_11_4_5"})
     void autoDoesNotPickBackupLocksOnServersWithoutThem(ServerDistribution distribution) {
-        try (BackupSession s = BackupSession.open(EmbeddedServers.shared(distribution).dataSource())) {
+        try (BackupSession s =
+                BackupSession.open(EmbeddedServers.shared(distribution).dataSource())) {
             assertThat(PerconaBackupLocksStrategy.hasBackupLocks(s.server())).isFalse();
             assertThat(s.strategy()).isNotEqualTo(PerconaBackupLocksStrategy.NAME);
         }

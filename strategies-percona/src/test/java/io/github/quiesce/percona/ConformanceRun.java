@@ -27,8 +27,11 @@ final class ConformanceRun {
     private static final Logger LOG = LoggerFactory.getLogger(ConformanceRun.class);
 
     /** Errors the strategy (or core, for it) maps to typed failures; each must be one a case expects. */
-    static final Set<MtrError> MAPPED_ERRORS = EnumSet.of(MtrError.ER_CANT_EXECUTE_WITH_BACKUP_LOCK, MtrError.ER_OPTION_PREVENTS_STATEMENT,
-            MtrError.ER_LOCK_OR_ACTIVE_TRANSACTION, MtrError.ER_LOCK_WAIT_TIMEOUT);
+    static final Set<MtrError> MAPPED_ERRORS = EnumSet.of(
+            MtrError.ER_CANT_EXECUTE_WITH_BACKUP_LOCK,
+            MtrError.ER_OPTION_PREVENTS_STATEMENT,
+            MtrError.ER_LOCK_OR_ACTIVE_TRANSACTION,
+            MtrError.ER_LOCK_WAIT_TIMEOUT);
 
     private final PerconaGeneration generation;
     private final Supplier<Optional<ConformanceTarget>> target;
@@ -48,9 +51,12 @@ final class ConformanceRun {
 
     Stream<DynamicNode> tests(Supplier<String> unavailable) {
         List<ConformanceCase> cases = PerconaConformanceCases.forGeneration(generation);
-        Stream<DynamicNode> each = cases.stream().map(c -> DynamicTest.dynamicTest(c.displayName(), () -> run(c, unavailable)));
-        DynamicNode coverage = DynamicTest.dynamicTest("[" + label() + "] " + cases.size() + " cases cover every statement the strategy"
-                + " sends and every error it maps", () -> coverage(cases, unavailable));
+        Stream<DynamicNode> each =
+                cases.stream().map(c -> DynamicTest.dynamicTest(c.displayName(), () -> run(c, unavailable)));
+        DynamicNode coverage = DynamicTest.dynamicTest(
+                "[" + label() + "] " + cases.size() + " cases cover every statement the strategy"
+                        + " sends and every error it maps",
+                () -> coverage(cases, unavailable));
         return Stream.concat(each, Stream.of(coverage));
     }
 
@@ -79,11 +85,18 @@ final class ConformanceRun {
         Assumptions.assumeTrue(passed + skipped == cases.size(), "some cases failed; coverage is not meaningful");
         List<String> ran = executed.stream().map(ConformanceRun::normalize).toList();
         for (String statement : BackupLockStatements.sentOn(generation)) {
-            assertThat(ran).as("a %s case runs the strategy's statement", label()).contains(normalize(statement));
+            assertThat(ran)
+                    .as("a %s case runs the strategy's statement", label())
+                    .contains(normalize(statement));
         }
         assertThat(expected).as("errors the %s cases expect", label()).containsAll(MAPPED_ERRORS);
-        LOG.info("conformance {} on {}: {} cases, {} passed, {} skipped", label(), target.get().map(ConformanceTarget::describe).orElse("-"),
-                cases.size(), passed, skipped);
+        LOG.info(
+                "conformance {} on {}: {} cases, {} passed, {} skipped",
+                label(),
+                target.get().map(ConformanceTarget::describe).orElse("-"),
+                cases.size(),
+                passed,
+                skipped);
     }
 
     private String label() {

@@ -100,8 +100,7 @@ final class Mtr implements AutoCloseable {
         private final String name;
         private final Connection connection;
         /** What a sent statement ended with: an error, or (for a query) its rows. */
-        private record Outcome(SQLException error, List<Map<String, String>> rows) {
-        }
+        private record Outcome(SQLException error, List<Map<String, String>> rows) {}
 
         private CompletableFuture<Outcome> pending;
 
@@ -118,7 +117,8 @@ final class Mtr implements AutoCloseable {
         void ok(String sql) {
             SQLException e = run(sql);
             if (e != null) {
-                fail(name + ": expected success of '" + sql + "' but got error " + e.getErrorCode() + " (" + e.getSQLState() + "): " + e.getMessage());
+                fail(name + ": expected success of '" + sql + "' but got error " + e.getErrorCode() + " ("
+                        + e.getSQLState() + "): " + e.getMessage());
             }
         }
 
@@ -137,7 +137,8 @@ final class Mtr implements AutoCloseable {
                 }
                 ps.execute();
             } catch (SQLException e) {
-                fail(name + ": expected success of '" + sql + "' but got error " + e.getErrorCode() + ": " + e.getMessage());
+                fail(name + ": expected success of '" + sql + "' but got error " + e.getErrorCode() + ": "
+                        + e.getMessage());
             }
         }
 
@@ -145,13 +146,15 @@ final class Mtr implements AutoCloseable {
             try {
                 return query(sql);
             } catch (SQLException e) {
-                throw new AssertionError(name + ": '" + sql + "' failed with " + e.getErrorCode() + ": " + e.getMessage(), e);
+                throw new AssertionError(
+                        name + ": '" + sql + "' failed with " + e.getErrorCode() + ": " + e.getMessage(), e);
             }
         }
 
         private List<Map<String, String>> query(String sql) throws SQLException {
             executed.add(sql);
-            try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            try (Statement st = connection.createStatement();
+                    ResultSet rs = st.executeQuery(sql)) {
                 List<Map<String, String>> rows = new ArrayList<>();
                 int n = rs.getMetaData().getColumnCount();
                 while (rs.next()) {
@@ -202,14 +205,16 @@ final class Mtr implements AutoCloseable {
         void reapOk() {
             SQLException e = reap().error();
             if (e != null) {
-                fail(name + ": expected the sent statement to succeed but got " + e.getErrorCode() + ": " + e.getMessage());
+                fail(name + ": expected the sent statement to succeed but got " + e.getErrorCode() + ": "
+                        + e.getMessage());
             }
         }
 
         List<Map<String, String>> reapRows() {
             Outcome o = reap();
             if (o.error() != null) {
-                fail(name + ": expected the sent query to succeed but got " + o.error().getErrorCode() + ": " + o.error().getMessage());
+                fail(name + ": expected the sent query to succeed but got "
+                        + o.error().getErrorCode() + ": " + o.error().getMessage());
             }
             return o.rows();
         }
@@ -234,8 +239,8 @@ final class Mtr implements AutoCloseable {
                 fail(name + ": expected " + error + " from '" + sql + "' but it succeeded");
             }
             if (!error.matches(generation(), e)) {
-                fail(name + ": expected " + error + " from '" + sql + "' but got error " + e.getErrorCode() + " (" + e.getSQLState() + "): "
-                        + e.getMessage());
+                fail(name + ": expected " + error + " from '" + sql + "' but got error " + e.getErrorCode() + " ("
+                        + e.getSQLState() + "): " + e.getMessage());
             }
         }
 

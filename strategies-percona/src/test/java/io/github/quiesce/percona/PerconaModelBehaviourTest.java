@@ -25,10 +25,11 @@ class PerconaModelBehaviourTest {
         try (Connection admin = server.dataSource().getConnection()) {
             execute(admin, "CREATE USER 'u1'@'%'", "GRANT PROCESS ON *.* TO 'u1'@'%'");
             try (Connection u1 = server.dataSource("u1").getConnection()) {
-                assertThatThrownBy(() -> execute(u1, "LOCK TABLES FOR BACKUP")).isInstanceOfSatisfying(SQLException.class, e -> {
-                    assertThat(e.getErrorCode()).isEqualTo(1227);
-                    assertThat(e.getMessage()).contains("RELOAD");
-                });
+                assertThatThrownBy(() -> execute(u1, "LOCK TABLES FOR BACKUP"))
+                        .isInstanceOfSatisfying(SQLException.class, e -> {
+                            assertThat(e.getErrorCode()).isEqualTo(1227);
+                            assertThat(e.getMessage()).contains("RELOAD");
+                        });
                 execute(admin, "GRANT RELOAD ON *.* TO 'u1'@'%'");
                 execute(u1, "LOCK TABLES FOR BACKUP", "LOCK BINLOG FOR BACKUP", "UNLOCK BINLOG", "UNLOCK TABLES");
             }
@@ -40,7 +41,8 @@ class PerconaModelBehaviourTest {
     void on80LockBinlogForBackupIsASyntaxError() throws Exception {
         try (Connection c = ScriptedServer.percona80().dataSource().getConnection()) {
             assertThatThrownBy(() -> execute(c, "LOCK BINLOG FOR BACKUP"))
-                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1064));
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode())
+                            .isEqualTo(1064));
         }
     }
 
@@ -49,9 +51,10 @@ class PerconaModelBehaviourTest {
     void on57FlushTablesWithReadLockUnderTheBinlogLockIsAConflict() throws Exception {
         try (Connection c = ScriptedServer.percona57().dataSource().getConnection()) {
             execute(c, "LOCK BINLOG FOR BACKUP");
-            assertThatThrownBy(() -> execute(c, "FLUSH TABLES WITH READ LOCK")).isInstanceOfSatisfying(SQLException.class,
-                    e -> assertThat(PerconaErrors.isConflictingBackupLock(PerconaGeneration.PS_57, e.getSQLState(), e.getErrorCode(),
-                            e.getMessage())).isTrue());
+            assertThatThrownBy(() -> execute(c, "FLUSH TABLES WITH READ LOCK"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(PerconaErrors.isConflictingBackupLock(
+                                    PerconaGeneration.PS_57, e.getSQLState(), e.getErrorCode(), e.getMessage()))
+                            .isTrue());
         }
     }
 
@@ -85,7 +88,8 @@ class PerconaModelBehaviourTest {
             execute(writer, "CREATE TABLE t(a INT) ENGINE=MyISAM", "SET SESSION lock_wait_timeout = 10");
             Connection holder = server.dataSource().getConnection();
             execute(holder, "LOCK TABLES FOR BACKUP");
-            CompletableFuture<Void> insert = CompletableFuture.runAsync(() -> executeUnchecked(writer, "INSERT INTO t VALUES(1)"));
+            CompletableFuture<Void> insert =
+                    CompletableFuture.runAsync(() -> executeUnchecked(writer, "INSERT INTO t VALUES(1)"));
             Thread.sleep(100);
             assertThat(insert).isNotDone();
             holder.close();
@@ -100,18 +104,26 @@ class PerconaModelBehaviourTest {
      */
     @Test
     void before8027_18LogStatusLagsACommitInFlight() throws Exception {
-        ScriptedServer server = ScriptedServer.percona80().variable("version", "8.0.26-16").debugBuild();
-        try (Connection writer = server.dataSource().getConnection(); Connection reader = server.dataSource().getConnection()) {
-            execute(writer, "CREATE TABLE t(a INT) ENGINE=InnoDB",
+        ScriptedServer server =
+                ScriptedServer.percona80().variable("version", "8.0.26-16").debugBuild();
+        try (Connection writer = server.dataSource().getConnection();
+                Connection reader = server.dataSource().getConnection()) {
+            execute(
+                    writer,
+                    "CREATE TABLE t(a INT) ENGINE=InnoDB",
                     "SET debug_sync = \"process_commit_stage_queue_before_handle_gtid SIGNAL flushed WAIT_FOR go\"");
-            CompletableFuture<Void> insert = CompletableFuture.runAsync(() -> executeUnchecked(writer, "INSERT INTO t VALUES(1)"));
+            CompletableFuture<Void> insert =
+                    CompletableFuture.runAsync(() -> executeUnchecked(writer, "INSERT INTO t VALUES(1)"));
             execute(reader, "SET DEBUG_SYNC= 'now WAIT_FOR flushed'");
             String during = value(reader, "SELECT LOCAL FROM performance_schema.log_status");
             execute(reader, "SET DEBUG_SYNC= 'now SIGNAL go'");
             insert.get(5, TimeUnit.SECONDS);
             String after = value(reader, "SELECT LOCAL FROM performance_schema.log_status");
-            assertThat(during).as("same position as after the commit").contains("\"binary_log_position\": 1714")
-                    .as("but without its GTID").contains(":1-43\"");
+            assertThat(during)
+                    .as("same position as after the commit")
+                    .contains("\"binary_log_position\": 1714")
+                    .as("but without its GTID")
+                    .contains(":1-43\"");
             assertThat(after).contains("\"binary_log_position\": 1714").contains(":1-44\"");
         }
     }
@@ -133,7 +145,8 @@ class PerconaModelBehaviourTest {
     }
 
     private static String value(Connection c, String query) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(query)) {
             rs.next();
             return rs.getString(1);
         }

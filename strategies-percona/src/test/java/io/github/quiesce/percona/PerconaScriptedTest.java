@@ -38,8 +38,10 @@ import org.junit.jupiter.api.Test;
  */
 class PerconaScriptedTest {
 
-    static final BackupOptions PERCONA = BackupOptions.builder().strategy(PerconaBackupLocksStrategy.NAME)
-            .lockWaitTimeout(Duration.ofSeconds(5)).build();
+    static final BackupOptions PERCONA = BackupOptions.builder()
+            .strategy(PerconaBackupLocksStrategy.NAME)
+            .lockWaitTimeout(Duration.ofSeconds(5))
+            .build();
     /** The model's first connection is the session's. */
     static final long SESSION_CONNECTION = 100;
 
@@ -48,19 +50,23 @@ class PerconaScriptedTest {
         ScriptedServer server = ScriptedServer.percona57();
         try (BackupSession s = BackupSession.open(server.dataSource(), PERCONA)) {
             assertThat(server.statementsAfterProbe()).endsWith("LOCK TABLES FOR BACKUP");
-            assertThat(s.coordinates().toString()).isEqualTo("binlog.000003:1234 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42");
-            assertThat(server.locksHeldBy(SESSION_CONNECTION)).as("UNLOCK BINLOG leaves the tables lock").containsExactly("LOCK TABLES FOR BACKUP");
+            assertThat(s.coordinates().toString())
+                    .isEqualTo("binlog.000003:1234 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42");
+            assertThat(server.locksHeldBy(SESSION_CONNECTION))
+                    .as("UNLOCK BINLOG leaves the tables lock")
+                    .containsExactly("LOCK TABLES FOR BACKUP");
         }
-        assertThat(server.statementsAfterProbe()).containsExactly(
-                "SET SESSION lock_wait_timeout = 5",
-                BackupLockStatements.MDL_INSTRUMENT,
-                BackupLockStatements.DELAYED_KEY_TABLES,
-                "LOCK TABLES FOR BACKUP",
-                "LOCK BINLOG FOR BACKUP",
-                "SHOW MASTER STATUS",
-                "UNLOCK BINLOG",
-                "UNLOCK TABLES",
-                "SET SESSION lock_wait_timeout = 31536000");
+        assertThat(server.statementsAfterProbe())
+                .containsExactly(
+                        "SET SESSION lock_wait_timeout = 5",
+                        BackupLockStatements.MDL_INSTRUMENT,
+                        BackupLockStatements.DELAYED_KEY_TABLES,
+                        "LOCK TABLES FOR BACKUP",
+                        "LOCK BINLOG FOR BACKUP",
+                        "SHOW MASTER STATUS",
+                        "UNLOCK BINLOG",
+                        "UNLOCK TABLES",
+                        "SET SESSION lock_wait_timeout = 31536000");
         assertThat(server.openConnections()).isZero();
     }
 
@@ -68,17 +74,19 @@ class PerconaScriptedTest {
     void percona80ReadsLogStatusAndNeverIssuesLockBinlog() {
         ScriptedServer server = ScriptedServer.percona80();
         try (BackupSession s = BackupSession.open(server.dataSource(), PERCONA)) {
-            assertThat(s.coordinates().toString()).isEqualTo("binlog.000003:1234 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42");
+            assertThat(s.coordinates().toString())
+                    .isEqualTo("binlog.000003:1234 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42");
         }
-        assertThat(server.statementsAfterProbe()).containsExactly(
-                "SET SESSION lock_wait_timeout = 5",
-                BackupLockStatements.MDL_INSTRUMENT,
-                BackupLockStatements.OWN_GLOBAL_READ_LOCK,
-                BackupLockStatements.DELAYED_KEY_TABLES,
-                "LOCK TABLES FOR BACKUP",
-                "SELECT LOCAL FROM performance_schema.log_status",
-                "UNLOCK TABLES",
-                "SET SESSION lock_wait_timeout = 31536000");
+        assertThat(server.statementsAfterProbe())
+                .containsExactly(
+                        "SET SESSION lock_wait_timeout = 5",
+                        BackupLockStatements.MDL_INSTRUMENT,
+                        BackupLockStatements.OWN_GLOBAL_READ_LOCK,
+                        BackupLockStatements.DELAYED_KEY_TABLES,
+                        "LOCK TABLES FOR BACKUP",
+                        "SELECT LOCAL FROM performance_schema.log_status",
+                        "UNLOCK TABLES",
+                        "SET SESSION lock_wait_timeout = 31536000");
     }
 
     /** While the session holds the lock, InnoDB writes of others go on and MyISAM writes and DDL wait (backup_locks.test:765-823). */
@@ -86,15 +94,22 @@ class PerconaScriptedTest {
     void othersWriteInnodbWhileTheirMyisamWritesAndDdlWaitForTheSession() throws Exception {
         ScriptedServer server = ScriptedServer.percona80();
         try (Connection other = server.dataSource().getConnection()) {
-            execute(other, "CREATE TABLE t_innodb(a INT) ENGINE=InnoDB", "CREATE TABLE t_myisam(a INT) ENGINE=MyISAM",
+            execute(
+                    other,
+                    "CREATE TABLE t_innodb(a INT) ENGINE=InnoDB",
+                    "CREATE TABLE t_myisam(a INT) ENGINE=MyISAM",
                     "SET SESSION lock_wait_timeout = 1");
             try (BackupSession s = BackupSession.open(server.dataSource(), PERCONA)) {
                 execute(other, "INSERT INTO t_innodb VALUES(1)");
                 assertThatThrownBy(() -> execute(other, "INSERT INTO t_myisam VALUES(1)"))
-                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1205));
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode())
+                                .isEqualTo(1205));
                 assertThatThrownBy(() -> execute(other, "CREATE TABLE t_new(a INT) ENGINE=InnoDB"))
-                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1205));
-                assertThat(s.coordinates().position()).as("the InnoDB commit moved the binary log").isGreaterThan(1234);
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode())
+                                .isEqualTo(1205));
+                assertThat(s.coordinates().position())
+                        .as("the InnoDB commit moved the binary log")
+                        .isGreaterThan(1234);
             }
             execute(other, "INSERT INTO t_myisam VALUES(1)", "CREATE TABLE t_new(a INT) ENGINE=InnoDB");
         }
@@ -102,34 +117,54 @@ class PerconaScriptedTest {
 
     @Test
     void anotherErrorWithTheOld1880NumberIsNotTakenForIt() {
-        assertThat(PerconaErrors.isConflictingBackupLock(PerconaGeneration.PS_57, "HY000", 1880,
-                "Found data types with the old temporal format")).isFalse();
-        assertThat(PerconaErrors.isConflictingBackupLock(PerconaGeneration.PS_80, "HY000", 1880,
-                "Can't execute the query because you have a conflicting backup lock")).isFalse();
+        assertThat(PerconaErrors.isConflictingBackupLock(
+                        PerconaGeneration.PS_57, "HY000", 1880, "Found data types with the old temporal format"))
+                .isFalse();
+        assertThat(PerconaErrors.isConflictingBackupLock(
+                        PerconaGeneration.PS_80,
+                        "HY000",
+                        1880,
+                        "Can't execute the query because you have a conflicting backup lock"))
+                .isFalse();
     }
-
 
     // ---- 5.x paths ----
 
     @Test
     void innodbOnlyCoordinatesUseTheSnapshotStatusInsteadOfTheBinlogLock() {
         ScriptedServer server = ScriptedServer.percona57();
-        BackupOptions o = PERCONA.toBuilder().set(PerconaBackupLocksStrategy.INNODB_ONLY_COORDINATES, true).build();
+        BackupOptions o = PERCONA.toBuilder()
+                .set(PerconaBackupLocksStrategy.INNODB_ONLY_COORDINATES, true)
+                .build();
         try (BackupSession s = BackupSession.open(server.dataSource(), o)) {
-            assertThat(s.coordinates().toString()).isEqualTo("binlog.000003:1234 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42");
+            assertThat(s.coordinates().toString())
+                    .isEqualTo("binlog.000003:1234 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42");
         }
-        assertThat(server.statementsAfterProbe()).doesNotContain("LOCK BINLOG FOR BACKUP")
-                .containsSubsequence("LOCK TABLES FOR BACKUP", BackupLockStatements.START_SNAPSHOT,
-                        BackupLockStatements.SNAPSHOT_STATUS, "COMMIT", "UNLOCK TABLES");
+        assertThat(server.statementsAfterProbe())
+                .doesNotContain("LOCK BINLOG FOR BACKUP")
+                .containsSubsequence(
+                        "LOCK TABLES FOR BACKUP",
+                        BackupLockStatements.START_SNAPSHOT,
+                        BackupLockStatements.SNAPSHOT_STATUS,
+                        "COMMIT",
+                        "UNLOCK TABLES");
     }
 
     @Test
     void percona57SnapshotConnectionsStartWhileTheBinlogLockStopsCommits() throws Exception {
         ScriptedServer server = ScriptedServer.percona57();
         List<Connection> snapshots = twoSnapshots(server, PERCONA);
-        assertThat(server.statementsAfterProbe()).containsSubsequence("LOCK BINLOG FOR BACKUP", "SHOW MASTER STATUS",
-                Snapshots.START, Snapshots.START, "UNLOCK BINLOG", "UNLOCK TABLES");
-        assertThat(server.openConnections()).as("the snapshots outlive the session").isEqualTo(2);
+        assertThat(server.statementsAfterProbe())
+                .containsSubsequence(
+                        "LOCK BINLOG FOR BACKUP",
+                        "SHOW MASTER STATUS",
+                        Snapshots.START,
+                        Snapshots.START,
+                        "UNLOCK BINLOG",
+                        "UNLOCK TABLES");
+        assertThat(server.openConnections())
+                .as("the snapshots outlive the session")
+                .isEqualTo(2);
         closeAllAndExpectNoneOpen(snapshots, server);
     }
 
@@ -137,23 +172,33 @@ class PerconaScriptedTest {
     @Test
     void consistentSnapshotVariantClonesTheSessionsSnapshotIntoEachConnection() throws Exception {
         ScriptedServer server = ScriptedServer.percona57();
-        BackupOptions o = PERCONA.toBuilder().set(PerconaBackupLocksStrategy.INNODB_ONLY_COORDINATES, true).build();
+        BackupOptions o = PERCONA.toBuilder()
+                .set(PerconaBackupLocksStrategy.INNODB_ONLY_COORDINATES, true)
+                .build();
         List<Connection> snapshots;
         try (BackupSession s = BackupSession.open(server.dataSource(), o)) {
             snapshots = s.snapshotConnections(2);
             assertThat(s.coordinates().toString()).startsWith("binlog.000003:1234");
         }
-        assertThat(server.statementsAfterProbe()).doesNotContain("LOCK BINLOG FOR BACKUP")
-                .containsSubsequence("LOCK TABLES FOR BACKUP", BackupLockStatements.START_SNAPSHOT, BackupLockStatements.SNAPSHOT_STATUS,
+        assertThat(server.statementsAfterProbe())
+                .doesNotContain("LOCK BINLOG FOR BACKUP")
+                .containsSubsequence(
+                        "LOCK TABLES FOR BACKUP",
+                        BackupLockStatements.START_SNAPSHOT,
+                        BackupLockStatements.SNAPSHOT_STATUS,
                         "START TRANSACTION WITH CONSISTENT SNAPSHOT FROM SESSION 100",
-                        "START TRANSACTION WITH CONSISTENT SNAPSHOT FROM SESSION 100", "COMMIT", "UNLOCK TABLES");
+                        "START TRANSACTION WITH CONSISTENT SNAPSHOT FROM SESSION 100",
+                        "COMMIT",
+                        "UNLOCK TABLES");
         closeAllAndExpectNoneOpen(snapshots, server);
     }
 
     @Test
     void innodbOnlyCoordinatesFallBackToTheSafeOrderWithoutSafeBinlogInfo() {
         ScriptedServer server = ScriptedServer.percona57().variable("have_backup_safe_binlog_info", "NO");
-        BackupOptions o = PERCONA.toBuilder().set(PerconaBackupLocksStrategy.INNODB_ONLY_COORDINATES, true).build();
+        BackupOptions o = PERCONA.toBuilder()
+                .set(PerconaBackupLocksStrategy.INNODB_ONLY_COORDINATES, true)
+                .build();
         try (BackupSession s = BackupSession.open(server.dataSource(), o)) {
             s.coordinates();
         }
@@ -169,18 +214,26 @@ class PerconaScriptedTest {
         try (Connection other = server.dataSource().getConnection()) {
             execute(other, "CREATE TABLE t(a INT) ENGINE=InnoDB", "SET SESSION lock_wait_timeout = 5");
             // A listener's exceptions never reach the session: it only records what it saw.
-            BackupOptions o = PERCONA.toBuilder().listener(e -> {
-                if (e instanceof BackupEvent.StatementExecuted x && x.statement().equals("SHOW MASTER STATUS")) {
-                    insert.set(CompletableFuture.runAsync(() -> executeUnchecked(other, "INSERT INTO t VALUES(1)")));
-                    sleep(200);
-                    waitedUnderTheBinlogLock.set(!insert.get().isDone());
-                }
-            }).build();
+            BackupOptions o = PERCONA.toBuilder()
+                    .listener(e -> {
+                        if (e instanceof BackupEvent.StatementExecuted x
+                                && x.statement().equals("SHOW MASTER STATUS")) {
+                            insert.set(CompletableFuture.runAsync(
+                                    () -> executeUnchecked(other, "INSERT INTO t VALUES(1)")));
+                            sleep(200);
+                            waitedUnderTheBinlogLock.set(!insert.get().isDone());
+                        }
+                    })
+                    .build();
             try (BackupSession s = BackupSession.open(server.dataSource(), o)) {
                 BinlogCoordinates c = s.coordinates();
                 insert.get().get(5, TimeUnit.SECONDS);
-                assertThat(waitedUnderTheBinlogLock).as("the InnoDB commit waited under LOCK BINLOG FOR BACKUP").isTrue();
-                assertThat(server.binlogPositionNow()).as("and went through after UNLOCK BINLOG").isNotEqualTo(c.toString());
+                assertThat(waitedUnderTheBinlogLock)
+                        .as("the InnoDB commit waited under LOCK BINLOG FOR BACKUP")
+                        .isTrue();
+                assertThat(server.binlogPositionNow())
+                        .as("and went through after UNLOCK BINLOG")
+                        .isNotEqualTo(c.toString());
             }
         }
     }
@@ -189,12 +242,16 @@ class PerconaScriptedTest {
 
     @Test
     void privilegesAreCheckedPerGeneration() {
-        ScriptedServer ps57 = ScriptedServer.percona57().grants("GRANT SELECT, REPLICATION CLIENT ON *.* TO `backup`@`%`");
+        ScriptedServer ps57 =
+                ScriptedServer.percona57().grants("GRANT SELECT, REPLICATION CLIENT ON *.* TO `backup`@`%`");
         assertThatThrownBy(() -> BackupSession.open(ps57.dataSource(), PERCONA))
-                .isInstanceOf(MissingPrivilegeException.class).hasMessageContaining("RELOAD (for LOCK TABLES FOR BACKUP");
-        ScriptedServer ps80 = ScriptedServer.percona80().grants("GRANT RELOAD, REPLICATION CLIENT ON *.* TO `backup`@`%`");
+                .isInstanceOf(MissingPrivilegeException.class)
+                .hasMessageContaining("RELOAD (for LOCK TABLES FOR BACKUP");
+        ScriptedServer ps80 =
+                ScriptedServer.percona80().grants("GRANT RELOAD, REPLICATION CLIENT ON *.* TO `backup`@`%`");
         assertThatThrownBy(() -> BackupSession.open(ps80.dataSource(), PERCONA))
-                .isInstanceOf(MissingPrivilegeException.class).hasMessageContaining("BACKUP_ADMIN");
+                .isInstanceOf(MissingPrivilegeException.class)
+                .hasMessageContaining("BACKUP_ADMIN");
         assertThat(ps57.statementsAfterProbe()).isEmpty();
         assertThat(ps80.statementsAfterProbe()).isEmpty();
     }
@@ -204,7 +261,9 @@ class PerconaScriptedTest {
         ScriptedServer server = ScriptedServer.percona57().variable("delay_key_write", "ALL");
         assertThatThrownBy(() -> BackupSession.open(server.dataSource(), PERCONA))
                 .isInstanceOf(UnsupportedServerException.class)
-                .hasMessageContaining("delay_key_write=ALL").hasMessageContaining("stale").hasMessageContaining("SET GLOBAL delay_key_write=ON");
+                .hasMessageContaining("delay_key_write=ALL")
+                .hasMessageContaining("stale")
+                .hasMessageContaining("SET GLOBAL delay_key_write=ON");
         assertThat(server.statementsAfterProbe()).isEmpty();
     }
 
@@ -213,13 +272,16 @@ class PerconaScriptedTest {
     void delayKeyWriteAllSetAfterTheProbeIsTypedWhenTheServerRefusesTheLock() throws Exception {
         ScriptedServer server = ScriptedServer.percona80();
         try (Connection dba = server.dataSource().getConnection()) {
-            BackupOptions o = PERCONA.toBuilder().listener(e -> {
-                if (e instanceof BackupEvent.LockRequested) {
-                    executeUnchecked(dba, "SET GLOBAL delay_key_write=ALL");
-                }
-            }).build();
+            BackupOptions o = PERCONA.toBuilder()
+                    .listener(e -> {
+                        if (e instanceof BackupEvent.LockRequested) {
+                            executeUnchecked(dba, "SET GLOBAL delay_key_write=ALL");
+                        }
+                    })
+                    .build();
             assertThatThrownBy(() -> BackupSession.open(server.dataSource(), o))
-                    .isInstanceOfSatisfying(LockAcquisitionException.class, e -> assertThat(e.vendorCode()).isEqualTo(1290))
+                    .isInstanceOfSatisfying(LockAcquisitionException.class, e -> assertThat(e.vendorCode())
+                            .isEqualTo(1290))
                     .hasMessageContaining("delay_key_write=ALL was set after the session read");
         }
         assertThat(server.openConnections()).isZero();
@@ -231,14 +293,19 @@ class PerconaScriptedTest {
         try (BackupSession s = BackupSession.open(server.dataSource(), BackupOptions.defaults())) {
             assertThat(s.strategy()).isEqualTo("ftwrl");
         }
-        assertThat(server.statementsAfterProbe()).contains("FLUSH TABLES WITH READ LOCK").doesNotContain("LOCK TABLES FOR BACKUP");
+        assertThat(server.statementsAfterProbe())
+                .contains("FLUSH TABLES WITH READ LOCK")
+                .doesNotContain("LOCK TABLES FOR BACKUP");
     }
 
     @Test
     void tablesWithDelayKeyWriteAreListedAtWarn() throws Exception {
         ScriptedServer server = ScriptedServer.percona57();
         try (Connection c = server.dataSource().getConnection()) {
-            execute(c, "CREATE TABLE hits(a INT) ENGINE=MyISAM DELAY_KEY_WRITE=1", "CREATE TABLE counters(a INT) ENGINE=MyISAM DELAY_KEY_WRITE=1");
+            execute(
+                    c,
+                    "CREATE TABLE hits(a INT) ENGINE=MyISAM DELAY_KEY_WRITE=1",
+                    "CREATE TABLE counters(a INT) ENGINE=MyISAM DELAY_KEY_WRITE=1");
         }
         String err = captureStdErr(() -> {
             try (BackupSession s = BackupSession.open(server.dataSource(), PERCONA)) {
@@ -253,7 +320,8 @@ class PerconaScriptedTest {
         ScriptedServer server = ScriptedServer.percona57().fail("UNLOCK BINLOG", "HY000", 1105, "Unknown error");
         BackupSession s = BackupSession.open(server.dataSource(), PERCONA);
         assertThatThrownBy(s::coordinates).hasMessageContaining("UNLOCK BINLOG");
-        assertThat(server.statementsAfterProbe()).endsWith("UNLOCK BINLOG", "UNLOCK TABLES", "SET SESSION lock_wait_timeout = 31536000");
+        assertThat(server.statementsAfterProbe())
+                .endsWith("UNLOCK BINLOG", "UNLOCK TABLES", "SET SESSION lock_wait_timeout = 31536000");
         assertThat(server.openConnections()).isZero();
     }
 
@@ -266,7 +334,8 @@ class PerconaScriptedTest {
             execute(leaked, "FLUSH TABLES WITH READ LOCK");
         }
         assertThatThrownBy(() -> BackupSession.open(pool, PERCONA))
-                .isInstanceOf(LockAcquisitionException.class).hasMessageContaining("already holds a global read lock");
+                .isInstanceOf(LockAcquisitionException.class)
+                .hasMessageContaining("already holds a global read lock");
         assertThat(server.statementsAfterProbe()).doesNotContain("LOCK TABLES FOR BACKUP");
     }
 
@@ -281,7 +350,9 @@ class PerconaScriptedTest {
         try (BackupSession s = BackupSession.open(pool, PERCONA)) {
             s.coordinates();
         }
-        assertThat(server.statementsAfterProbe()).contains(BackupLockStatements.MDL_INSTRUMENT).doesNotContain(BackupLockStatements.OWN_GLOBAL_READ_LOCK);
+        assertThat(server.statementsAfterProbe())
+                .contains(BackupLockStatements.MDL_INSTRUMENT)
+                .doesNotContain(BackupLockStatements.OWN_GLOBAL_READ_LOCK);
     }
 
     @Test
@@ -289,11 +360,14 @@ class PerconaScriptedTest {
         ScriptedServer server = ScriptedServer.percona57();
         DataSource pool = poolOfOne(server.dataSource());
         try (Connection leaked = pool.getConnection()) {
-            execute(leaked, "UPDATE performance_schema.setup_instruments SET ENABLED = 'YES' WHERE NAME = 'wait/lock/metadata/sql/mdl'",
+            execute(
+                    leaked,
+                    "UPDATE performance_schema.setup_instruments SET ENABLED = 'YES' WHERE NAME = 'wait/lock/metadata/sql/mdl'",
                     "FLUSH TABLES WITH READ LOCK");
         }
         assertThatThrownBy(() -> BackupSession.open(pool, PERCONA))
-                .isInstanceOf(LockAcquisitionException.class).hasMessageContaining("already holds a global read lock");
+                .isInstanceOf(LockAcquisitionException.class)
+                .hasMessageContaining("already holds a global read lock");
     }
 
     /** A leaked LOCK TABLES: the server's 1192 (backup_locks.test:1076-1078), typed and explained. */
@@ -305,13 +379,15 @@ class PerconaScriptedTest {
             execute(leaked, "CREATE TABLE t1(a INT) ENGINE=InnoDB", "LOCK TABLES t1 READ");
         }
         assertThatThrownBy(() -> BackupSession.open(pool, PERCONA))
-                .isInstanceOfSatisfying(LockAcquisitionException.class, e -> assertThat(e.vendorCode()).isEqualTo(1192))
+                .isInstanceOfSatisfying(LockAcquisitionException.class, e -> assertThat(e.vendorCode())
+                        .isEqualTo(1192))
                 .hasMessageContaining("holds LOCK TABLES");
     }
 
     @Test
     void underAutoARuntimeFailureRollsBackAndFallsThroughToFtwrl() {
-        ScriptedServer server = ScriptedServer.percona57().fail("LOCK TABLES FOR BACKUP", "42000", 1227, "Access denied; you need the RELOAD privilege");
+        ScriptedServer server = ScriptedServer.percona57()
+                .fail("LOCK TABLES FOR BACKUP", "42000", 1227, "Access denied; you need the RELOAD privilege");
         String err = captureStdErr(() -> {
             try (BackupSession s = BackupSession.open(server.dataSource(), BackupOptions.defaults())) {
                 assertThat(s.strategy()).isEqualTo("ftwrl");
@@ -319,24 +395,38 @@ class PerconaScriptedTest {
             }
         });
         assertThat(err).contains("WARN").contains("falling back to 'ftwrl'");
-        assertThat(server.statementsAfterProbe()).containsSubsequence("LOCK TABLES FOR BACKUP",
-                "SET SESSION lock_wait_timeout = 31536000", "SET SESSION lock_wait_timeout = 60", "FLUSH TABLES WITH READ LOCK");
+        assertThat(server.statementsAfterProbe())
+                .containsSubsequence(
+                        "LOCK TABLES FOR BACKUP",
+                        "SET SESSION lock_wait_timeout = 31536000",
+                        "SET SESSION lock_wait_timeout = 60",
+                        "FLUSH TABLES WITH READ LOCK");
     }
 
     @Test
     void withoutFallbackTheRuntimeFailureIsThrown() {
-        ScriptedServer server = ScriptedServer.percona57().fail("LOCK TABLES FOR BACKUP", "42000", 1227, "Access denied; you need the RELOAD privilege");
-        assertThatThrownBy(() -> BackupSession.open(server.dataSource(), BackupOptions.builder().allowFallback(false).build()))
-                .isInstanceOf(LockAcquisitionException.class).hasMessageContaining("percona-backup-locks").hasMessageContaining("1227");
+        ScriptedServer server = ScriptedServer.percona57()
+                .fail("LOCK TABLES FOR BACKUP", "42000", 1227, "Access denied; you need the RELOAD privilege");
+        assertThatThrownBy(() -> BackupSession.open(
+                        server.dataSource(),
+                        BackupOptions.builder().allowFallback(false).build()))
+                .isInstanceOf(LockAcquisitionException.class)
+                .hasMessageContaining("percona-backup-locks")
+                .hasMessageContaining("1227");
         assertThat(server.openConnections()).isZero();
     }
 
     @Test
     void anUnreadableLogStatusOnPercona80RollsBackTheTablesLock() {
-        ScriptedServer server = ScriptedServer.percona80().fail("SELECT LOCAL FROM performance_schema.log_status", "42000", 1142,
-                "SELECT command denied to user 'backup'@'%' for table 'log_status'");
+        ScriptedServer server = ScriptedServer.percona80()
+                .fail(
+                        "SELECT LOCAL FROM performance_schema.log_status",
+                        "42000",
+                        1142,
+                        "SELECT command denied to user 'backup'@'%' for table 'log_status'");
         BackupSession s = BackupSession.open(server.dataSource(), PERCONA);
-        assertThatThrownBy(s::coordinates).hasMessageContaining("log_status")
+        assertThatThrownBy(s::coordinates)
+                .hasMessageContaining("log_status")
                 .satisfies(e -> assertThat(((BackupException) e).rolledBack()).contains("UNLOCK TABLES"));
         assertThat(server.locksHeldBy(SESSION_CONNECTION)).isEmpty();
     }
@@ -348,15 +438,23 @@ class PerconaScriptedTest {
      */
     @Test
     void percona80BeforeTheFixedBuildVerifiesALaggingLogStatus() throws Exception {
-        ScriptedServer server = ScriptedServer.percona80().variable("version", "8.0.26-16").debugBuild();
-        try (Connection writer = server.dataSource().getConnection(); Connection control = server.dataSource().getConnection()) {
+        ScriptedServer server =
+                ScriptedServer.percona80().variable("version", "8.0.26-16").debugBuild();
+        try (Connection writer = server.dataSource().getConnection();
+                Connection control = server.dataSource().getConnection()) {
             execute(writer, "CREATE TABLE t(a INT) ENGINE=InnoDB");
             try (BackupSession s = BackupSession.open(server.dataSource(), PERCONA)) {
-                execute(writer, "SET debug_sync = \"process_commit_stage_queue_before_handle_gtid SIGNAL flushed WAIT_FOR go\"");
-                CompletableFuture<Void> insert = CompletableFuture.runAsync(() -> executeUnchecked(writer, "INSERT INTO t VALUES(1)"));
+                execute(
+                        writer,
+                        "SET debug_sync = \"process_commit_stage_queue_before_handle_gtid SIGNAL flushed WAIT_FOR go\"");
+                CompletableFuture<Void> insert =
+                        CompletableFuture.runAsync(() -> executeUnchecked(writer, "INSERT INTO t VALUES(1)"));
                 execute(control, "SET DEBUG_SYNC= 'now WAIT_FOR flushed'");
                 String lagging = value(control, "SELECT LOCAL FROM performance_schema.log_status");
-                assertThat(lagging).as("the position has the commit, the set has not").contains(":1-43").doesNotContain(":1-44");
+                assertThat(lagging)
+                        .as("the position has the commit, the set has not")
+                        .contains(":1-43")
+                        .doesNotContain(":1-44");
                 CompletableFuture.runAsync(() -> {
                     sleep(5);
                     executeUnchecked(control, "SET DEBUG_SYNC= 'now SIGNAL go'");
@@ -373,10 +471,17 @@ class PerconaScriptedTest {
     void namedExplicitlyOnAServerWithoutBackupLocksItSaysSoAndSuggestsAlternatives() {
         assertThatThrownBy(() -> BackupSession.open(ScriptedServer.mysql8().dataSource(), PERCONA))
                 .isInstanceOf(UnsupportedServerException.class)
-                .hasMessageContaining("MySQL 8.0.15").hasMessageContaining("only on Percona Server")
-                .hasMessageContaining("auto").hasMessageContaining("ftwrl");
-        assertThatThrownBy(() -> BackupSession.open(ScriptedServer.percona57().variable("have_backup_locks", "NO").dataSource(), PERCONA))
-                .isInstanceOf(UnsupportedServerException.class).hasMessageContaining("have_backup_locks is not YES");
+                .hasMessageContaining("MySQL 8.0.15")
+                .hasMessageContaining("only on Percona Server")
+                .hasMessageContaining("auto")
+                .hasMessageContaining("ftwrl");
+        assertThatThrownBy(() -> BackupSession.open(
+                        ScriptedServer.percona57()
+                                .variable("have_backup_locks", "NO")
+                                .dataSource(),
+                        PERCONA))
+                .isInstanceOf(UnsupportedServerException.class)
+                .hasMessageContaining("have_backup_locks is not YES");
     }
 
     @Test
@@ -412,9 +517,13 @@ class PerconaScriptedTest {
     /** A pool of one connection that survives close(), as a pool hands the same physical connection out again. */
     private static DataSource poolOfOne(DataSource source) throws SQLException {
         Connection physical = source.getConnection();
-        Connection pooled = (Connection) Proxy.newProxyInstance(PerconaScriptedTest.class.getClassLoader(), new Class<?>[] {Connection.class},
+        Connection pooled = (Connection) Proxy.newProxyInstance(
+                PerconaScriptedTest.class.getClassLoader(),
+                new Class<?>[] {Connection.class},
                 (p, m, a) -> m.getName().equals("close") || m.getName().equals("abort") ? null : m.invoke(physical, a));
-        return (DataSource) Proxy.newProxyInstance(PerconaScriptedTest.class.getClassLoader(), new Class<?>[] {DataSource.class},
+        return (DataSource) Proxy.newProxyInstance(
+                PerconaScriptedTest.class.getClassLoader(),
+                new Class<?>[] {DataSource.class},
                 (p, m, a) -> m.getName().equals("getConnection") ? pooled : m.invoke(source, a));
     }
 
@@ -435,7 +544,8 @@ class PerconaScriptedTest {
     }
 
     private static String value(Connection c, String query) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(query)) {
             rs.next();
             return rs.getString(1);
         }

@@ -64,14 +64,21 @@ abstract class PerconaServerContainerContract {
             docker = false;
         }
         if (!docker) {
-            skipReason = "no Docker engine on this machine, so " + image() + " cannot run; the same conformance cases run"
-                    + " against testkit's Percona model in PerconaModelConformanceTest, the strategy in PerconaScriptedTest";
+            skipReason =
+                    "no Docker engine on this machine, so " + image() + " cannot run; the same conformance cases run"
+                            + " against testkit's Percona model in PerconaModelConformanceTest, the strategy in PerconaScriptedTest";
             LOG.warn("SKIPPED: {}", skipReason);
             return;
         }
         container = new MySQLContainer<>(DockerImageName.parse(image()).asCompatibleSubstituteFor("mysql"))
-                .withUsername("root").withPassword("root_pw")
-                .withCommand("--server-id=1", "--log-bin=binlog", "--binlog-format=ROW", "--gtid-mode=ON", "--enforce-gtid-consistency=ON")
+                .withUsername("root")
+                .withPassword("root_pw")
+                .withCommand(
+                        "--server-id=1",
+                        "--log-bin=binlog",
+                        "--binlog-format=ROW",
+                        "--gtid-mode=ON",
+                        "--enforce-gtid-consistency=ON")
                 .withStartupTimeout(Duration.ofMinutes(3));
         container.start();
         com.mysql.cj.jdbc.MysqlDataSource ds = new com.mysql.cj.jdbc.MysqlDataSource();
@@ -80,7 +87,8 @@ abstract class PerconaServerContainerContract {
         ds.setPassword("root_pw");
         dataSource = ds;
         serverVersion = query("SELECT VERSION()");
-        execute("CREATE DATABASE IF NOT EXISTS it",
+        execute(
+                "CREATE DATABASE IF NOT EXISTS it",
                 "CREATE TABLE IF NOT EXISTS it.inno (id BIGINT AUTO_INCREMENT PRIMARY KEY, writer INT, seq BIGINT) ENGINE=InnoDB",
                 "CREATE TABLE IF NOT EXISTS it.isam (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT) ENGINE=MyISAM");
     }
@@ -93,7 +101,8 @@ abstract class PerconaServerContainerContract {
     /** Percona's MTR assertions against the image; each case is skipped, with the reason, without Docker. */
     @TestFactory
     Stream<DynamicNode> conformance() {
-        return new ConformanceRun(generation(), () -> Optional.ofNullable(dataSource).map(ds -> new ContainerTarget()))
+        return new ConformanceRun(
+                        generation(), () -> Optional.ofNullable(dataSource).map(ds -> new ContainerTarget()))
                 .tests(() -> skipReason);
     }
 
@@ -107,7 +116,9 @@ abstract class PerconaServerContainerContract {
     @Test
     void innodbWritersKeepCommittingWhileMyisamWritesAndDdlWait() throws Exception {
         requireDocker();
-        BackupOptions o = BackupOptions.builder().strategy(PerconaBackupLocksStrategy.NAME).build();
+        BackupOptions o = BackupOptions.builder()
+                .strategy(PerconaBackupLocksStrategy.NAME)
+                .build();
         try (Writers writers = Writers.start(dataSource, "it", "inno", 4, 1_000_000)) {
             writers.awaitCommitted(50, 10_000);
             CompletableFuture<Void> myisam;
@@ -118,7 +129,9 @@ abstract class PerconaServerContainerContract {
                 myisam = async("INSERT INTO it.isam (v) VALUES (1)");
                 ddl = async("CREATE TABLE it.ddl_" + System.nanoTime() + " (id INT) ENGINE=InnoDB");
                 Thread.sleep(1_000);
-                assertThat(writers.committed()).as("InnoDB DML flows under LOCK TABLES FOR BACKUP").isGreaterThan(before + 10);
+                assertThat(writers.committed())
+                        .as("InnoDB DML flows under LOCK TABLES FOR BACKUP")
+                        .isGreaterThan(before + 10);
                 assertThat(myisam).as("MyISAM write waits").isNotDone();
                 assertThat(ddl).as("DDL waits").isNotDone();
                 BinlogCoordinates c = s.coordinates();
@@ -135,8 +148,10 @@ abstract class PerconaServerContainerContract {
     @Test
     void clonedSnapshotConnectionsAllSeeTheSameDataWhileWritersRun() throws Exception {
         requireDocker();
-        BackupOptions o = BackupOptions.builder().strategy(PerconaBackupLocksStrategy.NAME)
-                .set(PerconaBackupLocksStrategy.INNODB_ONLY_COORDINATES, true).build();
+        BackupOptions o = BackupOptions.builder()
+                .strategy(PerconaBackupLocksStrategy.NAME)
+                .set(PerconaBackupLocksStrategy.INNODB_ONLY_COORDINATES, true)
+                .build();
         try (Writers writers = Writers.start(dataSource, "it", "inno", 4, 1_000_000)) {
             writers.awaitCommitted(50, 10_000);
             for (int round = 0; round < 10; round++) {
@@ -147,7 +162,9 @@ abstract class PerconaServerContainerContract {
                 }
                 Set<Long> counts = new HashSet<>();
                 for (Connection c : snapshots) {
-                    try (c; Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM it.inno")) {
+                    try (c;
+                            Statement st = c.createStatement();
+                            ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM it.inno")) {
                         rs.next();
                         counts.add(rs.getLong(1));
                     }
@@ -162,7 +179,9 @@ abstract class PerconaServerContainerContract {
     @Test
     void snapshotConnectionsOpenUnderTheBackupLockAndSeeTheCoordinates() throws Exception {
         requireDocker();
-        BackupOptions o = BackupOptions.builder().strategy(PerconaBackupLocksStrategy.NAME).build();
+        BackupOptions o = BackupOptions.builder()
+                .strategy(PerconaBackupLocksStrategy.NAME)
+                .build();
         try (Writers writers = Writers.start(dataSource, "it", "inno", 4, 1_000_000)) {
             writers.awaitCommitted(50, 10_000);
             List<Connection> snapshots;
@@ -172,10 +191,13 @@ abstract class PerconaServerContainerContract {
                 c = s.coordinates();
             }
             for (Connection snapshot : snapshots) {
-                try (snapshot; Statement st = snapshot.createStatement();
-                     ResultSet rs = st.executeQuery("SHOW STATUS LIKE 'Binlog_snapshot_position'")) {
+                try (snapshot;
+                        Statement st = snapshot.createStatement();
+                        ResultSet rs = st.executeQuery("SHOW STATUS LIKE 'Binlog_snapshot_position'")) {
                     assertThat(rs.next()).isTrue();
-                    assertThat(rs.getLong("Value")).as("the clone's binlog snapshot is the coordinates").isEqualTo(c.position());
+                    assertThat(rs.getLong("Value"))
+                            .as("the clone's binlog snapshot is the coordinates")
+                            .isEqualTo(c.position());
                 }
             }
             assertThat(writers.errors()).isEmpty();
@@ -206,17 +228,26 @@ abstract class PerconaServerContainerContract {
         @Override
         public Optional<String> reset(Set<Requirement> requirements) throws SQLException {
             if (requirements.contains(Requirement.DEBUG_BUILD)) {
-                return Optional.of("needs a debug build of Percona Server (have_debug.inc, SET debug_sync); " + image() + " is a release build");
+                return Optional.of("needs a debug build of Percona Server (have_debug.inc, SET debug_sync); " + image()
+                        + " is a release build");
             }
             if (requirements.contains(Requirement.BINLOG_OFF)) {
-                return Optional.of("needs a server started without --log-bin; this container runs with the binary log on");
+                return Optional.of(
+                        "needs a server started without --log-bin; this container runs with the binary log on");
             }
             String mdlDefault = generation().metadataLocksInstrumentedByDefault() ? "YES" : "NO";
-            try (Connection c = DriverManager.getConnection(url(""), "root", "root_pw"); Statement st = c.createStatement()) {
-                for (String s : List.of("DROP DATABASE IF EXISTS test", "DROP DATABASE IF EXISTS test1", "CREATE DATABASE test",
-                        "DROP USER IF EXISTS 'u1'@'%'", "DROP USER IF EXISTS 'user1'@'%'", "SET GLOBAL delay_key_write=ON",
+            try (Connection c = DriverManager.getConnection(url(""), "root", "root_pw");
+                    Statement st = c.createStatement()) {
+                for (String s : List.of(
+                        "DROP DATABASE IF EXISTS test",
+                        "DROP DATABASE IF EXISTS test1",
+                        "CREATE DATABASE test",
+                        "DROP USER IF EXISTS 'u1'@'%'",
+                        "DROP USER IF EXISTS 'user1'@'%'",
+                        "SET GLOBAL delay_key_write=ON",
                         "SET GLOBAL lock_wait_timeout=31536000",
-                        "UPDATE performance_schema.setup_instruments SET ENABLED = '" + mdlDefault + "' WHERE NAME = 'wait/lock/metadata/sql/mdl'")) {
+                        "UPDATE performance_schema.setup_instruments SET ENABLED = '" + mdlDefault
+                                + "' WHERE NAME = 'wait/lock/metadata/sql/mdl'")) {
                     st.execute(s);
                 }
             }
@@ -241,7 +272,7 @@ abstract class PerconaServerContainerContract {
 
     private String eventTypeAt(BinlogCoordinates c) throws SQLException {
         try (Connection conn = dataSource.getConnection();
-             PreparedStatement ps = conn.prepareStatement("SHOW BINLOG EVENTS IN ? FROM ? LIMIT 1")) {
+                PreparedStatement ps = conn.prepareStatement("SHOW BINLOG EVENTS IN ? FROM ? LIMIT 1")) {
             ps.setString(1, c.file());
             ps.setLong(2, c.position());
             try (ResultSet rs = ps.executeQuery()) {
@@ -251,7 +282,9 @@ abstract class PerconaServerContainerContract {
     }
 
     private String query(String sql) {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
         } catch (SQLException e) {
@@ -264,8 +297,9 @@ abstract class PerconaServerContainerContract {
     }
 
     private void execute(String... statements) {
-        try (Connection c = DriverManager.getConnection(container.getJdbcUrl() + "?allowPublicKeyRetrieval=true&useSSL=false", "root", "root_pw");
-             Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(
+                        container.getJdbcUrl() + "?allowPublicKeyRetrieval=true&useSSL=false", "root", "root_pw");
+                Statement st = c.createStatement()) {
             for (String s : statements) {
                 st.execute(s);
             }

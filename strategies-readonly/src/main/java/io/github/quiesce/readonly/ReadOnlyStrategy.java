@@ -3,20 +3,20 @@ package io.github.quiesce.readonly;
 import io.github.quiesce.BackupException;
 import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BinlogCoordinates;
+import io.github.quiesce.GaleraNode;
 import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.StrategyOption;
-import io.github.quiesce.spi.support.BinaryLogStatus;
-import io.github.quiesce.spi.support.FlushingLock;
-import io.github.quiesce.spi.support.Galera;
-import io.github.quiesce.GaleraNode;
-import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.InspectContext;
+import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.LockStrategy;
 import io.github.quiesce.spi.PrivilegeRequirement;
 import io.github.quiesce.spi.RecoverContext;
 import io.github.quiesce.spi.Sql;
 import io.github.quiesce.spi.Support;
+import io.github.quiesce.spi.support.BinaryLogStatus;
+import io.github.quiesce.spi.support.FlushingLock;
+import io.github.quiesce.spi.support.Galera;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,7 +54,8 @@ public final class ReadOnlyStrategy implements LockStrategy {
     public static final String NAME = "read-only";
 
     /** Allow it on a server that is not a replica, where every client write then waits. */
-    public static final StrategyOption<Boolean> ALLOW_ON_SOURCE = StrategyOption.of("read-only.allow-on-source", Boolean.class, false);
+    public static final StrategyOption<Boolean> ALLOW_ON_SOURCE =
+            StrategyOption.of("read-only.allow-on-source", Boolean.class, false);
     /** XtraBackup's {@code --safe-slave-backup}: stop the SQL thread first and wait for its temporary tables to close. */
     public static final StrategyOption<Boolean> STOP_REPLICA_SQL_THREAD =
             StrategyOption.of("read-only.stop-replica-sql-thread", Boolean.class, false);
@@ -63,29 +64,36 @@ public final class ReadOnlyStrategy implements LockStrategy {
      * ({@code event_scheduler=ON}, the {@code EVENT} privilege). Without it, a process killed while it holds
      * the session leaves the server changed until {@code BackupSession.recover} runs.
      */
-    public static final StrategyOption<Boolean> SERVER_GUARD = StrategyOption.of("read-only.server-guard", Boolean.class, true);
+    public static final StrategyOption<Boolean> SERVER_GUARD =
+            StrategyOption.of("read-only.server-guard", Boolean.class, true);
     /** How long to wait for the replica's open temporary tables to reach 0 after stopping the SQL thread. */
     public static final StrategyOption<Duration> TEMP_TABLES_TIMEOUT =
             StrategyOption.of("read-only.temp-tables-timeout", Duration.class, Duration.ofSeconds(60));
 
     static final String READ_ONLY_STATE = "SELECT @@GLOBAL.read_only AS read_only";
     /** Both in one round trip; MariaDB has no super_read_only. */
-    static final String BOTH_STATES = "SELECT @@GLOBAL.read_only AS read_only, @@GLOBAL.super_read_only AS super_read_only";
+    static final String BOTH_STATES =
+            "SELECT @@GLOBAL.read_only AS read_only, @@GLOBAL.super_read_only AS super_read_only";
+
     static final String READ_ONLY_ON = "SET GLOBAL read_only = ON";
     static final String READ_ONLY_OFF = "SET GLOBAL read_only = OFF";
     /** MySQL 8.0.22+ and MariaDB 10.5.1+ spell it REPLICA (8.4 dropped SLAVE); older servers only know SLAVE. */
     static final String STOP_SQL_THREAD = "STOP REPLICA SQL_THREAD";
+
     static final String START_SQL_THREAD = "START REPLICA SQL_THREAD";
     static final String STOP_SQL_THREAD_OLD = "STOP SLAVE SQL_THREAD";
     static final String START_SQL_THREAD_OLD = "START SLAVE SQL_THREAD";
-    static final String OPEN_TEMP_TABLES = "SHOW GLOBAL STATUS WHERE Variable_name IN ('Slave_open_temp_tables', 'Replica_open_temp_tables')";
+    static final String OPEN_TEMP_TABLES =
+            "SHOW GLOBAL STATUS WHERE Variable_name IN ('Slave_open_temp_tables', 'Replica_open_temp_tables')";
     static final String GTID_SLAVE_POS = "SELECT @@GLOBAL.gtid_slave_pos";
 
     /** Journal keys: what recover() needs to put back. */
     static final String J_READ_ONLY_CHANGED = "read_only.changed";
+
     static final String J_SQL_THREAD_STOPPED = "sql_thread.stopped";
     /** The server-side guard's qualified name, when one is created. */
     static final String J_GUARD = "guard.event";
+
     static final String EVENT_SCHEDULER = "event_scheduler";
 
     /** Never chosen by auto; the rank only orders it among explicit names. */
@@ -123,7 +131,8 @@ public final class ReadOnlyStrategy implements LockStrategy {
     public List<PrivilegeRequirement> requiredPrivileges(ServerInfo server) {
         List<PrivilegeRequirement> r = new ArrayList<>();
         r.add(PrivilegeRequirement.of(Privilege.RELOAD, FlushingLock.FTWRL));
-        // Which privilege allows each differs by version (MariaDB split SUPER in 10.5, 10.11 and 11.0): ServerInfo knows.
+        // Which privilege allows each differs by version (MariaDB split SUPER in 10.5, 10.11 and 11.0): ServerInfo
+        // knows.
         r.add(new PrivilegeRequirement(server.readOnlyPrivileges(), READ_ONLY_ON));
         r.add(new PrivilegeRequirement(server.replicaStatusPrivileges(), server.replicaStatusStatement()));
         r.addAll(BinaryLogStatus.requirements(server));
@@ -136,10 +145,12 @@ public final class ReadOnlyStrategy implements LockStrategy {
         ServerInfo server = context.server();
         BackupOptions options = context.options();
         if (!server.replica() && !options.get(ALLOW_ON_SOURCE)) {
-            return Support.no(server + " is not a replica: read-only mode would make every client write wait until close."
-                    + " To do that on purpose, set ReadOnlyStrategy.ALLOW_ON_SOURCE; nothing was changed");
+            return Support.no(
+                    server + " is not a replica: read-only mode would make every client write wait until close."
+                            + " To do that on purpose, set ReadOnlyStrategy.ALLOW_ON_SOURCE; nothing was changed");
         }
-        if (options.get(STOP_REPLICA_SQL_THREAD) && server.replica()
+        if (options.get(STOP_REPLICA_SQL_THREAD)
+                && server.replica()
                 && !(server.has(Privilege.REPLICATION_SLAVE_ADMIN) || server.has(Privilege.SUPER))) {
             return Support.no("stopping the replica SQL thread needs REPLICATION_SLAVE_ADMIN or SUPER, which "
                     + server.privileges().account() + " lacks");
@@ -151,13 +162,20 @@ public final class ReadOnlyStrategy implements LockStrategy {
     public void acquire(LockContext context) {
         Sql sql = context.sql();
         ServerInfo server = context.server();
-        Map<String, String> state = sql.firstRow(server.isMariaDb() ? READ_ONLY_STATE : BOTH_STATES).orElseThrow();
+        Map<String, String> state =
+                sql.firstRow(server.isMariaDb() ? READ_ONLY_STATE : BOTH_STATES).orElseThrow();
         boolean readOnly = isOn(state.get("read_only"));
         boolean superReadOnly = isOn(state.get("super_read_only"));
-        boolean stopSqlThread = context.options().get(STOP_REPLICA_SQL_THREAD) && ReplicaStatus.read(sql, server)
-                .map(ReplicaStatus::sqlThreadRunning).orElse(false);
-        LOG.debug("quiesce: {} before read-only mode: read_only={}, super_read_only={}, stopping the SQL thread: {}",
-                server, readOnly, superReadOnly, stopSqlThread);
+        boolean stopSqlThread = context.options().get(STOP_REPLICA_SQL_THREAD)
+                && ReplicaStatus.read(sql, server)
+                        .map(ReplicaStatus::sqlThreadRunning)
+                        .orElse(false);
+        LOG.debug(
+                "quiesce: {} before read-only mode: read_only={}, super_read_only={}, stopping the SQL thread: {}",
+                server,
+                readOnly,
+                superReadOnly,
+                stopSqlThread);
 
         Map<String, String> journal = new LinkedHashMap<>();
         journal.put("read_only.before", String.valueOf(readOnly));
@@ -180,7 +198,9 @@ public final class ReadOnlyStrategy implements LockStrategy {
             context.onReleaseGlobal(start, s -> s.execute(start));
             awaitNoTempTables(context);
         }
-        Galera.beforeLock(context, server.galera().map(GaleraNode::globalReadLockDesyncsAndPauses).orElse(true));
+        Galera.beforeLock(
+                context,
+                server.galera().map(GaleraNode::globalReadLockDesyncsAndPauses).orElse(true));
         FlushingLock.globalReadLock(context);
         if (!readOnly) {
             sql.execute(READ_ONLY_ON);
@@ -220,15 +240,20 @@ public final class ReadOnlyStrategy implements LockStrategy {
         Duration timeout = context.options().get(TEMP_TABLES_TIMEOUT);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            long open = context.sql().rows(OPEN_TEMP_TABLES).stream().map(r -> r.get("Value")).filter(v -> v != null && v.matches("\\d+"))
-                    .mapToLong(Long::parseLong).max().orElse(0);
+            long open = context.sql().rows(OPEN_TEMP_TABLES).stream()
+                    .map(r -> r.get("Value"))
+                    .filter(v -> v != null && v.matches("\\d+"))
+                    .mapToLong(Long::parseLong)
+                    .max()
+                    .orElse(0);
             if (open == 0) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new BackupException("The replica SQL thread on " + context.server() + " was stopped but " + open
-                        + " replicated temporary table(s) stayed open for " + timeout.toSeconds()
-                        + " s; a backup now would lose them. The SQL thread is restarted; retry later or raise TEMP_TABLES_TIMEOUT.");
+                throw new BackupException(
+                        "The replica SQL thread on " + context.server() + " was stopped but " + open
+                                + " replicated temporary table(s) stayed open for " + timeout.toSeconds()
+                                + " s; a backup now would lose them. The SQL thread is restarted; retry later or raise TEMP_TABLES_TIMEOUT.");
             }
             LOG.info("quiesce: waiting for {} replicated temporary table(s) on {} to close", open, context.server());
             ReplicaStatus.restart(context);
@@ -241,7 +266,8 @@ public final class ReadOnlyStrategy implements LockStrategy {
         ServerInfo server = context.server();
         BinlogCoordinates own = BinaryLogStatus.read(sql, server);
         BinlogCoordinates c = ReplicaStatus.read(sql, server)
-                .map(status -> own.withSource(status.source(server.isMariaDb() ? sql.scalar(GTID_SLAVE_POS) : status.executedGtidSet(), server)))
+                .map(status -> own.withSource(status.source(
+                        server.isMariaDb() ? sql.scalar(GTID_SLAVE_POS) : status.executedGtidSet(), server)))
                 .orElse(own);
         context.snapshots().open();
         return c;
@@ -284,8 +310,10 @@ public final class ReadOnlyStrategy implements LockStrategy {
         if (journal.containsKey(J_GUARD) && guard(journal).isEmpty()) {
             changed.add("a guard the journal names as '" + journal.get(J_GUARD) + "', which is no quiesce guard name");
         }
-        guard(journal).filter(g -> ServerGuard.exists(sql, g))
-                .ifPresent(g -> changed.add("the server-side guard " + g + " has not run yet (is event_scheduler still ON?)"));
+        guard(journal)
+                .filter(g -> ServerGuard.exists(sql, g))
+                .ifPresent(g ->
+                        changed.add("the server-side guard " + g + " has not run yet (is event_scheduler still ON?)"));
         if (readOnlyStillChanged(journal, sql, server)) {
             changed.add("read_only=ON");
         }
@@ -309,7 +337,9 @@ public final class ReadOnlyStrategy implements LockStrategy {
         }
         Map<String, String> now = sql.firstRow(BOTH_STATES).orElseThrow();
         if (isOn(now.get("super_read_only"))) {
-            LOG.warn("quiesce: {} has super_read_only=ON now, which the session did not set: read_only is left ON", server);
+            LOG.warn(
+                    "quiesce: {} has super_read_only=ON now, which the session did not set: read_only is left ON",
+                    server);
             return false;
         }
         return isOn(now.get("read_only"));
@@ -317,7 +347,9 @@ public final class ReadOnlyStrategy implements LockStrategy {
 
     private static boolean sqlThreadStillStopped(Map<String, String> journal, Sql sql, ServerInfo server) {
         return Boolean.parseBoolean(journal.get(J_SQL_THREAD_STOPPED))
-                && !ReplicaStatus.read(sql, server).map(ReplicaStatus::sqlThreadRunning).orElse(true);
+                && !ReplicaStatus.read(sql, server)
+                        .map(ReplicaStatus::sqlThreadRunning)
+                        .orElse(true);
     }
 
     static String stopSqlThread(ServerInfo server) {

@@ -12,8 +12,13 @@ import java.util.Optional;
  * What {@code SHOW SLAVE STATUS} / {@code SHOW REPLICA STATUS} says about the replica's source, under
  * either spelling of the column names (MySQL renamed them in 8.0.22; MariaDB keeps {@code Master_*}).
  */
-record ReplicaStatus(String sourceHost, int sourcePort, String sourceLogFile, long sourceLogPosition, String executedGtidSet,
-                     boolean sqlThreadRunning) {
+record ReplicaStatus(
+        String sourceHost,
+        int sourcePort,
+        String sourceLogFile,
+        long sourceLogPosition,
+        String executedGtidSet,
+        boolean sqlThreadRunning) {
 
     static Optional<ReplicaStatus> read(Sql sql, ServerInfo server) {
         return sql.firstRow(server.replicaStatusStatement()).map(ReplicaStatus::of);
@@ -46,13 +51,21 @@ record ReplicaStatus(String sourceHost, int sourcePort, String sourceLogFile, lo
             // Nothing applied from this source yet (e.g. its IO thread cannot log in): the status shows position 4
             // of no file, a point that does not exist. Only the executed GTID set, if any, says where to start.
             if (g.isEmpty()) {
-                throw new CoordinatesUnavailableException("The replica " + server + " has applied nothing from its source "
-                        + sourceHost + ":" + sourcePort + " yet (Relay_Master_Log_File is empty) and has no GTID set, so the"
-                        + " source position of this copy is unknown. Check the replication threads (SHOW REPLICA STATUS).");
+                throw new CoordinatesUnavailableException(
+                        "The replica " + server + " has applied nothing from its source "
+                                + sourceHost + ":" + sourcePort
+                                + " yet (Relay_Master_Log_File is empty) and has no GTID set, so the"
+                                + " source position of this copy is unknown. Check the replication threads (SHOW REPLICA STATUS).");
             }
-            return new ReplicaSource(sourceHost, sourcePort, "", 0, g, "", ChangeSource.byGtid(server, sourceHost, sourcePort, g));
+            return new ReplicaSource(
+                    sourceHost, sourcePort, "", 0, g, "", ChangeSource.byGtid(server, sourceHost, sourcePort, g));
         }
-        return new ReplicaSource(sourceHost, sourcePort, sourceLogFile, sourceLogPosition, g,
+        return new ReplicaSource(
+                sourceHost,
+                sourcePort,
+                sourceLogFile,
+                sourceLogPosition,
+                g,
                 ChangeSource.byPosition(server, sourceHost, sourcePort, sourceLogFile, sourceLogPosition),
                 g.isEmpty() ? "" : ChangeSource.byGtid(server, sourceHost, sourcePort, g));
     }

@@ -61,9 +61,11 @@ final class ServerGuard {
 
     /** Every server has it: no schema to create, and none left behind. */
     static final String SCHEMA = "mysql";
+
     static final String NAME_PREFIX = "quiesce_guard_";
     /** {@code mysql.quiesce_guard_<boot>_<lock connection id>}: unique per server boot and connection. */
-    private static final Pattern QUALIFIED_NAME = Pattern.compile(SCHEMA + "\\." + NAME_PREFIX + "[0-9]{1,19}_[0-9]{1,19}");
+    private static final Pattern QUALIFIED_NAME =
+            Pattern.compile(SCHEMA + "\\." + NAME_PREFIX + "[0-9]{1,19}_[0-9]{1,19}");
 
     /** How much longer than maxLockHold the server keeps an idle lock connection whose holder it cannot hear. */
     static final Duration GRACE = Duration.ofSeconds(5);
@@ -75,7 +77,8 @@ final class ServerGuard {
     static final String SQL_LOG_BIN_SET = "SET SESSION sql_log_bin = ?";
     static final String WAIT_TIMEOUT = "SELECT @@SESSION.wait_timeout";
     static final String WAIT_TIMEOUT_SET = "SET SESSION wait_timeout = ?";
-    static final String EXISTS = "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? AND EVENT_NAME = ?";
+    static final String EXISTS =
+            "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? AND EVENT_NAME = ?";
     static final String DROP = "DROP EVENT IF EXISTS %s";
 
     /** When the server booted, in Unix seconds: {@code Uptime} is readable without any privilege. */
@@ -113,22 +116,22 @@ final class ServerGuard {
      * without an error a second in the log, and does its work once super_read_only is OFF again.
      */
     static final String WHILE_WRITABLE_MYSQL = " IF @@GLOBAL.super_read_only = 0 THEN";
+
     static final String END_WHILE_WRITABLE_MYSQL = " END IF;";
     /** MySQL: never switch super_read_only off as a side effect (SET GLOBAL read_only = OFF would). */
     static final String RESTORE_READ_ONLY_MYSQL =
             " IF @@GLOBAL.read_only = 1 AND @@GLOBAL.super_read_only = 0 THEN SET GLOBAL read_only = 0; END IF;";
+
     static final String RESTORE_READ_ONLY_MARIADB = " IF @@GLOBAL.read_only = 1 THEN SET GLOBAL read_only = 0; END IF;";
     /** START REPLICA SQL_THREAD or START SLAVE SQL_THREAD, as the server spells it. */
     static final String RESTORE_SQL_THREAD = " %s;";
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerGuard.class);
 
-    private ServerGuard() {
-    }
+    private ServerGuard() {}
 
     /** What the guard must put back, decided before anything changes. */
-    record Plan(boolean readOnly, boolean sqlThread) {
-    }
+    record Plan(boolean readOnly, boolean sqlThread) {}
 
     /** A guard's identity: when the server booted and which lock connection it watches. */
     record Name(long boot, long connectionId) {
@@ -161,8 +164,15 @@ final class ServerGuard {
             restore.append(String.format(RESTORE_SQL_THREAD, ReadOnlyStrategy.startSqlThread(server)));
         }
         boolean mysql = !server.isMariaDb();
-        return String.format(CREATE, name.qualified(), name.connectionId(), name.boot(), bootExpression(server), restore,
-                mysql ? WHILE_WRITABLE_MYSQL : "", mysql ? END_WHILE_WRITABLE_MYSQL : "");
+        return String.format(
+                CREATE,
+                name.qualified(),
+                name.connectionId(),
+                name.boot(),
+                bootExpression(server),
+                restore,
+                mysql ? WHILE_WRITABLE_MYSQL : "",
+                mysql ? END_WHILE_WRITABLE_MYSQL : "");
     }
 
     static String bootExpression(ServerInfo server) {
@@ -188,7 +198,8 @@ final class ServerGuard {
         Sql sql = context.sql();
         ServerInfo server = context.server();
         if (guard.connectionId() != context.connectionId()) {
-            throw new IllegalArgumentException("the guard must watch the session's own lock connection " + context.connectionId());
+            throw new IllegalArgumentException(
+                    "the guard must watch the session's own lock connection " + context.connectionId());
         }
         String name = guard.qualified();
         String create = createStatement(server, guard, plan);
@@ -196,8 +207,10 @@ final class ServerGuard {
         try {
             sql.execute(SQL_LOG_BIN_OFF);
         } catch (BackupException e) {
-            warnUnavailable(server, "this account may not set sql_log_bin (" + privilegeFor(server) + "), which keeps the guard out"
-                    + " of the binary log: " + e.getMessage());
+            warnUnavailable(
+                    server,
+                    "this account may not set sql_log_bin (" + privilegeFor(server) + "), which keeps the guard out"
+                            + " of the binary log: " + e.getMessage());
             return false;
         }
         try {
@@ -217,8 +230,12 @@ final class ServerGuard {
             long previous = Long.parseLong(previousWait);
             context.onRelease("SET SESSION wait_timeout = " + previous, s -> s.execute(WAIT_TIMEOUT_SET, previous));
         }
-        LOG.debug("quiesce: server-side guard {} on {} watches lock connection {} (wait_timeout {} s)", name, server,
-                context.connectionId(), waitTimeout);
+        LOG.debug(
+                "quiesce: server-side guard {} on {} watches lock connection {} (wait_timeout {} s)",
+                name,
+                server,
+                context.connectionId(),
+                waitTimeout);
         return true;
     }
 
@@ -242,7 +259,8 @@ final class ServerGuard {
     static Optional<Long> bootTime(Sql sql, ServerInfo server) {
         String value;
         try {
-            value = sql.scalar(bootExpression(server).equals(BOOT_MYSQL) ? BOOT_TIME_MYSQL : BOOT_TIME_INFORMATION_SCHEMA);
+            value = sql.scalar(
+                    bootExpression(server).equals(BOOT_MYSQL) ? BOOT_TIME_MYSQL : BOOT_TIME_INFORMATION_SCHEMA);
         } catch (BackupException e) {
             LOG.debug("quiesce: cannot read Uptime on {}: {}", server, e.getMessage());
             return Optional.empty();
@@ -251,14 +269,19 @@ final class ServerGuard {
     }
 
     static void warnUnavailable(ServerInfo server, String why) {
-        LOG.warn("quiesce: no server-side guard on {}: {}. If this process dies while it holds the session, what read-only"
-                + " changed stays changed until BackupSession.recover(dataSource, options) runs (the journal makes the next"
-                + " open() refuse until then). The guard needs event_scheduler=ON, the EVENT privilege and {}.", server, why,
+        LOG.warn(
+                "quiesce: no server-side guard on {}: {}. If this process dies while it holds the session, what read-only"
+                        + " changed stays changed until BackupSession.recover(dataSource, options) runs (the journal makes the next"
+                        + " open() refuse until then). The guard needs event_scheduler=ON, the EVENT privilege and {}.",
+                server,
+                why,
                 privilegeFor(server));
     }
 
     static String privilegeFor(ServerInfo server) {
-        return server.isMariaDb() ? "BINLOG ADMIN or SUPER (for sql_log_bin)" : "SYSTEM_VARIABLES_ADMIN or SUPER (for sql_log_bin)";
+        return server.isMariaDb()
+                ? "BINLOG ADMIN or SUPER (for sql_log_bin)"
+                : "SYSTEM_VARIABLES_ADMIN or SUPER (for sql_log_bin)";
     }
 
     private static void restoreLogBin(Sql sql, String previous) {

@@ -1,5 +1,6 @@
 package io.github.quiesce.readonly;
 
+import com.mysql.cj.jdbc.MysqlDataSource;
 import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BackupSession;
 import io.github.quiesce.testkit.EmbeddedServer;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import com.mysql.cj.jdbc.MysqlDataSource;
 
 /**
  * A backup process for the kill -9 test: a child JVM that opens a read-only session on the replica,
@@ -21,15 +21,17 @@ public final class HoldReadOnly {
 
     static final String HELD = "HELD";
 
-    private HoldReadOnly() {
-    }
+    private HoldReadOnly() {}
 
     public static void main(String[] args) throws Exception {
         MysqlDataSource ds = new MysqlDataSource();
         ds.setURL(args[0]);
         ds.setUser("root");
         ds.setPassword("");
-        BackupOptions options = BackupOptions.builder().strategy(ReadOnlyStrategy.NAME).journalDirectory(Path.of(args[1])).build();
+        BackupOptions options = BackupOptions.builder()
+                .strategy(ReadOnlyStrategy.NAME)
+                .journalDirectory(Path.of(args[1]))
+                .build();
         BackupSession s = BackupSession.open(ds, options);
         s.coordinates();
         System.out.println(HELD);

@@ -21,27 +21,54 @@ import org.junit.jupiter.api.Test;
 class ReadOnlyPrivilegesTest {
 
     private static List<String> missing(String version, Privilege... granted) {
-        ServerInfo server = new ServerInfo(Flavor.MARIADB, ServerVersion.parse(version), version + "-MariaDB-log", "", "db:3306", true, "ON",
-                false, false, true, new Privileges("'b'@'%'", EnumSet.copyOf(List.of(granted)), false, true), Map.of());
-        return new ReadOnlyStrategy().requiredPrivileges(server).stream().filter(r -> !r.isMetBy(server))
-                .map(PrivilegeRequirement::describe).toList();
+        ServerInfo server = new ServerInfo(
+                Flavor.MARIADB,
+                ServerVersion.parse(version),
+                version + "-MariaDB-log",
+                "",
+                "db:3306",
+                true,
+                "ON",
+                false,
+                false,
+                true,
+                new Privileges("'b'@'%'", EnumSet.copyOf(List.of(granted)), false, true),
+                Map.of());
+        return new ReadOnlyStrategy()
+                .requiredPrivileges(server).stream()
+                        .filter(r -> !r.isMetBy(server))
+                        .map(PrivilegeRequirement::describe)
+                        .toList();
     }
 
     @Test
     void mariaDb11NeedsSlaveMonitorForTheReplicaStatusAndSuperNoLongerDoes() {
         assertThat(missing("11.4.5", Privilege.RELOAD, Privilege.REPLICATION_CLIENT, Privilege.READ_ONLY_ADMIN))
-                .singleElement().asString().contains("REPLICA MONITOR").contains("SHOW REPLICA STATUS");
+                .singleElement()
+                .asString()
+                .contains("REPLICA MONITOR")
+                .contains("SHOW REPLICA STATUS");
         assertThat(missing("11.4.5", Privilege.RELOAD, Privilege.SUPER)).hasSize(3);
-        assertThat(missing("11.4.5", Privilege.RELOAD, Privilege.REPLICATION_CLIENT, Privilege.READ_ONLY_ADMIN, Privilege.REPLICA_MONITOR)).isEmpty();
+        assertThat(missing(
+                        "11.4.5",
+                        Privilege.RELOAD,
+                        Privilege.REPLICATION_CLIENT,
+                        Privilege.READ_ONLY_ADMIN,
+                        Privilege.REPLICA_MONITOR))
+                .isEmpty();
     }
 
     @Test
     void mariaDb1011NeedsReadOnlyAdminEvenWithSuper() {
-        assertThat(missing("10.11.5", Privilege.RELOAD, Privilege.SUPER)).singleElement().asString().contains("READ_ONLY ADMIN");
+        assertThat(missing("10.11.5", Privilege.RELOAD, Privilege.SUPER))
+                .singleElement()
+                .asString()
+                .contains("READ_ONLY ADMIN");
     }
 
     @Test
     void mariaDb102TakesSuperAndReplicationClient() {
-        assertThat(missing("10.2.11", Privilege.RELOAD, Privilege.REPLICATION_CLIENT, Privilege.SUPER)).isEmpty();
+        assertThat(missing("10.2.11", Privilege.RELOAD, Privilege.REPLICATION_CLIENT, Privilege.SUPER))
+                .isEmpty();
     }
 }

@@ -49,6 +49,7 @@ abstract class ReadOnlyReplicaContract {
     static final String SCHEMA = "quiesce_ro";
 
     private ReplicaPair pair;
+
     @TempDir
     Path journals;
 
@@ -96,18 +97,26 @@ abstract class ReadOnlyReplicaContract {
         try (Writers writers = Writers.running(source(), SCHEMA, table)) {
             long sourceBefore;
             long replicaHeld;
-            try (BackupSession s = BackupSession.open(replica().dataSource(), readOnly().build())) {
+            try (BackupSession s =
+                    BackupSession.open(replica().dataSource(), readOnly().build())) {
                 s.coordinates();
                 replicaHeld = rows(replica(), table);
                 sourceBefore = writers.committed();
                 Thread.sleep(700);
-                assertThat(rows(replica(), table)).as("the replica applies nothing while held").isEqualTo(replicaHeld);
-                assertThat(writers.committed()).as("the source keeps taking writes").isGreaterThan(sourceBefore + 20);
+                assertThat(rows(replica(), table))
+                        .as("the replica applies nothing while held")
+                        .isEqualTo(replicaHeld);
+                assertThat(writers.committed())
+                        .as("the source keeps taking writes")
+                        .isGreaterThan(sourceBefore + 20);
                 assertThat(writers.errors()).isEmpty();
             }
             writers.close();
             pair.awaitCaughtUp(Duration.ofSeconds(30));
-            assertThat(rows(replica(), table)).as("caught up after close").isEqualTo(rows(source(), table)).isGreaterThan(replicaHeld);
+            assertThat(rows(replica(), table))
+                    .as("caught up after close")
+                    .isEqualTo(rows(source(), table))
+                    .isGreaterThan(replicaHeld);
         }
         assertState(false, false);
     }
@@ -115,20 +124,25 @@ abstract class ReadOnlyReplicaContract {
     @Test
     void sourceCoordinatesPointExactlyAtTheSourceTransactionTheReplicaAppliedLast() throws Exception {
         String table = table("coords");
-        long baseline = gtidCount(ServerChecks.scalar(source(), mariaDb() ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed"));
+        long baseline = gtidCount(ServerChecks.scalar(
+                source(), mariaDb() ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed"));
         try (Writers writers = Writers.running(source(), SCHEMA, table)) {
             for (int i = 0; i < 5; i++) {
                 ReplicaSource src;
                 long applied;
-                try (BackupSession s = BackupSession.open(replica().dataSource(), readOnly().build())) {
+                try (BackupSession s =
+                        BackupSession.open(replica().dataSource(), readOnly().build())) {
                     BinlogCoordinates c = s.coordinates();
                     src = c.replicaSource().orElseThrow();
                     applied = rows(replica(), table);
                 }
                 assertThat(src.port()).isEqualTo(source().port());
-                assertThat(gtidCount(src.gtidSet()) - baseline).as("rows on the replica = source transactions in its GTID set").isEqualTo(applied);
-                ServerChecks.eventAt(source(), src.logFile(), src.logPosition()).ifPresent(e ->
-                        assertThat(e.type()).as("the source position is a transaction boundary: " + e).startsWith("Gtid"));
+                assertThat(gtidCount(src.gtidSet()) - baseline)
+                        .as("rows on the replica = source transactions in its GTID set")
+                        .isEqualTo(applied);
+                ServerChecks.eventAt(source(), src.logFile(), src.logPosition()).ifPresent(e -> assertThat(e.type())
+                        .as("the source position is a transaction boundary: " + e)
+                        .startsWith("Gtid"));
                 assertThat(src.changeSourceStatement()).contains(src.logFile(), String.valueOf(src.logPosition()));
                 assertThat(src.changeSourceByGtidStatement()).contains(mariaDb() ? "gtid_slave_pos" : "gtid_purged");
                 Thread.sleep(100);
@@ -141,40 +155,57 @@ abstract class ReadOnlyReplicaContract {
     private long gtidCount(String set) {
         String s = set.replace("\n", "");
         if (mariaDb()) {
-            return Stream.of(s.split(",")).map(String::trim).filter(g -> g.startsWith("0-1-"))
-                    .mapToLong(g -> Long.parseLong(g.substring(4))).max().orElse(0);
+            return Stream.of(s.split(","))
+                    .map(String::trim)
+                    .filter(g -> g.startsWith("0-1-"))
+                    .mapToLong(g -> Long.parseLong(g.substring(4)))
+                    .max()
+                    .orElse(0);
         }
         return Gtids.count(s, ServerChecks.scalar(source(), "SELECT @@GLOBAL.server_uuid"));
     }
 
-    enum Ending { CLOSE, CALLER_THROWS, LOCK_CONNECTION_KILLED, LOCK_WAIT_TIMEOUT }
+    enum Ending {
+        CLOSE,
+        CALLER_THROWS,
+        LOCK_CONNECTION_KILLED,
+        LOCK_WAIT_TIMEOUT
+    }
 
     Stream<Arguments> restoreMatrix() {
-        List<boolean[]> initial = mariaDb() ? List.of(new boolean[] {false, false}, new boolean[] {true, false})
+        List<boolean[]> initial = mariaDb()
+                ? List.of(new boolean[] {false, false}, new boolean[] {true, false})
                 : List.of(new boolean[] {false, false}, new boolean[] {true, false}, new boolean[] {true, true});
         return initial.stream().flatMap(st -> Stream.of(Ending.values()).map(e -> Arguments.of(st[0], st[1], e)));
     }
 
     @ParameterizedTest(name = "read_only={0}, super_read_only={1}, {2}")
     @MethodSource("restoreMatrix")
-    void readOnlyAndSuperReadOnlyComeBackAsTheyWere(boolean readOnly, boolean superReadOnly, Ending ending) throws Exception {
+    void readOnlyAndSuperReadOnlyComeBackAsTheyWere(boolean readOnly, boolean superReadOnly, Ending ending)
+            throws Exception {
         setState(readOnly, superReadOnly);
         try {
             switch (ending) {
                 case CLOSE -> {
-                    try (BackupSession s = BackupSession.open(replica().dataSource(), readOnly().build())) {
+                    try (BackupSession s = BackupSession.open(
+                            replica().dataSource(), readOnly().build())) {
                         s.coordinates();
-                        assertThat(ServerChecks.scalar(replica(), "SELECT @@GLOBAL.read_only")).as("held").isEqualTo("1");
+                        assertThat(ServerChecks.scalar(replica(), "SELECT @@GLOBAL.read_only"))
+                                .as("held")
+                                .isEqualTo("1");
                     }
                 }
                 case CALLER_THROWS -> assertThatThrownBy(() -> {
-                    try (BackupSession s = BackupSession.open(replica().dataSource(), readOnly().build())) {
-                        s.coordinates();
-                        throw new IllegalStateException("copy failed");
-                    }
-                }).hasMessage("copy failed");
+                            try (BackupSession s = BackupSession.open(
+                                    replica().dataSource(), readOnly().build())) {
+                                s.coordinates();
+                                throw new IllegalStateException("copy failed");
+                            }
+                        })
+                        .hasMessage("copy failed");
                 case LOCK_CONNECTION_KILLED -> {
-                    BackupSession s = BackupSession.open(replica().dataSource(), readOnly().build());
+                    BackupSession s = BackupSession.open(
+                            replica().dataSource(), readOnly().build());
                     s.coordinates();
                     replica().execute("KILL " + s.lockConnectionId());
                     try {
@@ -185,12 +216,18 @@ abstract class ReadOnlyReplicaContract {
                 }
                 case LOCK_WAIT_TIMEOUT -> {
                     String t = table("locked");
-                    // WRITE conflicts with FTWRL everywhere; under super_read_only only READ may be taken, which MySQL's FTWRL also waits for.
+                    // WRITE conflicts with FTWRL everywhere; under super_read_only only READ may be taken, which
+                    // MySQL's FTWRL also waits for.
                     String mode = superReadOnly ? " READ" : " WRITE";
-                    try (Connection holder = replica().connect(); Statement st = holder.createStatement()) {
+                    try (Connection holder = replica().connect();
+                            Statement st = holder.createStatement()) {
                         st.execute("LOCK TABLES " + SCHEMA + "." + t + mode);
-                        BackupOptions options = readOnly().lockWaitTimeout(Duration.ofSeconds(1)).acquireTimeout(Duration.ofSeconds(5)).build();
-                        assertThatThrownBy(() -> BackupSession.open(replica().dataSource(), options).close())
+                        BackupOptions options = readOnly()
+                                .lockWaitTimeout(Duration.ofSeconds(1))
+                                .acquireTimeout(Duration.ofSeconds(5))
+                                .build();
+                        assertThatThrownBy(() -> BackupSession.open(replica().dataSource(), options)
+                                        .close())
                                 .isInstanceOf(LockAcquisitionException.class);
                         st.execute("UNLOCK TABLES");
                     }
@@ -206,7 +243,8 @@ abstract class ReadOnlyReplicaContract {
 
     @Test
     void stopReplicaSqlThreadPutsTheThreadBackExactlyAsItWas() throws Exception {
-        BackupOptions options = readOnly().set(ReadOnlyStrategy.STOP_REPLICA_SQL_THREAD, true).build();
+        BackupOptions options =
+                readOnly().set(ReadOnlyStrategy.STOP_REPLICA_SQL_THREAD, true).build();
         try (BackupSession s = BackupSession.open(replica().dataSource(), options)) {
             s.coordinates();
             assertThat(pair.sqlThreadRunning()).as("stopped while held").isFalse();
@@ -227,19 +265,28 @@ abstract class ReadOnlyReplicaContract {
 
     @Test
     void autoNeverPicksItEvenWhenItIsTheOnlyStrategyOnTheClasspath() {
-        assertThatThrownBy(() -> BackupSession.open(replica().dataSource(), BackupOptions.builder().journalDirectory(journals).build()))
-                .isInstanceOf(BackupException.class).hasMessageContaining(ReadOnlyStrategy.NAME);
+        assertThatThrownBy(() -> BackupSession.open(
+                        replica().dataSource(),
+                        BackupOptions.builder().journalDirectory(journals).build()))
+                .isInstanceOf(BackupException.class)
+                .hasMessageContaining(ReadOnlyStrategy.NAME);
         assertState(false, false);
     }
 
     @Test
     void onASourceItRefusesBeforeChangingAnythingUnlessAllowed() {
-        assertThatThrownBy(() -> BackupSession.open(source().dataSource(), readOnly().build()))
-                .isInstanceOf(UnsupportedServerException.class).hasMessageContaining("not a replica").hasMessageContaining("ALLOW_ON_SOURCE");
+        assertThatThrownBy(() ->
+                        BackupSession.open(source().dataSource(), readOnly().build()))
+                .isInstanceOf(UnsupportedServerException.class)
+                .hasMessageContaining("not a replica")
+                .hasMessageContaining("ALLOW_ON_SOURCE");
         assertThat(ServerChecks.scalar(source(), "SELECT @@GLOBAL.read_only")).isEqualTo("0");
-        try (BackupSession s = BackupSession.open(source().dataSource(), readOnly().set(ReadOnlyStrategy.ALLOW_ON_SOURCE, true).build())) {
+        try (BackupSession s = BackupSession.open(
+                source().dataSource(),
+                readOnly().set(ReadOnlyStrategy.ALLOW_ON_SOURCE, true).build())) {
             assertThat(s.coordinates().replicaSource()).isEmpty();
-            assertThat(ServerChecks.completesWithin(source(), "CREATE DATABASE IF NOT EXISTS quiesce_ro_blocked", 300)).isFalse();
+            assertThat(ServerChecks.completesWithin(source(), "CREATE DATABASE IF NOT EXISTS quiesce_ro_blocked", 300))
+                    .isFalse();
         }
         assertThat(ServerChecks.scalar(source(), "SELECT @@GLOBAL.read_only")).isEqualTo("0");
     }
@@ -258,20 +305,26 @@ abstract class ReadOnlyReplicaContract {
         } finally {
             child.destroyForcibly();
         }
-        assertThat(ServerChecks.scalar(replica(), "SELECT @@GLOBAL.read_only")).as("a killed process leaves read_only on").isEqualTo("1");
+        assertThat(ServerChecks.scalar(replica(), "SELECT @@GLOBAL.read_only"))
+                .as("a killed process leaves read_only on")
+                .isEqualTo("1");
         assertThat(journalFiles()).hasSize(1);
 
-        assertThatThrownBy(() -> BackupSession.open(replica().dataSource(), readOnly().build()))
+        assertThatThrownBy(() ->
+                        BackupSession.open(replica().dataSource(), readOnly().build()))
                 .isInstanceOf(io.github.quiesce.UnrecoveredSessionException.class)
                 .hasMessageContaining("recover");
         var recovery = BackupSession.recover(replica().dataSource(), readOnly().build());
         assertThat(recovery.restored()).contains(ReadOnlyStrategy.READ_ONLY_OFF);
         assertState(false, false);
         assertThat(journalFiles()).isEmpty();
-        try (BackupSession s = BackupSession.open(replica().dataSource(), readOnly().build())) {
+        try (BackupSession s =
+                BackupSession.open(replica().dataSource(), readOnly().build())) {
             s.coordinates();
         }
-        assertThat(BackupSession.recover(replica().dataSource(), readOnly().build()).needed()).isFalse();
+        assertThat(BackupSession.recover(replica().dataSource(), readOnly().build())
+                        .needed())
+                .isFalse();
         pair.awaitCaughtUp(Duration.ofSeconds(30));
     }
 
@@ -283,18 +336,33 @@ abstract class ReadOnlyReplicaContract {
     @Test
     void theGuardHealsOnlyWhatIsStillTheSessionsAndNothingAfterARestart() throws Exception {
         withEventScheduler(true, () -> {
-            ServerInfo server = new ServerInfo(mariaDb() ? Flavor.MARIADB : Flavor.MYSQL, ServerVersion.parse(distribution().version()),
-                    distribution().version(), "", "replica", true, "ON", true, false, true, Privileges.unknown("'root'@'localhost'"),
+            ServerInfo server = new ServerInfo(
+                    mariaDb() ? Flavor.MARIADB : Flavor.MYSQL,
+                    ServerVersion.parse(distribution().version()),
+                    distribution().version(),
+                    "",
+                    "replica",
+                    true,
+                    "ON",
+                    true,
+                    false,
+                    true,
+                    Privileges.unknown("'root'@'localhost'"),
                     Map.of("version", distribution().version()));
             String own = ownTransactions();
-            long boot = Long.parseLong(ServerChecks.scalar(replica(), ServerGuard.bootExpression(server).equals(ServerGuard.BOOT_MYSQL)
-                    ? ServerGuard.BOOT_TIME_MYSQL : ServerGuard.BOOT_TIME_INFORMATION_SCHEMA));
+            long boot = Long.parseLong(ServerChecks.scalar(
+                    replica(),
+                    ServerGuard.bootExpression(server).equals(ServerGuard.BOOT_MYSQL)
+                            ? ServerGuard.BOOT_TIME_MYSQL
+                            : ServerGuard.BOOT_TIME_INFORMATION_SCHEMA));
             ServerGuard.Plan both = new ServerGuard.Plan(true, true);
             try {
                 replica().execute("STOP SLAVE SQL_THREAD", "SET GLOBAL read_only = ON");
                 // Made an hour before this boot, for a connection that is gone: the server restarted since.
                 awaitGuardRun(server, ServerGuard.Name.of(boot - 3_600, 999_999_001L), both);
-                assertThat(pair.sqlThreadRunning()).as("after a restart the SQL thread is the configuration's business").isFalse();
+                assertThat(pair.sqlThreadRunning())
+                        .as("after a restart the SQL thread is the configuration's business")
+                        .isFalse();
                 assertState(true, false);
 
                 if (mariaDb()) {
@@ -305,21 +373,34 @@ abstract class ReadOnlyReplicaContract {
                     ServerGuard.Name name;
                     try (Connection session = replica().connect()) {
                         name = ServerGuard.Name.of(boot, ServerChecks.connectionId(session));
-                        replica().execute(ServerGuard.SQL_LOG_BIN_OFF, ServerGuard.createStatement(server, name, both),
-                                "SET GLOBAL super_read_only = ON");
+                        replica()
+                                .execute(
+                                        ServerGuard.SQL_LOG_BIN_OFF,
+                                        ServerGuard.createStatement(server, name, both),
+                                        "SET GLOBAL super_read_only = ON");
                     }
                     Thread.sleep(2_500);
-                    assertThat(guards()).as("under super_read_only the guard waits").isEqualTo(1);
-                    assertThat(errorLog().lines().filter(l -> l.contains(name.qualified().substring(ServerGuard.SCHEMA.length() + 1))))
-                            .as("quietly: no failed run in the server's error log").isEmpty();
+                    assertThat(guards())
+                            .as("under super_read_only the guard waits")
+                            .isEqualTo(1);
+                    assertThat(errorLog()
+                                    .lines()
+                                    .filter(l ->
+                                            l.contains(name.qualified().substring(ServerGuard.SCHEMA.length() + 1))))
+                            .as("quietly: no failed run in the server's error log")
+                            .isEmpty();
                     assertState(true, true);
                     assertThat(pair.sqlThreadRunning()).isFalse();
                     replica().execute("SET GLOBAL super_read_only = OFF");
                     awaitGuardGone();
                 }
-                assertThat(pair.sqlThreadRunning()).as("its session's connection is gone: restarted").isTrue();
+                assertThat(pair.sqlThreadRunning())
+                        .as("its session's connection is gone: restarted")
+                        .isTrue();
                 assertState(false, false);
-                assertThat(ownTransactions()).as("the replica's own transactions (errant GTIDs)").isEqualTo(own);
+                assertThat(ownTransactions())
+                        .as("the replica's own transactions (errant GTIDs)")
+                        .isEqualTo(own);
             } finally {
                 setState(false, false);
                 if (!pair.sqlThreadRunning()) {
@@ -330,7 +411,8 @@ abstract class ReadOnlyReplicaContract {
     }
 
     /** Creates the guard as the session does (sql_log_bin off) and waits until it has run and dropped itself. */
-    private void awaitGuardRun(ServerInfo server, ServerGuard.Name name, ServerGuard.Plan plan) throws InterruptedException {
+    private void awaitGuardRun(ServerInfo server, ServerGuard.Name name, ServerGuard.Plan plan)
+            throws InterruptedException {
         replica().execute(ServerGuard.SQL_LOG_BIN_OFF, ServerGuard.createStatement(server, name, plan));
         awaitGuardGone();
     }
@@ -349,18 +431,29 @@ abstract class ReadOnlyReplicaContract {
     }
 
     private long guards() {
-        return ServerChecks.count(replica(), "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_NAME LIKE 'quiesce\\_guard\\_%'");
+        return ServerChecks.count(
+                replica(),
+                "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_NAME LIKE 'quiesce\\_guard\\_%'");
     }
 
     /** MySQL: the GTIDs of the replica's own server_uuid; MariaDB: its server_id's entries in gtid_binlog_state. */
     private String ownTransactions() {
         if (mariaDb()) {
             String id = ServerChecks.scalar(replica(), "SELECT @@GLOBAL.server_id");
-            return Stream.of(ServerChecks.scalar(replica(), "SELECT @@GLOBAL.gtid_binlog_state").split(",")).map(String::trim)
-                    .filter(g -> g.matches("\\d+-" + id + "-\\d+")).sorted().toList().toString();
+            return Stream.of(ServerChecks.scalar(replica(), "SELECT @@GLOBAL.gtid_binlog_state")
+                            .split(","))
+                    .map(String::trim)
+                    .filter(g -> g.matches("\\d+-" + id + "-\\d+"))
+                    .sorted()
+                    .toList()
+                    .toString();
         }
         String uuid = ServerChecks.scalar(replica(), "SELECT @@GLOBAL.server_uuid");
-        return uuid + ":" + Gtids.count(ServerChecks.scalar(replica(), "SELECT @@GLOBAL.gtid_executed").replace("\n", ""), uuid);
+        return uuid + ":"
+                + Gtids.count(
+                        ServerChecks.scalar(replica(), "SELECT @@GLOBAL.gtid_executed")
+                                .replace("\n", ""),
+                        uuid);
     }
 
     interface Body {
@@ -380,7 +473,8 @@ abstract class ReadOnlyReplicaContract {
 
     private List<Path> journalFiles() throws java.io.IOException {
         try (Stream<Path> files = Files.list(journals)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".journal")).toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".journal"))
+                    .toList();
         }
     }
 
@@ -390,15 +484,22 @@ abstract class ReadOnlyReplicaContract {
         } else if (superReadOnly) {
             replica().execute("SET GLOBAL super_read_only = ON");
         } else {
-            replica().execute("SET GLOBAL read_only = " + (readOnly ? "ON" : "OFF"), "SET GLOBAL super_read_only = OFF",
-                    "SET GLOBAL read_only = " + (readOnly ? "ON" : "OFF"));
+            replica()
+                    .execute(
+                            "SET GLOBAL read_only = " + (readOnly ? "ON" : "OFF"),
+                            "SET GLOBAL super_read_only = OFF",
+                            "SET GLOBAL read_only = " + (readOnly ? "ON" : "OFF"));
         }
     }
 
     private void assertState(boolean readOnly, boolean superReadOnly) {
-        assertThat(ServerChecks.scalar(replica(), "SELECT @@GLOBAL.read_only")).as("read_only").isEqualTo(readOnly ? "1" : "0");
+        assertThat(ServerChecks.scalar(replica(), "SELECT @@GLOBAL.read_only"))
+                .as("read_only")
+                .isEqualTo(readOnly ? "1" : "0");
         if (!mariaDb()) {
-            assertThat(ServerChecks.scalar(replica(), "SELECT @@GLOBAL.super_read_only")).as("super_read_only").isEqualTo(superReadOnly ? "1" : "0");
+            assertThat(ServerChecks.scalar(replica(), "SELECT @@GLOBAL.super_read_only"))
+                    .as("super_read_only")
+                    .isEqualTo(superReadOnly ? "1" : "0");
         }
     }
 

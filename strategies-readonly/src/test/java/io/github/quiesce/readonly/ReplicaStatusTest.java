@@ -19,14 +19,26 @@ import org.junit.jupiter.api.Test;
  */
 class ReplicaStatusTest {
 
-    private static final ServerInfo REPLICA = new ServerInfo(Flavor.MYSQL, ServerVersion.parse("8.0.15"), "8.0.15", "", "db:3306",
-            true, "ON", true, false, true, Privileges.unknown("'b'@'%'"), Map.of("version", "8.0.15"));
+    private static final ServerInfo REPLICA = new ServerInfo(
+            Flavor.MYSQL,
+            ServerVersion.parse("8.0.15"),
+            "8.0.15",
+            "",
+            "db:3306",
+            true,
+            "ON",
+            true,
+            false,
+            true,
+            Privileges.unknown("'b'@'%'"),
+            Map.of("version", "8.0.15"));
     private static final String GTIDS = "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42";
 
     @Test
     void nothingAppliedAndNoGtidsIsAnUnknownPointNotPositionFour() {
         ReplicaStatus status = new ReplicaStatus("10.0.0.1", 3306, "", 4, "", false);
-        assertThatThrownBy(() -> status.source("", REPLICA)).isInstanceOf(CoordinatesUnavailableException.class)
+        assertThatThrownBy(() -> status.source("", REPLICA))
+                .isInstanceOf(CoordinatesUnavailableException.class)
                 .hasMessageContaining("applied nothing from its source 10.0.0.1:3306");
     }
 
@@ -41,7 +53,8 @@ class ReplicaStatusTest {
 
     @Test
     void anAppliedPositionIsGivenAsItIs() {
-        ReplicaSource source = new ReplicaStatus("10.0.0.1", 3306, "binlog.000007", 1234, GTIDS, true).source(GTIDS, REPLICA);
+        ReplicaSource source =
+                new ReplicaStatus("10.0.0.1", 3306, "binlog.000007", 1234, GTIDS, true).source(GTIDS, REPLICA);
         assertThat(source.logFile()).isEqualTo("binlog.000007");
         assertThat(source.logPosition()).isEqualTo(1234);
         assertThat(source.changeSourceStatement()).contains("binlog.000007").contains("1234");

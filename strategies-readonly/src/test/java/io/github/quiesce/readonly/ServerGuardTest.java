@@ -19,35 +19,56 @@ class ServerGuardTest {
     private static final ServerInfo MARIADB_11_4 = server(Flavor.MARIADB, "11.4.5");
 
     private static ServerInfo server(Flavor flavor, String version) {
-        return new ServerInfo(flavor, ServerVersion.parse(version), version, "", "db:3306", true, "ON", true, false, true,
-                Privileges.unknown("'b'@'%'"), Map.of("version", version));
+        return new ServerInfo(
+                flavor,
+                ServerVersion.parse(version),
+                version,
+                "",
+                "db:3306",
+                true,
+                "ON",
+                true,
+                false,
+                true,
+                Privileges.unknown("'b'@'%'"),
+                Map.of("version", version));
     }
 
     @Test
     void theNameIsTheBootTimeAndTheLockConnectionAndNothingElse() {
         assertThat(ServerGuard.Name.of(1795331661L, 57).qualified()).isEqualTo("mysql.quiesce_guard_1795331661_57");
-        assertThat(ServerGuard.parseName("mysql.quiesce_guard_1795331661_57")).contains("mysql.quiesce_guard_1795331661_57");
-        assertThat(ServerGuard.parseName("mysql.quiesce_guard_1_2; DROP DATABASE x")).isEmpty();
+        assertThat(ServerGuard.parseName("mysql.quiesce_guard_1795331661_57"))
+                .contains("mysql.quiesce_guard_1795331661_57");
+        assertThat(ServerGuard.parseName("mysql.quiesce_guard_1_2; DROP DATABASE x"))
+                .isEmpty();
         assertThat(ServerGuard.parseName("other.quiesce_guard_1_2")).isEmpty();
         assertThat(ServerGuard.parseName(null)).isEmpty();
         assertThatThrownBy(() -> ServerGuard.Name.of(-1, 57)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ServerGuard.dropStatement("mysql.x`; DROP TABLE t")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ServerGuard.dropStatement("mysql.x`; DROP TABLE t"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void theBodyRestoresOnlyWhatThePlanSaysInTheServersSpelling() {
         ServerGuard.Name name = ServerGuard.Name.of(1795331661L, 57);
         String both = ServerGuard.createStatement(MYSQL_8_0_15, name, new ServerGuard.Plan(true, true));
-        assertThat(both).startsWith("CREATE EVENT mysql.quiesce_guard_1795331661_57 ON SCHEDULE EVERY 1 SECOND ON COMPLETION NOT PRESERVE")
-                .contains("SET SESSION sql_log_bin = 0;", "WHERE ID = 57)", "> 1795331661 + 10",
-                        "@@GLOBAL.super_read_only = 0 THEN SET GLOBAL read_only = 0", "START SLAVE SQL_THREAD;",
+        assertThat(both)
+                .startsWith(
+                        "CREATE EVENT mysql.quiesce_guard_1795331661_57 ON SCHEDULE EVERY 1 SECOND ON COMPLETION NOT PRESERVE")
+                .contains(
+                        "SET SESSION sql_log_bin = 0;",
+                        "WHERE ID = 57)",
+                        "> 1795331661 + 10",
+                        "@@GLOBAL.super_read_only = 0 THEN SET GLOBAL read_only = 0",
+                        "START SLAVE SQL_THREAD;",
                         "performance_schema.global_status");
         // sql_log_bin is off before anything, the guard drops itself before it changes anything
         assertThat(both.indexOf("sql_log_bin = 0")).isLessThan(both.indexOf("DROP EVENT"));
         assertThat(both.lastIndexOf("DROP EVENT")).isLessThan(both.indexOf("SET GLOBAL read_only"));
 
         assertThat(ServerGuard.createStatement(MYSQL_8_0_22, name, new ServerGuard.Plan(false, true)))
-                .contains("START REPLICA SQL_THREAD;", "IF @@GLOBAL.super_read_only = 0 THEN").doesNotContain("SET GLOBAL read_only");
+                .contains("START REPLICA SQL_THREAD;", "IF @@GLOBAL.super_read_only = 0 THEN")
+                .doesNotContain("SET GLOBAL read_only");
         assertThat(ServerGuard.createStatement(MARIADB_11_4, name, new ServerGuard.Plan(true, false)))
                 .contains("IF @@GLOBAL.read_only = 1 THEN SET GLOBAL read_only = 0", "information_schema.GLOBAL_STATUS")
                 .doesNotContain("super_read_only", "SQL_THREAD");

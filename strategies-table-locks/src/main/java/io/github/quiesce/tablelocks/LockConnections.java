@@ -41,7 +41,8 @@ final class LockConnections {
         while (1 + extra.size() < count) {
             HeldConnection c = context.openHeldConnection("lock batch " + (extra.size() + 2));
             c.sql().execute(Statements.SET_LOCK_WAIT_TIMEOUT, boundSeconds);
-            context.onRelease(Statements.UNLOCK_TABLES + " (held connection " + c.connectionId() + ")",
+            context.onRelease(
+                    Statements.UNLOCK_TABLES + " (held connection " + c.connectionId() + ")",
                     ignored -> c.sql().execute(Statements.UNLOCK_TABLES));
             extra.add(c);
         }
@@ -65,7 +66,8 @@ final class LockConnections {
             } catch (BackupSqlException e) {
                 unlockAll();
                 if (RETRYABLE.contains(e.vendorCode())) {
-                    return "the server answered error " + e.vendorCode() + " (" + e.getCause().getMessage() + ")";
+                    return "the server answered error " + e.vendorCode() + " ("
+                            + e.getCause().getMessage() + ")";
                 }
                 throw e;
             } catch (RuntimeException e) {
@@ -74,8 +76,10 @@ final class LockConnections {
             }
             if (!done) {
                 unlockAll();
-                return "the lock" + (statements.size() > 1 ? " (part " + (i + 1) + " of " + statements.size() + ")" : "")
-                        + " waited longer than acquireTimeout=" + timeout.toMillis() + " ms behind a writer and was cancelled so that"
+                return "the lock"
+                        + (statements.size() > 1 ? " (part " + (i + 1) + " of " + statements.size() + ")" : "")
+                        + " waited longer than acquireTimeout=" + timeout.toMillis()
+                        + " ms behind a writer and was cancelled so that"
                         + " writers would not queue behind it";
             }
         }
@@ -83,7 +87,9 @@ final class LockConnections {
     }
 
     private boolean executeWithin(int i, String statement, Duration timeout) {
-        return i == 0 ? context.executeWithin(statement, timeout) : extra.get(i - 1).executeWithin(statement, timeout);
+        return i == 0
+                ? context.executeWithin(statement, timeout)
+                : extra.get(i - 1).executeWithin(statement, timeout);
     }
 
     /** Releases whatever the last attempt took, on every connection it used; never throws. */
@@ -118,10 +124,12 @@ final class LockConnections {
             try {
                 id = c.sql().scalar(Statements.CONNECTION_ID);
             } catch (BackupException e) {
-                throw TableLocksStrategy.lost("Held connection " + c.connectionId() + " (lock batch " + (i + 1) + ") failed", context, e);
+                throw TableLocksStrategy.lost(
+                        "Held connection " + c.connectionId() + " (lock batch " + (i + 1) + ") failed", context, e);
             }
             if (!Objects.equals(id, String.valueOf(c.connectionId()))) {
-                String what = "Held connection " + c.connectionId() + " (lock batch " + (i + 1) + ") is now server session " + id;
+                String what = "Held connection " + c.connectionId() + " (lock batch " + (i + 1)
+                        + ") is now server session " + id;
                 throw TableLocksStrategy.lost(what, context, new BackupException(what));
             }
         }

@@ -23,12 +23,14 @@ final class Statements {
      * and sequences. Views are not locked (LOCK TABLES on a view locks the tables under it, which are locked
      * anyway). Temporary tables are not listed: they belong to their session and are not replicated as tables.
      */
-    static final String LIST_TABLES = "SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name, COALESCE(ENGINE, '') AS engine"
-            + " FROM information_schema.TABLES WHERE TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED', 'SEQUENCE')"
-            + " AND TABLE_SCHEMA NOT IN " + SKIPPED_SCHEMAS + " ORDER BY TABLE_SCHEMA, TABLE_NAME";
+    static final String LIST_TABLES =
+            "SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name, COALESCE(ENGINE, '') AS engine"
+                    + " FROM information_schema.TABLES WHERE TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED', 'SEQUENCE')"
+                    + " AND TABLE_SCHEMA NOT IN " + SKIPPED_SCHEMAS + " ORDER BY TABLE_SCHEMA, TABLE_NAME";
 
     /** The lock statement's parts: {@code LOCK TABLES `s`.`t` READ, `s`.`u` READ}. */
     static final String LOCK_TABLES = "LOCK TABLES ";
+
     static final String READ = " READ";
     static final String SEPARATOR = ", ";
 
@@ -50,8 +52,7 @@ final class Statements {
     /** A name the server listed, as MySQL allows it: 1 to 64 characters, none of them NUL, inside the BMP. */
     private static final int MAX_NAME_LENGTH = 64;
 
-    private Statements() {
-    }
+    private Statements() {}
 
     /**
      * {@code `name`} with every backtick doubled; refuses a name the server could not have given (empty,

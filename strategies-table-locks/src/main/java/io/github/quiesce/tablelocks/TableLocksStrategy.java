@@ -93,7 +93,8 @@ public final class TableLocksStrategy implements LockStrategy {
      * The longest lock statement, in bytes; 0 (default): half of the server's {@code max_allowed_packet}, between
      * 64 KiB and 16 MiB. More tables than fit are locked over further connections held at the same time.
      */
-    public static final StrategyOption<Long> MAX_STATEMENT_BYTES = StrategyOption.of("table-locks.max-statement-bytes", Long.class, 0L);
+    public static final StrategyOption<Long> MAX_STATEMENT_BYTES =
+            StrategyOption.of("table-locks.max-statement-bytes", Long.class, 0L);
 
     /** How long {@code coordinates()} may look for two equal reads of the binary log status around the snapshots. */
     public static final StrategyOption<Duration> QUIET_TIMEOUT =
@@ -103,7 +104,8 @@ public final class TableLocksStrategy implements LockStrategy {
      * For this module's tests only: whether {@code coordinates()} checks that no table exists outside the locked
      * set. Turning it off is what lets the test show the check is what refuses a table that slipped in.
      */
-    static final StrategyOption<Boolean> CHECK_TABLE_SET = StrategyOption.of("table-locks.check-table-set", Boolean.class, true);
+    static final StrategyOption<Boolean> CHECK_TABLE_SET =
+            StrategyOption.of("table-locks.check-table-set", Boolean.class, true);
 
     /** In logs and events. */
     static final String LOCK = "LOCK TABLES ... READ";
@@ -120,6 +122,7 @@ public final class TableLocksStrategy implements LockStrategy {
     static final int MAX_CONNECTIONS = 64;
     /** Longer than a group commit's sync and commit stages, between a transaction reaching the log and its GTID reaching gtid_executed. */
     static final long SETTLE_MILLIS = 20;
+
     private static final long DEFAULT_STATEMENT_BYTES = 1L << 20;
     private static final long MIN_STATEMENT_BYTES = 64L << 10;
     private static final long MAX_DERIVED_STATEMENT_BYTES = 16L << 20;
@@ -135,8 +138,7 @@ public final class TableLocksStrategy implements LockStrategy {
     private final Map<LockContext, Held> held = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** The tables one session locked and the connections holding them (index 0: the session's own). */
-    private record Held(TableSet tables, LockConnections connections) {
-    }
+    private record Held(TableSet tables, LockConnections connections) {}
 
     @Override
     public String name() {
@@ -153,9 +155,10 @@ public final class TableLocksStrategy implements LockStrategy {
         if (server.isGalera()) {
             // LOCK TABLES neither desyncs nor pauses a Galera node: write-sets from the other nodes for the locked
             // tables would queue in this node's applier until flow control stalled the whole cluster.
-            return Support.no("on a Galera node LOCK TABLES neither desyncs nor pauses the node, so the other nodes' writes to"
-                    + " the locked tables would back up in its applier and flow control would stall the cluster; use ftwrl"
-                    + " (which desyncs it) or mariadb-backup-stage");
+            return Support.no(
+                    "on a Galera node LOCK TABLES neither desyncs nor pauses the node, so the other nodes' writes to"
+                            + " the locked tables would back up in its applier and flow control would stall the cluster; use ftwrl"
+                            + " (which desyncs it) or mariadb-backup-stage");
         }
         return Support.yes();
     }
@@ -169,7 +172,9 @@ public final class TableLocksStrategy implements LockStrategy {
     public List<PrivilegeRequirement> requiredPrivileges(ServerInfo server) {
         List<PrivilegeRequirement> r = new ArrayList<>();
         r.add(PrivilegeRequirement.of(Privilege.LOCK_TABLES, "LOCK TABLES ... READ"));
-        r.add(PrivilegeRequirement.of(Privilege.SELECT, "LOCK TABLES ... READ on every table, and information_schema.TABLES to list them all"));
+        r.add(PrivilegeRequirement.of(
+                Privilege.SELECT,
+                "LOCK TABLES ... READ on every table, and information_schema.TABLES to list them all"));
         r.addAll(BinaryLogStatus.requirements(server));
         return r;
     }
@@ -189,8 +194,10 @@ public final class TableLocksStrategy implements LockStrategy {
                 TableSet tables = TableSet.read(sql);
                 List<String> statements = Statements.lockStatements(tables.clauses(), maxBytes);
                 if (statements.size() > MAX_CONNECTIONS) {
-                    throw new LockAcquisitionException("Locking the " + tables.size() + " tables of " + context.server() + " in statements of"
-                            + " at most " + maxBytes + " bytes takes " + statements.size() + " connections, more than " + MAX_CONNECTIONS
+                    throw new LockAcquisitionException("Locking the " + tables.size() + " tables of " + context.server()
+                            + " in statements of"
+                            + " at most " + maxBytes + " bytes takes " + statements.size() + " connections, more than "
+                            + MAX_CONNECTIONS
                             + "; raise max_allowed_packet or " + MAX_STATEMENT_BYTES.name() + ". Nothing is locked.");
                 }
                 connections.ensure(statements.size());
@@ -203,14 +210,22 @@ public final class TableLocksStrategy implements LockStrategy {
                         return;
                     }
                     connections.unlockAll();
-                    failure = "table(s) created after the list was read, which the lock does not cover: " + TableSet.describe(added, LISTED);
+                    failure = "table(s) created after the list was read, which the lock does not cover: "
+                            + TableSet.describe(added, LISTED);
                 }
                 if (attempt >= attempts) {
-                    throw new LockAcquisitionException("Did not take " + LOCK + " on " + context.server() + " in " + attempts
-                            + " attempt(s); the last: " + failure + ". Nothing is locked. Retry, or raise acquireTimeout / acquireRetries.");
+                    throw new LockAcquisitionException("Did not take " + LOCK + " on " + context.server() + " in "
+                            + attempts + " attempt(s); the last: " + failure
+                            + ". Nothing is locked. Retry, or raise acquireTimeout / acquireRetries.");
                 }
-                LOG.warn("quiesce: {} on {}: {} (attempt {} of {}); released, trying again in {} ms", LOCK, context.server(), failure,
-                        attempt, attempts, timeout.toMillis());
+                LOG.warn(
+                        "quiesce: {} on {}: {} (attempt {} of {}); released, trying again in {} ms",
+                        LOCK,
+                        context.server(),
+                        failure,
+                        attempt,
+                        attempts,
+                        timeout.toMillis());
                 pause(timeout);
             }
         } finally {
@@ -219,10 +234,19 @@ public final class TableLocksStrategy implements LockStrategy {
     }
 
     private static void logLocked(LockContext context, TableSet tables, int statements) {
-        LOG.debug("quiesce: {} holds {} tables on {} over {} connection(s)", LOCK, tables.size(), context.server(), statements);
+        LOG.debug(
+                "quiesce: {} holds {} tables on {} over {} connection(s)",
+                LOCK,
+                tables.size(),
+                context.server(),
+                statements);
         if (!tables.nonTransactional().isEmpty()) {
-            LOG.info("quiesce: {} on {}: writes to these non-transactional tables wait while it is held, but snapshot connections do"
-                    + " not isolate them: copy them before close(): {}", LOCK, context.server(), TableSet.describe(tables.nonTransactional(), LISTED));
+            LOG.info(
+                    "quiesce: {} on {}: writes to these non-transactional tables wait while it is held, but snapshot connections do"
+                            + " not isolate them: copy them before close(): {}",
+                    LOCK,
+                    context.server(),
+                    TableSet.describe(tables.nonTransactional(), LISTED));
         }
     }
 
@@ -254,22 +278,32 @@ public final class TableLocksStrategy implements LockStrategy {
             BinlogCoordinates before = BinaryLogStatus.read(sql, server);
             snapshots.open();
             BinlogCoordinates after = BinaryLogStatus.read(sql, server);
-            String moved = samePoint(before, after) ? settled(sql, server, before) : "it moved from " + before + " to " + after;
+            String moved = samePoint(before, after)
+                    ? settled(sql, server, before)
+                    : "it moved from " + before + " to " + after;
             if (moved == null) {
                 if (context.options().get(CHECK_TABLE_SET)) {
                     refuseTablesOutsideTheLock(context, session.tables());
                 }
                 session.connections().requireAlive();
-                LOG.debug("quiesce: {} on {}: {} snapshot(s) opened at {} (attempt {})", LOCK, server, snapshots.requested(), before, attempts);
+                LOG.debug(
+                        "quiesce: {} on {}: {} snapshot(s) opened at {} (attempt {})",
+                        LOCK,
+                        server,
+                        snapshots.requested(),
+                        before,
+                        attempts);
                 return before;
             }
             snapshots.discard();
             if (System.nanoTime() > deadline) {
-                throw new CoordinatesUnavailableException("The binary log status of " + server + " did not stay the same around the opening of "
-                        + snapshots.requested() + " snapshot(s) under " + LOCK + " in " + attempts + " attempts (last: " + moved + "):"
-                        + " something the table locks do not cover keeps writing to the log (the mysql schema, a table created since,"
-                        + " temporary tables under statement-based logging). Coordinates that may not match the data are never given;"
-                        + " retry, or raise " + QUIET_TIMEOUT.name() + ".");
+                throw new CoordinatesUnavailableException(
+                        "The binary log status of " + server + " did not stay the same around the opening of "
+                                + snapshots.requested() + " snapshot(s) under " + LOCK + " in " + attempts
+                                + " attempts (last: " + moved + "):"
+                                + " something the table locks do not cover keeps writing to the log (the mysql schema, a table created since,"
+                                + " temporary tables under statement-based logging). Coordinates that may not match the data are never given;"
+                                + " retry, or raise " + QUIET_TIMEOUT.name() + ".");
             }
         }
     }
@@ -290,21 +324,27 @@ public final class TableLocksStrategy implements LockStrategy {
             throw new CoordinatesUnavailableException("Interrupted while reading the binary log status of " + server);
         }
         BinlogCoordinates later = BinaryLogStatus.read(sql, server);
-        return samePoint(first, later) ? null : "it changed from " + first + " to " + later + " within " + SETTLE_MILLIS + " ms";
+        return samePoint(first, later)
+                ? null
+                : "it changed from " + first + " to " + later + " within " + SETTLE_MILLIS + " ms";
     }
 
     private static void refuseTablesOutsideTheLock(LockContext context, TableSet locked) {
         Set<String> added = locked.addedIn(TableSet.read(context.sql()));
         if (!added.isEmpty()) {
-            throw new CoordinatesUnavailableException("Refused: " + added.size() + " table(s) on " + context.server() + " are not under "
-                    + LOCK + " (created after the tables were locked): " + TableSet.describe(added, LISTED) + ". Writes to them are not"
-                    + " blocked, so no point that matches the data can be given. Open the session again.");
+            throw new CoordinatesUnavailableException(
+                    "Refused: " + added.size() + " table(s) on " + context.server() + " are not under "
+                            + LOCK + " (created after the tables were locked): " + TableSet.describe(added, LISTED)
+                            + ". Writes to them are not"
+                            + " blocked, so no point that matches the data can be given. Open the session again.");
         }
     }
 
     /** The same server prints the same set the same way, so equal text is an equal set (and any change shows). */
     private static boolean samePoint(BinlogCoordinates a, BinlogCoordinates b) {
-        return a.file().equals(b.file()) && a.position() == b.position() && a.gtidSet().equals(b.gtidSet());
+        return a.file().equals(b.file())
+                && a.position() == b.position()
+                && a.gtidSet().equals(b.gtidSet());
     }
 
     /** Lets the writers that queued behind the released attempt through before the next one. */
@@ -319,7 +359,10 @@ public final class TableLocksStrategy implements LockStrategy {
 
     /** For {@link LockConnections#requireAlive}: a held connection that is not what it was has lost its locks. */
     static LockLostException lost(String what, LockContext context, BackupException cause) {
-        return new LockLostException(what + " on " + context.server() + ": the tables it locked were released at a moment nobody knows, so no"
-                + " point is given. Discard what was copied and open the session again.", cause);
+        return new LockLostException(
+                what + " on " + context.server()
+                        + ": the tables it locked were released at a moment nobody knows, so no"
+                        + " point is given. Discard what was copied and open the session again.",
+                cause);
     }
 }

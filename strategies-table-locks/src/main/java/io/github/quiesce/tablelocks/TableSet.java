@@ -34,11 +34,14 @@ record TableSet(List<String> tables, List<String> clauses, List<String> nonTrans
             try {
                 clauses.add(Statements.readClause(schema, table));
             } catch (IllegalArgumentException e) {
-                throw new LockAcquisitionException("information_schema.TABLES on " + server + " listed a table whose name cannot be"
-                        + " quoted safely (" + e.getMessage() + "); nothing was locked");
+                throw new LockAcquisitionException(
+                        "information_schema.TABLES on " + server + " listed a table whose name cannot be"
+                                + " quoted safely (" + e.getMessage() + "); nothing was locked");
             }
             tables.add(schema + "." + table);
-            if (engine != null && !engine.isEmpty() && !engine.toLowerCase(Locale.ROOT).equals("innodb")) {
+            if (engine != null
+                    && !engine.isEmpty()
+                    && !engine.toLowerCase(Locale.ROOT).equals("innodb")) {
                 nonTransactional.add(schema + "." + table + " (" + engine + ")");
             }
         }

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
 final class WriterGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(WriterGuard.class);
-    private static final Pattern LEADING_COMMENTS = Pattern.compile("^(\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*", Pattern.DOTALL);
-    private static final Pattern LOCKING_READ = Pattern.compile("\\bFOR\\s+(UPDATE|SHARE)\\b|\\bLOCK\\s+IN\\s+SHARE\\s+MODE\\b");
+    private static final Pattern LEADING_COMMENTS =
+            Pattern.compile("^(\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*", Pattern.DOTALL);
+    private static final Pattern LOCKING_READ =
+            Pattern.compile("\\bFOR\\s+(UPDATE|SHARE)\\b|\\bLOCK\\s+IN\\s+SHARE\\s+MODE\\b");
     private static final long POLL_MILLIS = 20;
     /**
      * information_schema.INNODB_TRX is served from a cache refreshed at most every 100 ms: two looks closer than
@@ -41,8 +43,7 @@ final class WriterGuard {
      */
     private static final long TRX_CACHE_MILLIS = 120;
 
-    private WriterGuard() {
-    }
+    private WriterGuard() {}
 
     /**
      * Returns once no writer has been open the threshold (at once when the guard is off); throws a
@@ -56,8 +57,12 @@ final class WriterGuard {
         ServerInfo server = context.server();
         boolean seesAll = LongQueries.visible(server);
         if (!seesAll) {
-            LOG.warn("quiesce: account {} lacks PROCESS on {}, so the guard cannot see other accounts' write transactions before {};"
-                    + " grant PROCESS so that a long transaction cannot hold writers behind the lock", server.privileges().account(), server, lock);
+            LOG.warn(
+                    "quiesce: account {} lacks PROCESS on {}, so the guard cannot see other accounts' write transactions before {};"
+                            + " grant PROCESS so that a long transaction cannot hold writers behind the lock",
+                    server.privileges().account(),
+                    server,
+                    lock);
         }
         long start = System.nanoTime();
         long deadline = start + guard.timeout().toNanos();
@@ -67,22 +72,36 @@ final class WriterGuard {
             if (blockers.isEmpty()) {
                 if (announced) {
                     Duration waited = Duration.ofNanos(System.nanoTime() - start);
-                    LOG.info("quiesce: long writers on {} ended after {} ms; taking {}", server, waited.toMillis(), lock);
+                    LOG.info(
+                            "quiesce: long writers on {} ended after {} ms; taking {}",
+                            server,
+                            waited.toMillis(),
+                            lock);
                     context.publish(new BackupEvent.WaitedForLongQueries(lock, waited, true));
                 }
                 return;
             }
             if (System.nanoTime() > deadline) {
-                context.publish(new BackupEvent.WaitedForLongQueries(lock, Duration.ofNanos(System.nanoTime() - start), false));
-                throw new LockAcquisitionException("Did not take " + lock + " on " + server + ": " + blockers.size() + " write transaction(s)"
-                        + " or writing statement(s) stayed open " + guard.threshold().toMillis() + " ms or more through the "
-                        + guard.timeout().toSeconds() + " s guard, and the lock would have waited for them while every new writer of"
-                        + " their tables waited behind it: " + blockers.stream().limit(5).map(LongQuery::toString).collect(Collectors.joining("; "))
+                context.publish(
+                        new BackupEvent.WaitedForLongQueries(lock, Duration.ofNanos(System.nanoTime() - start), false));
+                throw new LockAcquisitionException("Did not take " + lock + " on " + server + ": " + blockers.size()
+                        + " write transaction(s)"
+                        + " or writing statement(s) stayed open "
+                        + guard.threshold().toMillis() + " ms or more through the "
+                        + guard.timeout().toSeconds()
+                        + " s guard, and the lock would have waited for them while every new writer of"
+                        + " their tables waited behind it: "
+                        + blockers.stream().limit(5).map(LongQuery::toString).collect(Collectors.joining("; "))
                         + ". Retry when they end, or widen BackupOptions.longQueryGuard.");
             }
             if (!announced) {
-                LOG.info("quiesce: waiting up to {} s before {} on {}: {} long writer(s), first {}", guard.timeout().toSeconds(), lock,
-                        server, blockers.size(), blockers.get(0));
+                LOG.info(
+                        "quiesce: waiting up to {} s before {} on {}: {} long writer(s), first {}",
+                        guard.timeout().toSeconds(),
+                        lock,
+                        server,
+                        blockers.size(),
+                        blockers.get(0));
                 context.publish(new BackupEvent.WaitingForLongQueries(lock, blockers, guard.timeout()));
                 announced = true;
             }
@@ -99,7 +118,8 @@ final class WriterGuard {
         Map<String, LongQuery> first = writeTransactions(context);
         if (first.isEmpty()) {
             // The cache may have been filled just before a transaction began (another reader refreshed it): only a
-            // look one refresh later can say "none" (CI, MariaDB 11.4.5: an idle transaction missed so, writers held 1 s).
+            // look one refresh later can say "none" (CI, MariaDB 11.4.5: an idle transaction missed so, writers held 1
+            // s).
             sleep(TRX_CACHE_MILLIS, "looking for write transactions");
             first = writeTransactions(context);
             if (first.isEmpty()) {
@@ -116,15 +136,22 @@ final class WriterGuard {
     }
 
     private static List<LongQuery> writingStatements(LockContext context, Duration threshold) {
-        return LongQueries.running(context, threshold).stream().filter(q -> !plainRead(q.query())).toList();
+        return LongQueries.running(context, threshold).stream()
+                .filter(q -> !plainRead(q.query()))
+                .toList();
     }
 
     private static Map<String, LongQuery> writeTransactions(LockContext context) {
         Map<String, LongQuery> byTrx = new LinkedHashMap<>();
         for (Map<String, String> row : context.sql().rows(Statements.WRITE_TRANSACTIONS)) {
             String ms = row.get("ms");
-            byTrx.put(row.get("trx"), new LongQuery(row.get("id"), "transaction " + row.get("trx"),
-                    ms == null || !ms.matches("\\d{1,15}") ? 0 : Long.parseLong(ms), row.get("query")));
+            byTrx.put(
+                    row.get("trx"),
+                    new LongQuery(
+                            row.get("id"),
+                            "transaction " + row.get("trx"),
+                            ms == null || !ms.matches("\\d{1,15}") ? 0 : Long.parseLong(ms),
+                            row.get("query")));
         }
         return byTrx;
     }
@@ -135,8 +162,12 @@ final class WriterGuard {
             return false;
         }
         String q = LEADING_COMMENTS.matcher(query).replaceFirst("").toUpperCase(Locale.ROOT);
-        boolean read = q.startsWith("SELECT") || q.startsWith("WITH") || q.startsWith("(") || q.startsWith("SHOW")
-                || q.startsWith("EXPLAIN") || q.startsWith("DESC");
+        boolean read = q.startsWith("SELECT")
+                || q.startsWith("WITH")
+                || q.startsWith("(")
+                || q.startsWith("SHOW")
+                || q.startsWith("EXPLAIN")
+                || q.startsWith("DESC");
         return read && !LOCKING_READ.matcher(q).find();
     }
 

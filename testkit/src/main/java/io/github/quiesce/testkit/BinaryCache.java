@@ -33,12 +33,12 @@ final class BinaryCache {
 
     private static final String COMPLETE_MARKER = ".complete";
 
-    private BinaryCache() {
-    }
+    private BinaryCache() {}
 
     static Path root() {
         String configured = System.getProperty("quiesce.testkit.cache");
-        return configured != null ? Path.of(configured)
+        return configured != null
+                ? Path.of(configured)
                 : Path.of(System.getProperty("java.io.tmpdir"), "quiesce-testkit-" + System.getProperty("user.name"));
     }
 
@@ -96,12 +96,14 @@ final class BinaryCache {
             try {
                 Files.createDirectories(dir);
                 try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     FileLock ignored = ch.lock()) {
+                        FileLock ignored = ch.lock()) {
                     return body.get();
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("Could not prepare the " + what + " of " + d.displayName() + " in " + dir + ": "
-                        + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "Could not prepare the " + what + " of " + d.displayName() + " in " + dir + ": "
+                                + e.getMessage(),
+                        e);
             }
         }
     }
@@ -135,14 +137,17 @@ final class BinaryCache {
             }
             looked.add(file.toString());
         }
-        Path repository = Path.of(System.getProperty("maven.repo.local", Path.of(System.getProperty("user.home"), ".m2", "repository").toString()));
+        Path repository = Path.of(System.getProperty(
+                "maven.repo.local",
+                Path.of(System.getProperty("user.home"), ".m2", "repository").toString()));
         Path local = d.jarIn(repository);
         if (Files.isRegularFile(local)) {
             return local;
         }
         looked.add(local.toString());
-        throw new IllegalStateException(d.displayName() + " binaries were not found: add the test dependency " + d.artifact()
-                + ", or copy its jar into the folder named by -D" + ARTIFACTS_PROPERTY + " (looked in " + String.join(", ", looked) + ")");
+        throw new IllegalStateException(d.displayName() + " binaries were not found: add the test dependency "
+                + d.artifact() + ", or copy its jar into the folder named by -D" + ARTIFACTS_PROPERTY + " (looked in "
+                + String.join(", ", looked) + ")");
     }
 
     private static String probeEntry(ServerDistribution d) {
@@ -160,7 +165,10 @@ final class BinaryCache {
                 Files.copy(in, tarball, StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        run(new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", base.toString()), "Unpacking " + d.displayName(), null);
+        run(
+                new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", base.toString()),
+                "Unpacking " + d.displayName(),
+                null);
         Files.delete(tarball);
     }
 
@@ -172,7 +180,8 @@ final class BinaryCache {
                 if (!e.getName().startsWith(d.resource()) || e.isDirectory()) {
                     continue;
                 }
-                Path target = base.resolve(e.getName().substring(d.resource().length())).normalize();
+                Path target = base.resolve(e.getName().substring(d.resource().length()))
+                        .normalize();
                 if (!target.startsWith(base)) {
                     continue;
                 }
@@ -227,8 +236,8 @@ final class BinaryCache {
         } catch (Exception e) {
             out = "(output unavailable: " + e + ")";
         }
-        throw new IOException(what + " " + outcome + ": " + String.join(" ", pb.command())
-                + LogTail.of(log) + LogTail.ofOutput(out));
+        throw new IOException(
+                what + " " + outcome + ": " + String.join(" ", pb.command()) + LogTail.of(log) + LogTail.ofOutput(out));
     }
 
     static void copyTree(Path from, Path to) throws IOException {
@@ -249,7 +258,8 @@ final class BinaryCache {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -46,7 +46,8 @@ public final class EmbeddedServer implements AutoCloseable {
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_]{1,32}");
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(EmbeddedServer::close), "quiesce-testkit-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> RUNNING.forEach(EmbeddedServer::close), "quiesce-testkit-shutdown"));
     }
 
     private final ServerDistribution distribution;
@@ -82,8 +83,12 @@ public final class EmbeddedServer implements AutoCloseable {
             EmbeddedServer server = new EmbeddedServer(distribution, config, base, runDir);
             server.port = freePort();
             server.start();
-            LOG.info("Started {} on 127.0.0.1:{} in {} ms (data {})", distribution.displayName(), server.port,
-                    (System.nanoTime() - t0) / 1_000_000, runDir);
+            LOG.info(
+                    "Started {} on 127.0.0.1:{} in {} ms (data {})",
+                    distribution.displayName(),
+                    server.port,
+                    (System.nanoTime() - t0) / 1_000_000,
+                    runDir);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not prepare a data directory for " + distribution.displayName(), e);
@@ -102,8 +107,10 @@ public final class EmbeddedServer implements AutoCloseable {
         List<String> cmd = ServerCommands.start(distribution, base, dataDir, runDir, port, config);
         try {
             Files.deleteIfExists(runDir.resolve("server.sock"));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(runDir.resolve("stdout.log").toFile()));
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            runDir.resolve("stdout.log").toFile()));
             process = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start " + String.join(" ", cmd), e);
@@ -126,13 +133,13 @@ public final class EmbeddedServer implements AutoCloseable {
                         + " during start: " + String.join(" ", cmd) + logs());
             }
             try (Connection c = DriverManager.getConnection(jdbcUrl() + "&connectTimeout=1000", "root", "");
-                 Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT VERSION()")) {
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT VERSION()")) {
                 rs.next();
                 String v = rs.getString(1);
                 if (!v.startsWith(distribution.version())) {
-                    throw new IllegalStateException("Expected " + distribution.displayName() + " but the server started from "
-                            + base + " says " + v);
+                    throw new IllegalStateException("Expected " + distribution.displayName()
+                            + " but the server started from " + base + " says " + v);
                 }
                 return;
             } catch (SQLException e) {
@@ -140,8 +147,9 @@ public final class EmbeddedServer implements AutoCloseable {
                 sleep(100);
             }
         }
-        throw new IllegalStateException(distribution.displayName() + " did not accept connections within " + START_TIMEOUT
-                + " (last error: " + (last == null ? "none" : last.getMessage()) + "): " + String.join(" ", cmd) + logs());
+        throw new IllegalStateException(
+                distribution.displayName() + " did not accept connections within " + START_TIMEOUT + " (last error: "
+                        + (last == null ? "none" : last.getMessage()) + "): " + String.join(" ", cmd) + logs());
     }
 
     private String logs() {
@@ -256,7 +264,8 @@ public final class EmbeddedServer implements AutoCloseable {
 
     /** Runs statements as root, one by one. */
     public void execute(String... statements) {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
             for (String s : statements) {
                 st.execute(s);
             }
@@ -281,8 +290,7 @@ public final class EmbeddedServer implements AutoCloseable {
         String account = "'" + user + "'@'%'";
         // mysql_native_password on MySQL 8 too, so MariaDB's clients (mariadb-dump) can log in as well.
         String auth = distribution.isMariaDb() ? " IDENTIFIED" : " IDENTIFIED WITH mysql_native_password";
-        execute("DROP USER IF EXISTS " + account,
-                "CREATE USER " + account + auth + " BY '" + password + "'");
+        execute("DROP USER IF EXISTS " + account, "CREATE USER " + account + auth + " BY '" + password + "'");
         if (globalPrivileges.length > 0) {
             execute("GRANT " + String.join(", ", globalPrivileges) + " ON *.* TO " + account);
         }

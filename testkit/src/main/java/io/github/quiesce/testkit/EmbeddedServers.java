@@ -12,8 +12,7 @@ public final class EmbeddedServers {
 
     private static final Map<ServerDistribution, EmbeddedServer> SHARED = new ConcurrentHashMap<>();
 
-    private EmbeddedServers() {
-    }
+    private EmbeddedServers() {}
 
     public static EmbeddedServer shared(ServerDistribution distribution) {
         return SHARED.computeIfAbsent(distribution, EmbeddedServer::start);

@@ -72,7 +72,8 @@ public final class GaleraCluster implements AutoCloseable {
     private static final Set<GaleraCluster> RUNNING = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(GaleraCluster::close), "quiesce-galera-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> RUNNING.forEach(GaleraCluster::close), "quiesce-galera-shutdown"));
     }
 
     private final Path root;
@@ -84,15 +85,28 @@ public final class GaleraCluster implements AutoCloseable {
 
     /** Why a cluster cannot be started here (a missing program, named with its package), or empty when it can. */
     public static Optional<String> unavailable() {
-        Map<Path, String> needed = Map.of(MARIADBD, "mariadb-server", INSTALL_DB, "mariadb-server", PROVIDER, "galera-4",
-                SST_SCRIPT, "mariadb-server", RSYNC, "rsync");
-        List<String> missing = needed.entrySet().stream().filter(e -> !Files.isExecutable(e.getKey()) && !Files.isReadable(e.getKey()))
-                .map(e -> e.getKey() + " (" + e.getValue() + ")").sorted().toList();
+        Map<Path, String> needed = Map.of(
+                MARIADBD,
+                "mariadb-server",
+                INSTALL_DB,
+                "mariadb-server",
+                PROVIDER,
+                "galera-4",
+                SST_SCRIPT,
+                "mariadb-server",
+                RSYNC,
+                "rsync");
+        List<String> missing = needed.entrySet().stream()
+                .filter(e -> !Files.isExecutable(e.getKey()) && !Files.isReadable(e.getKey()))
+                .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                .sorted()
+                .toList();
         if (missing.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of("a Galera cluster needs Debian's mariadb-server, galera-4 and rsync (apt-get install -y --no-install-recommends"
-                + " mariadb-server galera-4 rsync; .ci/run does it); missing: " + String.join(", ", missing));
+        return Optional.of(
+                "a Galera cluster needs Debian's mariadb-server, galera-4 and rsync (apt-get install -y --no-install-recommends"
+                        + " mariadb-server galera-4 rsync; .ci/run does it); missing: " + String.join(", ", missing));
     }
 
     /** Skips the calling test, saying why, when the packages are absent; fails it instead when {@value #REQUIRE_ENV} is set. */
@@ -115,11 +129,14 @@ public final class GaleraCluster implements AutoCloseable {
         long t0 = System.nanoTime();
         GaleraCluster cluster;
         try {
-            Path root = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "quiesce-galera-",
+            Path root = Files.createTempDirectory(
+                    Path.of(System.getProperty("java.io.tmpdir")),
+                    "quiesce-galera-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             cluster = new GaleraCluster(root);
             for (int i = 1; i <= size; i++) {
-                cluster.nodes.add(new Node(cluster, i, root.resolve("node" + i), freePort(), freePort(), freePort(), freePort()));
+                cluster.nodes.add(
+                        new Node(cluster, i, root.resolve("node" + i), freePort(), freePort(), freePort(), freePort()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not prepare the Galera cluster's directories", e);
@@ -135,8 +152,12 @@ public final class GaleraCluster implements AutoCloseable {
             cluster.close();
             throw e;
         }
-        LOG.info("Started a {}-node Galera cluster ({}) in {} ms: {}", size, cluster.nodes.get(0).version(),
-                (System.nanoTime() - t0) / 1_000_000, cluster.nodes);
+        LOG.info(
+                "Started a {}-node Galera cluster ({}) in {} ms: {}",
+                size,
+                cluster.nodes.get(0).version(),
+                (System.nanoTime() - t0) / 1_000_000,
+                cluster.nodes);
         return cluster;
     }
 
@@ -198,8 +219,15 @@ public final class GaleraCluster implements AutoCloseable {
                 Files.createDirectories(dir);
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
                 if (index == 1) {
-                    run(List.of(INSTALL_DB.toString(), "--no-defaults", "--datadir=" + dataDir(), "--user=" + user(),
-                            "--auth-root-authentication-method=normal", "--skip-test-db"), dir.resolve("install.log"));
+                    run(
+                            List.of(
+                                    INSTALL_DB.toString(),
+                                    "--no-defaults",
+                                    "--datadir=" + dataDir(),
+                                    "--user=" + user(),
+                                    "--auth-root-authentication-method=normal",
+                                    "--skip-test-db"),
+                            dir.resolve("install.log"));
                 } else {
                     Files.createDirectories(dataDir());
                     if ("root".equals(user())) {
@@ -213,19 +241,39 @@ public final class GaleraCluster implements AutoCloseable {
         }
 
         private List<String> command(boolean bootstrap) {
-            List<String> cmd = new ArrayList<>(List.of(MARIADBD.toString(), "--no-defaults",
-                    "--datadir=" + dataDir(), "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + dir.resolve("server.sock"),
-                    "--pid-file=" + dir.resolve("server.pid"), "--log-error=" + dir.resolve("error.log"), "--tmpdir=" + dir,
-                    "--user=" + user(), "--server-id=1", "--log-bin=binlog", "--log-slave-updates=ON", "--binlog-format=ROW",
-                    "--innodb-autoinc-lock-mode=2", "--innodb-buffer-pool-size=64M", "--max-connections=300",
-                    "--wsrep-on=ON", "--wsrep-provider=" + PROVIDER, "--wsrep-cluster-name=quiesce-test",
-                    "--wsrep-cluster-address=" + cluster.clusterAddress(), "--wsrep-node-name=node" + index,
-                    "--wsrep-node-address=127.0.0.1:" + gcommPort, "--wsrep-node-incoming-address=127.0.0.1:" + port,
-                    "--wsrep-sst-receive-address=127.0.0.1:" + sstPort, "--wsrep-sst-method=rsync",
-                    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:" + gcommPort + ";ist.recv_addr=127.0.0.1:" + istPort
-                            + ";gcache.size=64M",
+            List<String> cmd = new ArrayList<>(List.of(
+                    MARIADBD.toString(),
+                    "--no-defaults",
+                    "--datadir=" + dataDir(),
+                    "--port=" + port,
+                    "--bind-address=127.0.0.1",
+                    "--socket=" + dir.resolve("server.sock"),
+                    "--pid-file=" + dir.resolve("server.pid"),
+                    "--log-error=" + dir.resolve("error.log"),
+                    "--tmpdir=" + dir,
+                    "--user=" + user(),
+                    "--server-id=1",
+                    "--log-bin=binlog",
+                    "--log-slave-updates=ON",
+                    "--binlog-format=ROW",
+                    "--innodb-autoinc-lock-mode=2",
+                    "--innodb-buffer-pool-size=64M",
+                    "--max-connections=300",
+                    "--wsrep-on=ON",
+                    "--wsrep-provider=" + PROVIDER,
+                    "--wsrep-cluster-name=quiesce-test",
+                    "--wsrep-cluster-address=" + cluster.clusterAddress(),
+                    "--wsrep-node-name=node" + index,
+                    "--wsrep-node-address=127.0.0.1:" + gcommPort,
+                    "--wsrep-node-incoming-address=127.0.0.1:" + port,
+                    "--wsrep-sst-receive-address=127.0.0.1:" + sstPort,
+                    "--wsrep-sst-method=rsync",
+                    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:" + gcommPort
+                            + ";ist.recv_addr=127.0.0.1:" + istPort + ";gcache.size=64M",
                     // The same GTIDs on every node (domain 0, server id 1), as a restored node needs them.
-                    "--wsrep-gtid-mode=ON", "--wsrep-gtid-domain-id=0", "--gtid-domain-id=" + (10 + index)));
+                    "--wsrep-gtid-mode=ON",
+                    "--wsrep-gtid-domain-id=0",
+                    "--gtid-domain-id=" + (10 + index)));
             if (bootstrap) {
                 cmd.add("--wsrep-new-cluster");
             }
@@ -235,8 +283,11 @@ public final class GaleraCluster implements AutoCloseable {
         private synchronized void start(boolean bootstrap) {
             List<String> cmd = command(bootstrap);
             try {
-                process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile())).start();
+                process = new ProcessBuilder(cmd)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                                dir.resolve("stdout.log").toFile()))
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not start " + String.join(" ", cmd), e);
             }
@@ -249,12 +300,14 @@ public final class GaleraCluster implements AutoCloseable {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("Galera node " + index + " exited with code " + process.exitValue()
-                            + " during start. Error log:\n" + tail(dir.resolve("error.log")) + tail(dir.resolve("stdout.log")));
+                            + " during start. Error log:\n" + tail(dir.resolve("error.log"))
+                            + tail(dir.resolve("stdout.log")));
                 }
                 try {
                     Map<String, String> s = status();
                     last = s.toString();
-                    if ("Synced".equals(s.get("wsrep_local_state_comment")) && "Primary".equals(s.get("wsrep_cluster_status"))
+                    if ("Synced".equals(s.get("wsrep_local_state_comment"))
+                            && "Primary".equals(s.get("wsrep_cluster_status"))
                             && Integer.parseInt(s.getOrDefault("wsrep_cluster_size", "0")) >= clusterSize) {
                         return;
                     }
@@ -263,8 +316,8 @@ public final class GaleraCluster implements AutoCloseable {
                 }
                 sleep(100);
             }
-            throw new IllegalStateException("Galera node " + index + " was not Synced within " + timeout + " (last: " + last
-                    + "). Error log:\n" + tail(dir.resolve("error.log")));
+            throw new IllegalStateException("Galera node " + index + " was not Synced within " + timeout + " (last: "
+                    + last + "). Error log:\n" + tail(dir.resolve("error.log")));
         }
 
         /** Stops the node cleanly (SIGTERM), as a service manager would. */
@@ -316,7 +369,8 @@ public final class GaleraCluster implements AutoCloseable {
 
         /** Runs statements as root, one by one. */
         public void execute(String... statements) {
-            try (Connection c = connect(); Statement st = c.createStatement()) {
+            try (Connection c = connect();
+                    Statement st = c.createStatement()) {
                 for (String s : statements) {
                     st.execute(s);
                 }
@@ -327,7 +381,9 @@ public final class GaleraCluster implements AutoCloseable {
 
         /** The first column of the first row, as root. */
         public String scalar(String query) {
-            try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+            try (Connection c = connect();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery(query)) {
                 return rs.next() ? rs.getString(1) : null;
             } catch (SQLException e) {
                 throw new IllegalStateException("Failed on Galera node " + index + ": " + e.getMessage(), e);
@@ -338,7 +394,8 @@ public final class GaleraCluster implements AutoCloseable {
         public Map<String, String> status() throws SQLException {
             Map<String, String> m = new HashMap<>();
             try (Connection c = DriverManager.getConnection(jdbcUrl() + "&connectTimeout=1000", "root", "");
-                 Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS LIKE 'wsrep%'")) {
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS LIKE 'wsrep%'")) {
                 while (rs.next()) {
                     m.put(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2));
                 }
@@ -385,13 +442,17 @@ public final class GaleraCluster implements AutoCloseable {
 
     private static void run(List<String> cmd, Path log) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", cmd) + " did not finish within 120 s");
             }
             if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", cmd) + " exited with " + p.exitValue() + ":\n" + tail(log));
+                throw new IllegalStateException(
+                        String.join(" ", cmd) + " exited with " + p.exitValue() + ":\n" + tail(log));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not run " + String.join(" ", cmd), e);

@@ -10,8 +10,7 @@ public final class Gtids {
 
     private static final Pattern MARIADB_GTID = Pattern.compile("(\\d+)-(\\d+)-(\\d+)");
 
-    private Gtids() {
-    }
+    private Gtids() {}
 
     /**
      * Number of transactions in a MySQL GTID set ({@code uuid:1-5:7,uuid2:1-3}) or, for MariaDB, the sum
@@ -51,7 +50,8 @@ public final class Gtids {
         String prefix = serverUuid.toLowerCase(Locale.ROOT) + ":";
         return Stream.of(gtidSet.replaceAll("\\s+", "").split(","))
                 .filter(s -> s.toLowerCase(Locale.ROOT).startsWith(prefix))
-                .mapToLong(Gtids::count).sum();
+                .mapToLong(Gtids::count)
+                .sum();
     }
 
     /**

@@ -19,8 +19,7 @@ final class LogTail {
     static final int LINES = 25;
     private static final int ERROR_LINES = 15;
 
-    private LogTail() {
-    }
+    private LogTail() {}
 
     /** "--- last lines of NAME ---" and the lines, or "" when the file is missing or empty. */
     static String of(Path file) {
@@ -47,9 +46,14 @@ final class LogTail {
         StringBuilder sb = new StringBuilder();
         if (!errorsBefore.isEmpty()) {
             sb.append("\n--- errors in ").append(file.getFileName()).append(" ---\n");
-            sb.append(String.join("\n", errorsBefore.subList(Math.max(0, errorsBefore.size() - ERROR_LINES), errorsBefore.size())));
+            sb.append(String.join(
+                    "\n", errorsBefore.subList(Math.max(0, errorsBefore.size() - ERROR_LINES), errorsBefore.size())));
         }
-        sb.append("\n--- last ").append(lines.size() - tailFrom).append(" lines of ").append(file).append(" ---\n");
+        sb.append("\n--- last ")
+                .append(lines.size() - tailFrom)
+                .append(" lines of ")
+                .append(file)
+                .append(" ---\n");
         sb.append(String.join("\n", lines.subList(tailFrom, lines.size())));
         return sb.toString();
     }

@@ -38,7 +38,8 @@ public final class ReplicaPair implements AutoCloseable {
      * its server id is always 2, the source's 1.
      */
     public static ReplicaPair start(ServerDistribution distribution, ServerConfig replicaConfig) {
-        EmbeddedServer source = EmbeddedServer.start(distribution, ServerConfig.defaults().withServerId(1));
+        EmbeddedServer source =
+                EmbeddedServer.start(distribution, ServerConfig.defaults().withServerId(1));
         EmbeddedServer replica = null;
         try {
             replica = EmbeddedServer.start(distribution, replicaConfig.withServerId(2));
@@ -78,14 +79,16 @@ public final class ReplicaPair implements AutoCloseable {
      */
     public void awaitCaughtUp(Duration stallTimeout) {
         boolean maria = source.distribution().isMariaDb();
-        String position = ServerChecks.scalar(source, maria ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed");
+        String position = ServerChecks.scalar(
+                source, maria ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed");
         String target = position == null ? "" : position.replace("\n", "");
         String wait = maria ? "SELECT MASTER_GTID_WAIT(?, ?)" : "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)";
         String applied = maria ? "SELECT @@GLOBAL.gtid_slave_pos" : "SELECT @@GLOBAL.gtid_executed";
         long slice = Math.max(1, stallTimeout.toSeconds());
         long cap = System.nanoTime() + CATCH_UP_CAP.toNanos();
         String before = ServerChecks.scalar(replica, applied);
-        try (Connection c = replica.connect(); PreparedStatement ps = c.prepareStatement(wait)) {
+        try (Connection c = replica.connect();
+                PreparedStatement ps = c.prepareStatement(wait)) {
             while (true) {
                 ps.setString(1, target);
                 ps.setLong(2, slice);
@@ -97,9 +100,12 @@ public final class ReplicaPair implements AutoCloseable {
                 }
                 String now = ServerChecks.scalar(replica, applied);
                 if (Objects.equals(now, before) || System.nanoTime() > cap) {
-                    throw new IllegalStateException("The replica did not reach " + position + " (it stands at " + now + ", "
-                            + (Objects.equals(now, before) ? "no progress in " + stallTimeout : "still applying after " + CATCH_UP_CAP)
-                            + "): " + status());
+                    throw new IllegalStateException(
+                            "The replica did not reach " + position + " (it stands at " + now + ", "
+                                    + (Objects.equals(now, before)
+                                            ? "no progress in " + stallTimeout
+                                            : "still applying after " + CATCH_UP_CAP)
+                                    + "): " + status());
                 }
                 before = now;
             }
@@ -110,7 +116,9 @@ public final class ReplicaPair implements AutoCloseable {
 
     /** Whether the replica's SQL (applier) thread runs, from SHOW SLAVE STATUS. */
     public boolean sqlThreadRunning() {
-        try (Connection c = replica.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
+        try (Connection c = replica.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
             return rs.next() && "Yes".equalsIgnoreCase(rs.getString("Slave_SQL_Running"));
         } catch (SQLException e) {
             throw new IllegalStateException("SHOW SLAVE STATUS failed: " + e.getMessage(), e);
@@ -119,12 +127,14 @@ public final class ReplicaPair implements AutoCloseable {
 
     /** The replica's SHOW SLAVE STATUS, the fields a failing test wants to see. */
     public String status() {
-        try (Connection c = replica.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
+        try (Connection c = replica.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
             if (!rs.next()) {
                 return "not a replica";
             }
-            return "IO " + rs.getString("Slave_IO_Running") + ", SQL " + rs.getString("Slave_SQL_Running") + ", last error "
-                    + rs.getString("Last_Error") + " / " + rs.getString("Last_IO_Error");
+            return "IO " + rs.getString("Slave_IO_Running") + ", SQL " + rs.getString("Slave_SQL_Running")
+                    + ", last error " + rs.getString("Last_Error") + " / " + rs.getString("Last_IO_Error");
         } catch (SQLException e) {
             return "unknown (" + e.getMessage() + ")";
         }

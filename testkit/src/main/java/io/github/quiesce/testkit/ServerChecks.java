@@ -14,34 +14,37 @@ import java.util.concurrent.TimeoutException;
 /** Observations of a server's state that tests assert on. */
 public final class ServerChecks {
 
-    private ServerChecks() {
-    }
+    private ServerChecks() {}
 
     /** One binlog event: its type, its start and end positions and its info text. */
-    public record BinlogEvent(String type, long position, long endPosition, String info) {
-    }
+    public record BinlogEvent(String type, long position, long endPosition, String info) {}
 
     /** The first event at exactly {@code file:position}; empty at the end of the log. */
     public static Optional<BinlogEvent> eventAt(EmbeddedServer server, String file, long position) {
         try (Connection c = server.connect();
-             PreparedStatement ps = c.prepareStatement("SHOW BINLOG EVENTS IN ? FROM ? LIMIT 1")) {
+                PreparedStatement ps = c.prepareStatement("SHOW BINLOG EVENTS IN ? FROM ? LIMIT 1")) {
             ps.setString(1, file);
             ps.setLong(2, position);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new BinlogEvent(rs.getString("Event_type"), rs.getLong("Pos"),
-                        rs.getLong("End_log_pos"), rs.getString("Info")));
+                return Optional.of(new BinlogEvent(
+                        rs.getString("Event_type"),
+                        rs.getLong("Pos"),
+                        rs.getLong("End_log_pos"),
+                        rs.getString("Info")));
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("SHOW BINLOG EVENTS IN " + file + " FROM " + position + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "SHOW BINLOG EVENTS IN " + file + " FROM " + position + " failed: " + e.getMessage(), e);
         }
     }
 
     /** {@code CONNECTION_ID()} of a connection, to KILL its statement from another. */
     public static long connectionId(Connection c) {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
@@ -51,7 +54,9 @@ public final class ServerChecks {
 
     /** The first column of the first row of a query run as root. */
     public static String scalar(EmbeddedServer server, String query) {
-        try (Connection c = server.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+        try (Connection c = server.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(query)) {
             return rs.next() ? rs.getString(1) : null;
         } catch (SQLException e) {
             throw new IllegalStateException(query + " failed: " + e.getMessage(), e);
@@ -70,7 +75,8 @@ public final class ServerChecks {
     public static CompletableFuture<Long> runAsync(EmbeddedServer server, String statement) {
         return CompletableFuture.supplyAsync(() -> {
             long start = System.nanoTime();
-            try (Connection c = server.connect(); Statement st = c.createStatement()) {
+            try (Connection c = server.connect();
+                    Statement st = c.createStatement()) {
                 st.execute(statement);
                 return (System.nanoTime() - start) / 1_000_000;
             } catch (SQLException e) {
@@ -101,8 +107,10 @@ public final class ServerChecks {
      * LOCK INSTANCE FOR BACKUP, from {@code performance_schema.metadata_locks}.
      */
     public static long globalMetadataLocks(EmbeddedServer server) {
-        return count(server, "SELECT COUNT(*) FROM performance_schema.metadata_locks "
-                + "WHERE OBJECT_TYPE IN ('GLOBAL', 'COMMIT', 'BACKUP LOCK') AND LOCK_STATUS = 'GRANTED'");
+        return count(
+                server,
+                "SELECT COUNT(*) FROM performance_schema.metadata_locks "
+                        + "WHERE OBJECT_TYPE IN ('GLOBAL', 'COMMIT', 'BACKUP LOCK') AND LOCK_STATUS = 'GRANTED'");
     }
 
     /**
@@ -111,14 +119,18 @@ public final class ServerChecks {
      * that every running writer holds, so it can be asked while writers run.
      */
     public static long backupLocksHeld(EmbeddedServer server) {
-        return count(server, "SELECT COUNT(*) FROM performance_schema.metadata_locks WHERE OBJECT_TYPE IN"
-                + " ('GLOBAL', 'COMMIT', 'BACKUP LOCK') AND LOCK_TYPE = 'SHARED' AND LOCK_STATUS = 'GRANTED'");
+        return count(
+                server,
+                "SELECT COUNT(*) FROM performance_schema.metadata_locks WHERE OBJECT_TYPE IN"
+                        + " ('GLOBAL', 'COMMIT', 'BACKUP LOCK') AND LOCK_TYPE = 'SHARED' AND LOCK_STATUS = 'GRANTED'");
     }
 
     /** Sessions whose state says they wait for a global read lock or a backup lock. */
     public static long sessionsWaitingForLock(EmbeddedServer server) {
-        return count(server, "SELECT COUNT(*) FROM information_schema.PROCESSLIST "
-                + "WHERE STATE LIKE 'Waiting for global read lock%' OR STATE LIKE 'Waiting for backup lock%' "
-                + "OR STATE LIKE 'Waiting for commit lock%'");
+        return count(
+                server,
+                "SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                        + "WHERE STATE LIKE 'Waiting for global read lock%' OR STATE LIKE 'Waiting for backup lock%' "
+                        + "OR STATE LIKE 'Waiting for commit lock%'");
     }
 }

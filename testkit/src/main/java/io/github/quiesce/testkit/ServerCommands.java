@@ -8,8 +8,7 @@ import java.util.List;
 /** The command lines that initialise and start each server family. */
 final class ServerCommands {
 
-    private ServerCommands() {
-    }
+    private ServerCommands() {}
 
     private static boolean runningAsRoot() {
         return "root".equals(System.getProperty("user.name"));
@@ -24,12 +23,19 @@ final class ServerCommands {
         List<String> cmd = new ArrayList<>();
         if (d.isMariaDb()) {
             cmd.add(base.resolve(d.installProgram()).toString());
-            cmd.addAll(List.of("--no-defaults", "--basedir=" + base, "--datadir=" + dataDir,
+            cmd.addAll(List.of(
+                    "--no-defaults",
+                    "--basedir=" + base,
+                    "--datadir=" + dataDir,
                     "--auth-root-authentication-method=normal"));
             cmd.add(d.installerSkipsTestDb() ? "--skip-test-db" : "--skip-auth-anonymous-user");
         } else {
             cmd.add(base.resolve(d.serverProgram()).toString());
-            cmd.addAll(List.of("--no-defaults", "--initialize-insecure", "--basedir=" + base, "--datadir=" + dataDir,
+            cmd.addAll(List.of(
+                    "--no-defaults",
+                    "--initialize-insecure",
+                    "--basedir=" + base,
+                    "--datadir=" + dataDir,
                     "--log-error=" + log));
             if (d.needsExplicitDefaultsForTimestamp()) {
                 cmd.add("--explicit-defaults-for-timestamp");
@@ -38,13 +44,16 @@ final class ServerCommands {
         if (runningAsRoot()) {
             cmd.add("--user=root");
         }
-        BinaryCache.run(new ProcessBuilder(cmd), "Initialising a " + d.displayName() + " data directory in " + dataDir, log);
+        BinaryCache.run(
+                new ProcessBuilder(cmd), "Initialising a " + d.displayName() + " data directory in " + dataDir, log);
     }
 
-    static List<String> start(ServerDistribution d, Path base, Path dataDir, Path runDir, int port, ServerConfig config) {
+    static List<String> start(
+            ServerDistribution d, Path base, Path dataDir, Path runDir, int port, ServerConfig config) {
         List<String> cmd = new ArrayList<>();
         cmd.add(base.resolve(d.serverProgram()).toString());
-        cmd.addAll(List.of("--no-defaults",
+        cmd.addAll(List.of(
+                "--no-defaults",
                 "--basedir=" + base,
                 "--datadir=" + dataDir,
                 "--port=" + port,

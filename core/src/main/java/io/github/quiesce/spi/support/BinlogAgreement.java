@@ -1,8 +1,8 @@
 package io.github.quiesce.spi.support;
 
-import io.github.quiesce.spi.Sql;
 import io.github.quiesce.BackupSqlException;
 import io.github.quiesce.BinlogCoordinates;
+import io.github.quiesce.spi.Sql;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -20,25 +20,21 @@ final class BinlogAgreement {
     static final String EVENT_AT = "SHOW BINLOG EVENTS IN ? FROM ? LIMIT 1";
 
     /** {@code 'uuid:N'}, or with a MySQL 8.3+ tag {@code 'uuid:tag:N'} (the tag numbers its own sequence). */
-    private static final Pattern GTID_NEXT = Pattern.compile("GTID_NEXT\\s*=\\s*'([0-9a-fA-F-]{36}(?::[A-Za-z_][A-Za-z0-9_]{0,31})?):(\\d+)'");
+    private static final Pattern GTID_NEXT =
+            Pattern.compile("GTID_NEXT\\s*=\\s*'([0-9a-fA-F-]{36}(?::[A-Za-z_][A-Za-z0-9_]{0,31})?):(\\d+)'");
 
     /** What the binary log says of a candidate. */
-    sealed interface Verdict permits Agrees, Disagrees, AtEnd {
-    }
+    sealed interface Verdict permits Agrees, Disagrees, AtEnd {}
 
     /** The coordinates to return: the ones checked, or a corrected set for the same position. */
-    record Agrees(BinlogCoordinates coordinates) implements Verdict {
-    }
+    record Agrees(BinlogCoordinates coordinates) implements Verdict {}
 
-    record Disagrees(String why) implements Verdict {
-    }
+    record Disagrees(String why) implements Verdict {}
 
     /** Nothing can be read at the position: it is the end of the log, or inside an event. */
-    record AtEnd() implements Verdict {
-    }
+    record AtEnd() implements Verdict {}
 
-    private BinlogAgreement() {
-    }
+    private BinlogAgreement() {}
 
     /**
      * @param ownUuid the server's own {@code server_uuid}: a set that lags on this source's transactions
@@ -60,7 +56,8 @@ final class BinlogAgreement {
             return new Agrees(c);
         }
         if (!type.equals("Gtid")) {
-            return new Disagrees("the event at " + c.file() + ":" + c.position() + " is " + type + ", not the start of a transaction");
+            return new Disagrees("the event at " + c.file() + ":" + c.position() + " is " + type
+                    + ", not the start of a transaction");
         }
         Optional<Map.Entry<String, Long>> gtid = gtidOf(event.get().getOrDefault("Info", ""));
         if (gtid.isEmpty()) {
@@ -84,7 +81,8 @@ final class BinlogAgreement {
     static Verdict nextTransaction(BinlogCoordinates c, String uuid, long sequence, String ownUuid) {
         GtidSet set = GtidSet.parse(c.gtidSet());
         if (set.contains(uuid, sequence)) {
-            return new Disagrees("the set already contains " + uuid + ":" + sequence + ", the transaction at the position");
+            return new Disagrees(
+                    "the set already contains " + uuid + ":" + sequence + ", the transaction at the position");
         }
         if (sequence == 1 || set.contains(uuid, sequence - 1)) {
             return new Agrees(c);
@@ -94,6 +92,7 @@ final class BinlogAgreement {
             GtidSet corrected = set.with(uuid, last + 1, sequence - 1);
             return new Agrees(new BinlogCoordinates(c.file(), c.position(), corrected.toString()));
         }
-        return new Disagrees("the set lacks " + uuid + ":" + (sequence - 1) + ", which is before the position (set lags)");
+        return new Disagrees(
+                "the set lacks " + uuid + ":" + (sequence - 1) + ", which is before the position (set lags)");
     }
 }

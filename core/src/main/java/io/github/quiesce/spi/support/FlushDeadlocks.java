@@ -1,9 +1,9 @@
 package io.github.quiesce.spi.support;
 
-import io.github.quiesce.LongQuery;
-import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.BackupSqlException;
+import io.github.quiesce.LongQuery;
 import io.github.quiesce.ServerInfo;
+import io.github.quiesce.spi.LockContext;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,17 +30,19 @@ final class FlushDeadlocks {
     private static final String FLUSH_WAIT = "'Waiting for table flush'";
 
     /** MySQL and Percona Server 8.0: every row-lock wait, and whether its blocker waits for a table flush. */
-    static final String WAITS_8_0 = "SELECT r.PROCESSLIST_ID AS waiting, b.PROCESSLIST_STATE = " + FLUSH_WAIT + " AS cycle"
-            + " FROM performance_schema.data_lock_waits w"
-            + " JOIN performance_schema.threads r ON r.THREAD_ID = w.REQUESTING_THREAD_ID"
-            + " JOIN performance_schema.threads b ON b.THREAD_ID = w.BLOCKING_THREAD_ID";
+    static final String WAITS_8_0 =
+            "SELECT r.PROCESSLIST_ID AS waiting, b.PROCESSLIST_STATE = " + FLUSH_WAIT + " AS cycle"
+                    + " FROM performance_schema.data_lock_waits w"
+                    + " JOIN performance_schema.threads r ON r.THREAD_ID = w.REQUESTING_THREAD_ID"
+                    + " JOIN performance_schema.threads b ON b.THREAD_ID = w.BLOCKING_THREAD_ID";
 
     /** MySQL 5.7 and MariaDB: the same from information_schema (refreshed at most every 0.1 s). */
-    static final String WAITS_INFORMATION_SCHEMA = "SELECT r.trx_mysql_thread_id AS waiting, p.STATE = " + FLUSH_WAIT + " AS cycle"
-            + " FROM information_schema.INNODB_LOCK_WAITS w"
-            + " JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id"
-            + " JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id"
-            + " JOIN information_schema.PROCESSLIST p ON p.ID = b.trx_mysql_thread_id";
+    static final String WAITS_INFORMATION_SCHEMA =
+            "SELECT r.trx_mysql_thread_id AS waiting, p.STATE = " + FLUSH_WAIT + " AS cycle"
+                    + " FROM information_schema.INNODB_LOCK_WAITS w"
+                    + " JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id"
+                    + " JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id"
+                    + " JOIN information_schema.PROCESSLIST p ON p.ID = b.trx_mysql_thread_id";
 
     /** Connections waiting for a table flush: blockers in a cycle, or writers behind one. */
     static final String FLUSH_WAITERS = "SELECT ID FROM information_schema.PROCESSLIST WHERE STATE = " + FLUSH_WAIT;
@@ -49,8 +51,7 @@ final class FlushDeadlocks {
     /** information_schema's lock tables are a cache refreshed at most every 100 ms: looking faster sees nothing new. */
     private static final long POLL_MILLIS = 100;
 
-    private FlushDeadlocks() {
-    }
+    private FlushDeadlocks() {}
 
     /** Waiters in a cycle, or none while some other statement has run the threshold (it may hold the flush up instead). */
     private static Set<Long> victims(LockContext context, String waitsQuery, RunningStatements statements) {
@@ -75,12 +76,20 @@ final class FlushDeadlocks {
                 waitingForFlush.add(id);
             }
         });
-        List<LongQuery> others = statements.atLeast(context.options().longQueryGuard().threshold()).stream()
-                .filter(s -> { Long id = id(s.id()); return id == null || !waiting.contains(id) && !waitingForFlush.contains(id); })
+        List<LongQuery> others = statements
+                .atLeast(context.options().longQueryGuard().threshold())
+                .stream()
+                .filter(s -> {
+                    Long id = id(s.id());
+                    return id == null || !waiting.contains(id) && !waitingForFlush.contains(id);
+                })
                 .toList();
         if (!others.isEmpty()) {
-            LOG.debug("quiesce: row-lock waits on {} are caught behind a table flush, but {} may be what holds the flush up;"
-                    + " ending nothing", context.server(), others.get(0));
+            LOG.debug(
+                    "quiesce: row-lock waits on {} are caught behind a table flush, but {} may be what holds the flush up;"
+                            + " ending nothing",
+                    context.server(),
+                    others.get(0));
             return Set.of();
         }
         return inCycle;
@@ -108,20 +117,32 @@ final class FlushDeadlocks {
             try {
                 victims = victims(context, query, statements);
             } catch (BackupSqlException e) {
-                LOG.debug("quiesce: cannot look for row-lock waits caught behind {} on {}: {}", flush, server, e.getMessage());
+                LOG.debug(
+                        "quiesce: cannot look for row-lock waits caught behind {} on {}: {}",
+                        flush,
+                        server,
+                        e.getMessage());
                 return ended;
             }
             for (long id : victims) {
                 if (!ended.add(id)) {
                     continue;
                 }
-                LOG.warn("quiesce: connection {} on {} waits for a row lock held by a transaction that waits for the cancelled {};"
-                        + " neither can move until innodb_lock_wait_timeout, so its statement is ended now (KILL QUERY {})",
-                        id, server, flush, id);
+                LOG.warn(
+                        "quiesce: connection {} on {} waits for a row lock held by a transaction that waits for the cancelled {};"
+                                + " neither can move until innodb_lock_wait_timeout, so its statement is ended now (KILL QUERY {})",
+                        id,
+                        server,
+                        flush,
+                        id);
                 try {
                     LongQueries.killQuery(context.sql(), id);
                 } catch (RuntimeException e) {
-                    LOG.warn("quiesce: could not end the statement of connection {} on {}: {}", id, server, e.getMessage());
+                    LOG.warn(
+                            "quiesce: could not end the statement of connection {} on {}: {}",
+                            id,
+                            server,
+                            e.getMessage());
                 }
             }
             if (System.nanoTime() >= deadline) {

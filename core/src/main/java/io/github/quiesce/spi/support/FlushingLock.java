@@ -1,11 +1,11 @@
 package io.github.quiesce.spi.support;
 
-import io.github.quiesce.LongQuery;
-import io.github.quiesce.spi.LockContext;
-import io.github.quiesce.spi.Sql;
 import io.github.quiesce.BackupEvent;
 import io.github.quiesce.BackupOptions;
 import io.github.quiesce.LockAcquisitionException;
+import io.github.quiesce.LongQuery;
+import io.github.quiesce.spi.LockContext;
+import io.github.quiesce.spi.Sql;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -31,13 +31,13 @@ public final class FlushingLock {
 
     /** Closes open tables first without blocking writers, so FTWRL has less to flush (XtraBackup, MySQL Shell). Not replicated. */
     public static final String PRE_FLUSH = "FLUSH NO_WRITE_TO_BINLOG TABLES";
+
     public static final String FTWRL = "FLUSH TABLES WITH READ LOCK";
     public static final String UNLOCK_TABLES = "UNLOCK TABLES";
 
     private static final Logger LOG = LoggerFactory.getLogger(FlushingLock.class);
 
-    private FlushingLock() {
-    }
+    private FlushingLock() {}
 
     /**
      * The global read lock as every FTWRL-based strategy takes it: {@link #PRE_FLUSH}, then {@link #FTWRL},
@@ -80,7 +80,8 @@ public final class FlushingLock {
             if (attempt >= attempts) {
                 throw new LockAcquisitionException("Did not take " + lock + " on " + context.server() + ": " + cancelled
                         + " waited longer than acquireTimeout=" + timeout.toMillis() + " ms in each of " + attempts
-                        + " attempt(s), and was cancelled each time so writers would not queue behind it. " + runningNow(context)
+                        + " attempt(s), and was cancelled each time so writers would not queue behind it. "
+                        + runningNow(context)
                         + " Retry when they end, or raise acquireTimeout / acquireRetries.");
             }
             pause(timeout, lock);
@@ -93,18 +94,25 @@ public final class FlushingLock {
         if (running.isEmpty()) {
             return "No other statement runs now; another session may hold a conflicting lock (LOCK TABLES, a backup lock).";
         }
-        return "Running now, longest first: " + running.stream().limit(5).map(LongQuery::toString)
-                .collect(Collectors.joining("; ")) + ".";
+        return "Running now, longest first: "
+                + running.stream().limit(5).map(LongQuery::toString).collect(Collectors.joining("; ")) + ".";
     }
 
     /** @return null when every statement completed, else the one that was cancelled */
-    private static String attempt(LockContext context, String[] statements, Duration timeout, int attempt, int attempts) {
+    private static String attempt(
+            LockContext context, String[] statements, Duration timeout, int attempt, int attempts) {
         for (String statement : statements) {
             long start = System.nanoTime();
             if (!context.executeWithin(statement, timeout)) {
                 Duration waited = Duration.ofNanos(System.nanoTime() - start);
-                LOG.warn("quiesce: {} waited {} ms on {}, past acquireTimeout; cancelled it so writers stop queuing behind it"
-                        + " (attempt {} of {})", statement, waited.toMillis(), context.server(), attempt, attempts);
+                LOG.warn(
+                        "quiesce: {} waited {} ms on {}, past acquireTimeout; cancelled it so writers stop queuing behind it"
+                                + " (attempt {} of {})",
+                        statement,
+                        waited.toMillis(),
+                        context.server(),
+                        attempt,
+                        attempts);
                 context.publish(new BackupEvent.LockAttemptCancelled(statement, attempt, waited));
                 LongQueries.afterCancelledFlush(context, statement, waited);
                 return statement;

@@ -54,7 +54,9 @@ public final class Galera {
 
     static final String STATUS_PREFIX = "SHOW GLOBAL STATUS WHERE Variable_name IN (";
     /** The status that {@link GaleraState} is read from. */
-    public static final String STATUS = STATUS_PREFIX + String.join(", ", Collections.nCopies(GaleraState.STATUS_VARIABLES.size(), "?")) + ")";
+    public static final String STATUS =
+            STATUS_PREFIX + String.join(", ", Collections.nCopies(GaleraState.STATUS_VARIABLES.size(), "?")) + ")";
+
     public static final String DESYNC_STATE = "SELECT @@GLOBAL.wsrep_desync";
     public static final String DESYNC_ON = "SET GLOBAL wsrep_desync = ON";
     public static final String DESYNC_OFF = "SET GLOBAL wsrep_desync = OFF";
@@ -66,8 +68,7 @@ public final class Galera {
     private static final long FIRST_POLL_MILLIS = 5;
     private static final long MAX_POLL_MILLIS = 200;
 
-    private Galera() {
-    }
+    private Galera() {}
 
     /** The node's state now; empty on a server that has no Galera provider loaded. */
     public static java.util.Optional<GaleraState> state(Sql sql) {
@@ -79,8 +80,9 @@ public final class Galera {
     }
 
     private static GaleraState stateOf(Sql sql, ServerInfo server) {
-        return state(sql).orElseThrow(() -> new LockAcquisitionException(server + " was probed as a Galera node but no longer"
-                + " reports wsrep_local_state: its provider was unloaded"));
+        return state(sql)
+                .orElseThrow(() -> new LockAcquisitionException(server + " was probed as a Galera node but no longer"
+                        + " reports wsrep_local_state: its provider was unloaded"));
     }
 
     /**
@@ -98,13 +100,19 @@ public final class Galera {
         }
         long start = System.nanoTime();
         if (node.shuttingDown()) {
-            throw new GaleraNodeNotReadyException("Refused to lock " + server + ": it is shutting down (pxc_maint_mode=SHUTDOWN)."
-                    + " Nothing was locked. Back up another node.", node.state());
+            throw new GaleraNodeNotReadyException(
+                    "Refused to lock " + server + ": it is shutting down (pxc_maint_mode=SHUTDOWN)."
+                            + " Nothing was locked. Back up another node.",
+                    node.state());
         }
         GaleraState state = stateOf(sql, server);
         if (!state.readyToLock(guard.maxReceiveQueue())) {
-            LOG.info("quiesce: {} is not ready to be locked ({}); waiting up to {} ms for it to be Synced with at most {} write-sets queued",
-                    server, state, guard.timeout().toMillis(), guard.maxReceiveQueue());
+            LOG.info(
+                    "quiesce: {} is not ready to be locked ({}); waiting up to {} ms for it to be Synced with at most {} write-sets queued",
+                    server,
+                    state,
+                    guard.timeout().toMillis(),
+                    guard.maxReceiveQueue());
             events.accept(new BackupEvent.WaitingForGalera(GaleraPhase.BEFORE_LOCK, state, guard.timeout()));
             state = poll(sql, server, guard.timeout(), s -> s.readyToLock(guard.maxReceiveQueue()), start);
         }
@@ -112,11 +120,14 @@ public final class Galera {
         boolean ready = state.readyToLock(guard.maxReceiveQueue());
         events.accept(new BackupEvent.WaitedForGalera(GaleraPhase.BEFORE_LOCK, waited, ready, state));
         if (!ready) {
-            throw new GaleraNodeNotReadyException("Refused to lock " + server + ": after " + waited.toMillis() + " ms the node is "
-                    + state + ", and quiesce locks only a Synced node of the primary component with at most " + guard.maxReceiveQueue()
-                    + " write-sets queued (GaleraGuard). A lock on a lagging node waits until the node has applied its whole queue,"
-                    + " and cannot be cancelled meanwhile. Nothing was locked. Retry when the node has caught up, raise"
-                    + " GaleraGuard's timeout, or back up another node.", state);
+            throw new GaleraNodeNotReadyException(
+                    "Refused to lock " + server + ": after " + waited.toMillis() + " ms the node is "
+                            + state + ", and quiesce locks only a Synced node of the primary component with at most "
+                            + guard.maxReceiveQueue()
+                            + " write-sets queued (GaleraGuard). A lock on a lagging node waits until the node has applied its whole queue,"
+                            + " and cannot be cancelled meanwhile. Nothing was locked. Retry when the node has caught up, raise"
+                            + " GaleraGuard's timeout, or back up another node.",
+                    state);
         }
         LOG.debug("quiesce: {} ready to be locked after {} ms: {}", server, waited.toMillis(), state);
         return waited;
@@ -147,15 +158,20 @@ public final class Galera {
         Duration waited = Duration.ofNanos(System.nanoTime() - start);
         events.accept(new BackupEvent.WaitedForGalera(GaleraPhase.AFTER_RELEASE, waited, state.synced(), state));
         if (!state.synced()) {
-            LOG.warn("quiesce: {} was released but is not Synced again after {} ms: {}. It catches up on its own; meanwhile it is out"
-                    + " of step with its cluster.", server, waited.toMillis(), state);
+            LOG.warn(
+                    "quiesce: {} was released but is not Synced again after {} ms: {}. It catches up on its own; meanwhile it is out"
+                            + " of step with its cluster.",
+                    server,
+                    waited.toMillis(),
+                    state);
         } else {
             LOG.debug("quiesce: {} Synced again {} ms after the release", server, waited.toMillis());
         }
         return waited;
     }
 
-    private static GaleraState poll(Sql sql, ServerInfo server, Duration timeout, java.util.function.Predicate<GaleraState> done, long start) {
+    private static GaleraState poll(
+            Sql sql, ServerInfo server, Duration timeout, java.util.function.Predicate<GaleraState> done, long start) {
         long deadline = start + timeout.toNanos();
         long pause = FIRST_POLL_MILLIS;
         GaleraState state = stateOf(sql, server);
@@ -207,19 +223,25 @@ public final class Galera {
         PrivilegeRequirement needed = desyncPrivilege();
         if (server.privileges().known() && !needed.isMetBy(server)) {
             List<String> missing = List.of(needed.describe());
-            throw new MissingPrivilegeException("Desyncing " + server + " before the lock needs " + String.join("; ", missing)
-                    + ", which account " + server.privileges().account() + " lacks. Nothing was locked.", missing);
+            throw new MissingPrivilegeException(
+                    "Desyncing " + server + " before the lock needs " + String.join("; ", missing) + ", which account "
+                            + server.privileges().account() + " lacks. Nothing was locked.",
+                    missing);
         }
         Sql sql = context.sql();
         if (isOn(sql.scalar(DESYNC_STATE))) {
-            LOG.info("quiesce: {} is desynced already (wsrep_desync=ON, set by someone else); the session leaves it as it is", server);
+            LOG.info(
+                    "quiesce: {} is desynced already (wsrep_desync=ON, set by someone else); the session leaves it as it is",
+                    server);
             return;
         }
-        // The journal first: wsrep_desync outlives the connection, and a crash must not leave the node out of flow control.
+        // The journal first: wsrep_desync outlives the connection, and a crash must not leave the node out of flow
+        // control.
         context.journal(Map.of(JOURNAL_DESYNC_SET, "true"));
         sql.execute(DESYNC_ON);
         GaleraGuard guard = context.options().galeraGuard();
-        context.onReleaseGlobal(DESYNC_OFF + " (once the receive queue drains)", s -> resync(s, server, guard, context::publish));
+        context.onReleaseGlobal(
+                DESYNC_OFF + " (once the receive queue drains)", s -> resync(s, server, guard, context::publish));
     }
 
     /** Waits for the receive queue to drain (galera issue 289), then {@value #DESYNC_OFF}; after the timeout, resyncs anyway. */
@@ -233,8 +255,12 @@ public final class Galera {
             boolean drained = state.receiveQueue() <= guard.maxReceiveQueue();
             events.accept(new BackupEvent.WaitedForGalera(GaleraPhase.BEFORE_RESYNC, waited, drained, state));
             if (!drained) {
-                LOG.warn("quiesce: {} still has {} write-sets queued after {} ms; resyncing it anyway (wsrep_desync is never left ON):"
-                        + " it may send flow control, slowing the cluster's writers until it catches up", server, state.receiveQueue(), waited.toMillis());
+                LOG.warn(
+                        "quiesce: {} still has {} write-sets queued after {} ms; resyncing it anyway (wsrep_desync is never left ON):"
+                                + " it may send flow control, slowing the cluster's writers until it catches up",
+                        server,
+                        state.receiveQueue(),
+                        waited.toMillis());
             }
         }
         sql.execute(DESYNC_OFF);
@@ -262,7 +288,8 @@ public final class Galera {
                 state = "unreadable (" + e.getMessage() + ")";
             }
             throw new LockAcquisitionException(statement + " on " + context.server() + " waited " + waited.toMillis()
-                    + " ms, longer than acquireTimeout=" + timeout.toMillis() + " ms, and was cancelled. The node is " + state
+                    + " ms, longer than acquireTimeout=" + timeout.toMillis() + " ms, and was cancelled. The node is "
+                    + state
                     + ". Another session may hold a conflicting lock.");
         }
     }
@@ -277,8 +304,9 @@ public final class Galera {
             return coordinates;
         }
         GaleraState state = stateOf(sql, server);
-        return coordinates.withGalera(state.position().orElseThrow(() -> new CoordinatesUnavailableException(
-                server + " reports no wsrep_local_state_uuid: its Galera position cannot be read (" + state + ")")));
+        return coordinates.withGalera(state.position()
+                .orElseThrow(() -> new CoordinatesUnavailableException(server
+                        + " reports no wsrep_local_state_uuid: its Galera position cannot be read (" + state + ")")));
     }
 
     /**
@@ -295,7 +323,7 @@ public final class Galera {
         if (!isOn(sql.scalar(DESYNC_STATE))) {
             return List.of();
         }
-        resync(sql, context.server(), GaleraGuard.DEFAULT, e -> { });
+        resync(sql, context.server(), GaleraGuard.DEFAULT, e -> {});
         return List.of(DESYNC_OFF);
     }
 

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  */
 final class GtidSet {
 
-    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern INTERVAL = Pattern.compile("\\d{1,19}(-\\d{1,19})?");
     private static final Pattern TAG = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,31}");
     private static final int UUID_LENGTH = 36;
@@ -57,7 +58,8 @@ final class GtidSet {
                 }
                 String[] range = parts[i].split("-");
                 long from = Long.parseLong(range[0]);
-                map.computeIfAbsent(key, k -> new ArrayList<>()).add(new long[] {from, range.length > 1 ? Long.parseLong(range[1]) : from});
+                map.computeIfAbsent(key, k -> new ArrayList<>())
+                        .add(new long[] {from, range.length > 1 ? Long.parseLong(range[1]) : from});
                 intervalSinceTag = true;
             }
             if (!intervalSinceTag) {

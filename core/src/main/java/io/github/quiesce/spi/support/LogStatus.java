@@ -1,10 +1,5 @@
 package io.github.quiesce.spi.support;
 
-import io.github.quiesce.spi.LockContext;
-import io.github.quiesce.spi.PrivilegeRequirement;
-import io.github.quiesce.spi.Snapshots;
-import io.github.quiesce.spi.Sql;
-import io.github.quiesce.spi.Support;
 import io.github.quiesce.BackupSqlException;
 import io.github.quiesce.BinlogCoordinates;
 import io.github.quiesce.CoordinatesUnavailableException;
@@ -14,8 +9,13 @@ import io.github.quiesce.MissingPrivilegeException;
 import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.ServerVersion;
-import io.github.quiesce.internal.SqlErrors;
 import io.github.quiesce.StrategyOption;
+import io.github.quiesce.internal.SqlErrors;
+import io.github.quiesce.spi.LockContext;
+import io.github.quiesce.spi.PrivilegeRequirement;
+import io.github.quiesce.spi.Snapshots;
+import io.github.quiesce.spi.Sql;
+import io.github.quiesce.spi.Support;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -87,8 +87,7 @@ public final class LogStatus {
      */
     private static final long SETTLED_NANOS = 250_000_000;
 
-    private LogStatus() {
-    }
+    private LogStatus() {}
 
     /** Whether this server's log_status may disagree with itself (MySQL Bug #102175, PS-7873). */
     public static boolean mayDisagree(ServerInfo server) {
@@ -98,7 +97,8 @@ public final class LogStatus {
             }
             Matcher build = PERCONA_BUILD.matcher(server.versionText());
             return !(server.version().equals(ServerVersion.of(8, 0, 27))
-                    && build.find() && Integer.parseInt(build.group(1)) >= 18);
+                    && build.find()
+                    && Integer.parseInt(build.group(1)) >= 18);
         }
         // Fixed in 8.0.42 on the 8.0 line; later lines are verified too until a fix is confirmed there.
         return !(server.version().atLeast(8, 0, 42) && server.version().before(8, 1, 0));
@@ -109,7 +109,8 @@ public final class LogStatus {
         if (!server.binaryLogEnabled() || !mayDisagree(server)) {
             return List.of();
         }
-        return List.of(PrivilegeRequirement.anyOf("SHOW BINLOG EVENTS, to verify performance_schema.log_status (MySQL Bug #102175)",
+        return List.of(PrivilegeRequirement.anyOf(
+                "SHOW BINLOG EVENTS, to verify performance_schema.log_status (MySQL Bug #102175)",
                 Privilege.REPLICATION_SLAVE));
     }
 
@@ -125,8 +126,9 @@ public final class LogStatus {
             sql.rows(READABLE);
             return Support.yes();
         } catch (BackupSqlException e) {
-            return Support.no("performance_schema.log_status is not readable by " + server.privileges().account()
-                    + " (" + e.getMessage() + "); it needs BACKUP_ADMIN and SELECT on it, and performance_schema=ON");
+            return Support.no("performance_schema.log_status is not readable by "
+                    + server.privileges().account() + " (" + e.getMessage()
+                    + "); it needs BACKUP_ADMIN and SELECT on it, and performance_schema=ON");
         }
     }
 
@@ -136,7 +138,8 @@ public final class LogStatus {
             throw BinaryLogStatus.disabled(server);
         }
         if (!server.hasLogStatus()) {
-            throw new CoordinatesUnavailableException(server + " has no performance_schema.log_status (MySQL/Percona 8.0.11 and later)");
+            throw new CoordinatesUnavailableException(
+                    server + " has no performance_schema.log_status (MySQL/Percona 8.0.11 and later)");
         }
         String local = sql.scalar(QUERY);
         if (local == null) {
@@ -179,20 +182,30 @@ public final class LogStatus {
             if (samePoint(before, after)) {
                 BinlogAgreement.Verdict v = verify(sql, server, before, deadline);
                 if (v instanceof BinlogAgreement.Agrees agrees && samePoint(agrees.coordinates(), before)) {
-                    LOG.debug("quiesce: {} snapshot transactions on {} opened at {} (attempt {})", snapshots.requested(), server, before, attempts);
+                    LOG.debug(
+                            "quiesce: {} snapshot transactions on {} opened at {} (attempt {})",
+                            snapshots.requested(),
+                            server,
+                            before,
+                            attempts);
                     return before;
                 }
-                lastReason = v instanceof BinlogAgreement.Disagrees d ? d.why()
+                lastReason = v instanceof BinlogAgreement.Disagrees d
+                        ? d.why()
                         : "the read had to be corrected, so what the snapshots saw is not known";
             } else {
                 lastReason = "commits landed while they were opened (" + before + " then " + after + ")";
             }
             snapshots.discard();
             if (System.nanoTime() > deadline) {
-                throw new CoordinatesUnavailableException("Could not open " + snapshots.requested() + " snapshot transactions on "
-                        + server + " between two identical, verified reads of performance_schema.log_status in " + attempts
-                        + " attempts (last: " + lastReason + "). This lock does not stop commits; for snapshot dumps of a server"
-                        + " this busy use a strategy that does (e.g. ftwrl), or raise " + AGREEMENT_TIMEOUT.name() + ".");
+                throw new CoordinatesUnavailableException(
+                        "Could not open " + snapshots.requested() + " snapshot transactions on "
+                                + server + " between two identical, verified reads of performance_schema.log_status in "
+                                + attempts
+                                + " attempts (last: " + lastReason
+                                + "). This lock does not stop commits; for snapshot dumps of a server"
+                                + " this busy use a strategy that does (e.g. ftwrl), or raise "
+                                + AGREEMENT_TIMEOUT.name() + ".");
             }
         }
     }
@@ -216,11 +229,14 @@ public final class LogStatus {
     private static BinlogCoordinates underGuardedGlobalReadLock(LockContext context) {
         ServerInfo server = context.server();
         if (!server.has(Privilege.RELOAD)) {
-            throw new MissingPrivilegeException("Snapshot connections on " + server + " with gtid_mode=" + server.gtidMode()
-                    + " need RELOAD: without GTIDs, two reads of performance_schema.log_status cannot prove which commits the"
-                    + " snapshots saw (a commit already in the binary log may not yet be visible in InnoDB), so commits must stop"
-                    + " for an instant under " + BRIEF_LOCK + ". No snapshot was opened. GRANT RELOAD, PROCESS to "
-                    + server.privileges().account() + ", or run with gtid_mode=ON.", List.of(Privilege.RELOAD.displayName()));
+            throw new MissingPrivilegeException(
+                    "Snapshot connections on " + server + " with gtid_mode=" + server.gtidMode()
+                            + " need RELOAD: without GTIDs, two reads of performance_schema.log_status cannot prove which commits the"
+                            + " snapshots saw (a commit already in the binary log may not yet be visible in InnoDB), so commits must stop"
+                            + " for an instant under " + BRIEF_LOCK
+                            + ". No snapshot was opened. GRANT RELOAD, PROCESS to "
+                            + server.privileges().account() + ", or run with gtid_mode=ON.",
+                    List.of(Privilege.RELOAD.displayName()));
         }
         FlushingLock.acquire(context, UNLOCK_TABLES, BRIEF_LOCK);
         return openSnapshotsAndUnlock(context);
@@ -235,12 +251,16 @@ public final class LogStatus {
      */
     private static boolean noLongStatementRunning(LockContext context) {
         if (!LongQueries.visible(context.server())) {
-            LOG.debug("quiesce: no PROCESS privilege on {}: cannot rule out a long query, so no brief FTWRL", context.server());
+            LOG.debug(
+                    "quiesce: no PROCESS privilege on {}: cannot rule out a long query, so no brief FTWRL",
+                    context.server());
             return false;
         }
         if (!LongQueries.quiet(context)) {
-            LOG.info("quiesce: long statements are running on {}; snapshots are opened between two log_status reads"
-                    + " instead of under FTWRL, which would queue behind them", context.server());
+            LOG.info(
+                    "quiesce: long statements are running on {}; snapshots are opened between two log_status reads"
+                            + " instead of under FTWRL, which would queue behind them",
+                    context.server());
             return false;
         }
         return true;
@@ -261,10 +281,13 @@ public final class LogStatus {
             FlushingLock.releaseAfterFailure(sql, UNLOCK_TABLES);
             if (e.vendorCode() == SqlErrors.LOCK_WAIT_TIMEOUT) {
                 LongQueries.afterCancelledFlush(context, BRIEF_LOCK, Duration.ofSeconds(BRIEF_LOCK_WAIT_SECONDS));
-                throw new LockAcquisitionException("Opening snapshot transactions on " + context.server() + " needs commits stopped"
-                        + " for an instant, but " + BRIEF_LOCK + " waited more than " + BRIEF_LOCK_WAIT_SECONDS + " s (a long"
-                        + " query or transaction holds a table) and was given up so that writers do not freeze. Try again"
-                        + " when it has finished.", e);
+                throw new LockAcquisitionException(
+                        "Opening snapshot transactions on " + context.server() + " needs commits stopped"
+                                + " for an instant, but " + BRIEF_LOCK + " waited more than " + BRIEF_LOCK_WAIT_SECONDS
+                                + " s (a long"
+                                + " query or transaction holds a table) and was given up so that writers do not freeze. Try again"
+                                + " when it has finished.",
+                        e);
             }
             throw e;
         } finally {
@@ -292,7 +315,8 @@ public final class LogStatus {
     }
 
     private static boolean samePoint(BinlogCoordinates a, BinlogCoordinates b) {
-        return a.file().equals(b.file()) && a.position() == b.position()
+        return a.file().equals(b.file())
+                && a.position() == b.position()
                 && GtidSet.parse(a.gtidSet()).equals(GtidSet.parse(b.gtidSet()));
     }
 
@@ -312,9 +336,11 @@ public final class LogStatus {
             String why = ((BinlogAgreement.Disagrees) v).why();
             LOG.debug("quiesce: log_status on {} read {} disagrees with the binary log: {}", server, c, why);
             if (System.nanoTime() > deadlineNanos) {
-                throw new CoordinatesUnavailableException("performance_schema.log_status on " + server + " never agreed with the"
-                        + " binary log in " + reads + " reads (MySQL Bug #102175; last: " + why + "). Coordinates that do"
-                        + " not match the data are never returned. Upgrade to 8.0.42+, or use the ftwrl strategy.");
+                throw new CoordinatesUnavailableException(
+                        "performance_schema.log_status on " + server + " never agreed with the"
+                                + " binary log in " + reads + " reads (MySQL Bug #102175; last: " + why
+                                + "). Coordinates that do"
+                                + " not match the data are never returned. Upgrade to 8.0.42+, or use the ftwrl strategy.");
             }
         }
     }
@@ -339,7 +365,8 @@ public final class LogStatus {
      * the event written at the position decides. Or the log has grown
      * past it and nothing starts there, so the position is inside an event: disagreement.
      */
-    private static BinlogAgreement.Verdict settleAtEnd(Sql sql, ServerInfo server, BinlogCoordinates c, long deadlineNanos) {
+    private static BinlogAgreement.Verdict settleAtEnd(
+            Sql sql, ServerInfo server, BinlogCoordinates c, long deadlineNanos) {
         BinlogCoordinates previous = c;
         long unchangedSince = System.nanoTime();
         while (System.nanoTime() < deadlineNanos) {
@@ -383,6 +410,7 @@ public final class LogStatus {
         }
         Matcher gtid = GTID.matcher(localJson);
         String gtidSet = gtid.find() ? gtid.group(1).replace("\\n", "") : "";
-        return new BinlogCoordinates(file.group(1), Long.parseLong(position.group(1)), BinaryLogStatus.normalizeGtidSet(gtidSet));
+        return new BinlogCoordinates(
+                file.group(1), Long.parseLong(position.group(1)), BinaryLogStatus.normalizeGtidSet(gtidSet));
     }
 }

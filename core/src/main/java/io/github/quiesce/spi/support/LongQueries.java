@@ -1,7 +1,5 @@
 package io.github.quiesce.spi.support;
 
-import io.github.quiesce.spi.LockContext;
-import io.github.quiesce.spi.Sql;
 import io.github.quiesce.BackupEvent;
 import io.github.quiesce.LockAcquisitionException;
 import io.github.quiesce.LongQuery;
@@ -9,11 +7,13 @@ import io.github.quiesce.LongQueryGuard;
 import io.github.quiesce.LongQueryKiller;
 import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
+import io.github.quiesce.spi.LockContext;
+import io.github.quiesce.spi.Sql;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -31,13 +31,14 @@ public final class LongQueries {
     static final String KILL_QUERY = "KILL QUERY ";
 
     private static final Logger LOG = LoggerFactory.getLogger(LongQueries.class);
-    private static final Pattern LEADING_COMMENTS = Pattern.compile("^(\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*", Pattern.DOTALL);
+    private static final Pattern LEADING_COMMENTS =
+            Pattern.compile("^(\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*", Pattern.DOTALL);
     /** Short enough to find the gap between two statements of a busy server; each look is one cheap query. */
     private static final long POLL_MILLIS = 20;
+
     private static final Duration MAX_QUIET_PERIOD = Duration.ofSeconds(1);
 
-    private LongQueries() {
-    }
+    private LongQueries() {}
 
     /** Whether a statement is a plain read, which a table flush waits for on some servers only. */
     static boolean isSelect(LongQuery s) {
@@ -60,7 +61,8 @@ public final class LongQueries {
         LongQueryGuard guard = context.options().longQueryGuard();
         boolean selectsBlock = context.server().tableFlushWaitsForStatements();
         return statements.atLeast(guard.threshold()).stream()
-                .filter(s -> counts(guard.type(), s) && (selectsBlock || !isSelect(s))).toList();
+                .filter(s -> counts(guard.type(), s) && (selectsBlock || !isSelect(s)))
+                .toList();
     }
 
     /**
@@ -104,9 +106,12 @@ public final class LongQueries {
             return;
         }
         if (!visible(server)) {
-            LOG.warn("quiesce: account {} lacks PROCESS on {}, so the long-query guard cannot see other accounts' statements"
-                    + " before {}; grant PROCESS to keep a long query from stalling every writer", server.privileges().account(),
-                    server, lock);
+            LOG.warn(
+                    "quiesce: account {} lacks PROCESS on {}, so the long-query guard cannot see other accounts' statements"
+                            + " before {}; grant PROCESS to keep a long query from stalling every writer",
+                    server.privileges().account(),
+                    server,
+                    lock);
         }
         LongQueryKiller killer = context.options().killLongQueries();
         RunningStatements statements = RunningStatements.on(context.sql(), server);
@@ -129,28 +134,44 @@ public final class LongQueries {
                 }
                 if (announced) {
                     Duration waited = Duration.ofNanos(now - start);
-                    LOG.info("quiesce: long statements on {} ended after {} ms; taking {}", server, waited.toMillis(), lock);
+                    LOG.info(
+                            "quiesce: long statements on {} ended after {} ms; taking {}",
+                            server,
+                            waited.toMillis(),
+                            lock);
                     context.publish(new BackupEvent.WaitedForLongQueries(lock, waited, true));
                 }
                 return;
             }
             quietSince = -1;
             if (System.nanoTime() > deadline) {
-                context.publish(new BackupEvent.WaitedForLongQueries(lock, Duration.ofNanos(System.nanoTime() - start), false));
+                context.publish(
+                        new BackupEvent.WaitedForLongQueries(lock, Duration.ofNanos(System.nanoTime() - start), false));
                 throw new LockAcquisitionException("Did not take " + lock + " on " + server + ": " + blockers.size()
-                        + " statement(s) kept running for " + guard.threshold().toMillis() + " ms or more through the " + guard.timeout().toSeconds()
+                        + " statement(s) kept running for " + guard.threshold().toMillis() + " ms or more through the "
+                        + guard.timeout().toSeconds()
                         + " s long-query guard, and the lock would have queued behind them while blocking every writer: "
                         + blockers.stream().limit(5).map(LongQuery::toString).collect(Collectors.joining("; "))
                         + ". Retry when they end, kill them, or widen BackupOptions.longQueryGuard.");
             }
             if (!announced) {
-                LOG.info("quiesce: waiting up to {} s before {} on {}: {} long statement(s), first {}", guard.timeout().toSeconds(),
-                        lock, server, blockers.size(), blockers.get(0));
+                LOG.info(
+                        "quiesce: waiting up to {} s before {} on {}: {} long statement(s), first {}",
+                        guard.timeout().toSeconds(),
+                        lock,
+                        server,
+                        blockers.size(),
+                        blockers.get(0));
                 context.publish(new BackupEvent.WaitingForLongQueries(lock, blockers, guard.timeout()));
                 announced = true;
             }
             if (killer.enabled() && System.nanoTime() - start >= killer.after().toNanos()) {
-                kill(context, blockers.stream().filter(b -> counts(killer.type(), b) && killed.add(b.id())).toList(), lock);
+                kill(
+                        context,
+                        blockers.stream()
+                                .filter(b -> counts(killer.type(), b) && killed.add(b.id()))
+                                .toList(),
+                        lock);
             }
             sleep(POLL_MILLIS, lock);
         }
@@ -194,12 +215,21 @@ public final class LongQueries {
         if (holders.isEmpty()) {
             return;
         }
-        LOG.warn("quiesce: {} on {} was cancelled, but new statements on the tables of these running statements wait for the"
-                + " flush until they end: {}", flush, context.server(),
+        LOG.warn(
+                "quiesce: {} on {} was cancelled, but new statements on the tables of these running statements wait for the"
+                        + " flush until they end: {}",
+                flush,
+                context.server(),
                 holders.stream().limit(5).map(LongQuery::toString).collect(Collectors.joining("; ")));
         LongQueryKiller killer = context.options().killLongQueries();
         if (killer.enabled()) {
-            kill(context, holders.stream().filter(h -> counts(killer.type(), h) && h.millis() >= killer.after().toMillis()).toList(), flush);
+            kill(
+                    context,
+                    holders.stream()
+                            .filter(h -> counts(killer.type(), h)
+                                    && h.millis() >= killer.after().toMillis())
+                            .toList(),
+                    flush);
         }
     }
 
@@ -214,7 +244,11 @@ public final class LongQueries {
             if (!victim.id().matches("\\d{1,18}")) {
                 continue;
             }
-            LOG.warn("quiesce: killing a statement that blocks {} on {} (killLongQueries is on): {}", lock, context.server(), victim);
+            LOG.warn(
+                    "quiesce: killing a statement that blocks {} on {} (killLongQueries is on): {}",
+                    lock,
+                    context.server(),
+                    victim);
             try {
                 killQuery(context.sql(), Long.parseLong(victim.id()));
                 context.publish(new BackupEvent.LongQueryKilled(victim));

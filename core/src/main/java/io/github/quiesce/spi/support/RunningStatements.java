@@ -1,9 +1,9 @@
 package io.github.quiesce.spi.support;
 
-import io.github.quiesce.LongQuery;
-import io.github.quiesce.spi.Sql;
 import io.github.quiesce.BackupSqlException;
+import io.github.quiesce.LongQuery;
 import io.github.quiesce.ServerInfo;
+import io.github.quiesce.spi.Sql;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,11 +37,13 @@ final class RunningStatements {
 
     /** Replication, system and event threads never count; nor does the asking connection. TIME_MS is a DECIMAL. */
     private static final String NOT_OURS = " NOT IN ('Sleep', 'Daemon', 'Binlog Dump', 'Binlog Dump GTID', 'Connect')";
+
     private static final String NOT_SYSTEM = " NOT IN ('system user', 'event_scheduler')";
 
-    static final String MARIADB = "SELECT ID, USER, TIME_MS AS MS, LEFT(INFO, 200) AS QUERY FROM information_schema.PROCESSLIST"
-            + " WHERE ID <> CONNECTION_ID() AND COMMAND" + NOT_OURS + " AND USER" + NOT_SYSTEM
-            + " AND INFO IS NOT NULL AND TIME_MS >= ? ORDER BY TIME_MS DESC";
+    static final String MARIADB =
+            "SELECT ID, USER, TIME_MS AS MS, LEFT(INFO, 200) AS QUERY FROM information_schema.PROCESSLIST"
+                    + " WHERE ID <> CONNECTION_ID() AND COMMAND" + NOT_OURS + " AND USER" + NOT_SYSTEM
+                    + " AND INFO IS NOT NULL AND TIME_MS >= ? ORDER BY TIME_MS DESC";
 
     /**
      * Milliseconds a statement has run. Where a server leaves TIMER_WAIT empty for a running statement, its
@@ -49,9 +51,11 @@ final class RunningStatements {
      * negative value mixed into TIMER_WAIT's BIGINT UNSIGNED fails the whole query with error 1690 (seen on
      * MySQL 8.0.15 while a statement waited for a table flush): clamped, and the sum kept signed.
      */
-    private static final String PS_MILLIS = "CAST(COALESCE(s.TIMER_WAIT DIV 1000000000, GREATEST(t.PROCESSLIST_TIME, 0) * 1000) AS SIGNED)";
+    private static final String PS_MILLIS =
+            "CAST(COALESCE(s.TIMER_WAIT DIV 1000000000, GREATEST(t.PROCESSLIST_TIME, 0) * 1000) AS SIGNED)";
 
-    static final String PERFORMANCE_SCHEMA = "SELECT t.PROCESSLIST_ID AS ID, t.PROCESSLIST_USER AS USER, " + PS_MILLIS + " AS MS,"
+    static final String PERFORMANCE_SCHEMA = "SELECT t.PROCESSLIST_ID AS ID, t.PROCESSLIST_USER AS USER, " + PS_MILLIS
+            + " AS MS,"
             + " LEFT(s.SQL_TEXT, 200) AS QUERY"
             + " FROM performance_schema.events_statements_current s JOIN performance_schema.threads t ON t.THREAD_ID = s.THREAD_ID"
             + " WHERE t.PROCESSLIST_ID <> CONNECTION_ID() AND s.END_EVENT_ID IS NULL AND s.SQL_TEXT IS NOT NULL"
@@ -62,9 +66,10 @@ final class RunningStatements {
     static final String PERFORMANCE_SCHEMA_READY = "SELECT COUNT(*) FROM performance_schema.setup_consumers"
             + " WHERE NAME IN ('global_instrumentation', 'thread_instrumentation', 'events_statements_current') AND ENABLED = 'YES'";
 
-    static final String SECONDS = "SELECT ID, USER, TIME * 1000 AS MS, LEFT(INFO, 200) AS QUERY FROM information_schema.PROCESSLIST"
-            + " WHERE ID <> CONNECTION_ID() AND COMMAND" + NOT_OURS + " AND USER" + NOT_SYSTEM
-            + " AND INFO IS NOT NULL AND TIME * 1000 >= ? ORDER BY TIME DESC";
+    static final String SECONDS =
+            "SELECT ID, USER, TIME * 1000 AS MS, LEFT(INFO, 200) AS QUERY FROM information_schema.PROCESSLIST"
+                    + " WHERE ID <> CONNECTION_ID() AND COMMAND" + NOT_OURS + " AND USER" + NOT_SYSTEM
+                    + " AND INFO IS NOT NULL AND TIME * 1000 >= ? ORDER BY TIME DESC";
 
     private static final Logger LOG = LoggerFactory.getLogger(RunningStatements.class);
 
@@ -87,15 +92,19 @@ final class RunningStatements {
             if ("3".equals(ready)) {
                 return new RunningStatements(sql, PERFORMANCE_SCHEMA);
             }
-            why = "its consumers global_instrumentation, thread_instrumentation and events_statements_current are not all"
-                    + " enabled (performance_schema=" + server.variable("performance_schema").orElse("?") + ")";
+            why =
+                    "its consumers global_instrumentation, thread_instrumentation and events_statements_current are not all"
+                            + " enabled (performance_schema="
+                            + server.variable("performance_schema").orElse("?") + ")";
         } catch (BackupSqlException e) {
             why = "it is not readable by " + server.privileges().account() + " (" + e.getMessage() + ")";
         }
-        LOG.warn("quiesce: the long-query guard on {} reads information_schema.PROCESSLIST, which counts whole seconds, because"
-                + " performance_schema.events_statements_current cannot be used: {}. A long statement younger than a second is"
-                + " then invisible and a table flush may stall writers behind it; GRANT SELECT ON performance_schema.* to the account",
-                server, why);
+        LOG.warn(
+                "quiesce: the long-query guard on {} reads information_schema.PROCESSLIST, which counts whole seconds, because"
+                        + " performance_schema.events_statements_current cannot be used: {}. A long statement younger than a second is"
+                        + " then invisible and a table flush may stall writers behind it; GRANT SELECT ON performance_schema.* to the account",
+                server,
+                why);
         return new RunningStatements(sql, SECONDS);
     }
 
@@ -117,7 +126,10 @@ final class RunningStatements {
 
     private static LongQuery statement(Map<String, String> row) {
         String ms = row.get("MS");
-        return new LongQuery(String.valueOf(row.get("ID")), String.valueOf(row.get("USER")),
-                ms == null ? 0 : Math.max(0, new BigDecimal(ms).longValue()), String.valueOf(row.get("QUERY")));
+        return new LongQuery(
+                String.valueOf(row.get("ID")),
+                String.valueOf(row.get("USER")),
+                ms == null ? 0 : Math.max(0, new BigDecimal(ms).longValue()),
+                String.valueOf(row.get("QUERY")));
     }
 }

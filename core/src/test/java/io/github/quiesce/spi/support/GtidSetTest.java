@@ -34,7 +34,8 @@ class GtidSetTest {
         BinlogCoordinates c = new BinlogCoordinates("binlog.000001", 1234, A + ":1-10");
         assertThat(BinlogAgreement.nextTransaction(c, A, 11, A)).isEqualTo(new BinlogAgreement.Agrees(c));
         assertThat(BinlogAgreement.nextTransaction(c, A, 10, A)).isInstanceOf(BinlogAgreement.Disagrees.class);
-        assertThat(BinlogAgreement.nextTransaction(new BinlogCoordinates("b", 4, ""), A, 1, A)).isInstanceOf(BinlogAgreement.Agrees.class);
+        assertThat(BinlogAgreement.nextTransaction(new BinlogCoordinates("b", 4, ""), A, 1, A))
+                .isInstanceOf(BinlogAgreement.Agrees.class);
     }
 
     @Test
@@ -42,8 +43,10 @@ class GtidSetTest {
         // Bug #102175 as measured on 8.0.15: the event at the position is N+2 while the set ends at N.
         BinlogCoordinates c = new BinlogCoordinates("binlog.000001", 1234, A + ":1-10," + B + ":1-3");
         assertThat(BinlogAgreement.nextTransaction(c, A, 12, A))
-                .isEqualTo(new BinlogAgreement.Agrees(new BinlogCoordinates("binlog.000001", 1234, A + ":1-11," + B + ":1-3")));
-        assertThat(BinlogAgreement.nextTransaction(c, B, 6, A)).as("another source's order is not known")
+                .isEqualTo(new BinlogAgreement.Agrees(
+                        new BinlogCoordinates("binlog.000001", 1234, A + ":1-11," + B + ":1-3")));
+        assertThat(BinlogAgreement.nextTransaction(c, B, 6, A))
+                .as("another source's order is not known")
                 .isInstanceOf(BinlogAgreement.Disagrees.class);
     }
 
@@ -56,13 +59,17 @@ class GtidSetTest {
         assertThat(set.size()).isEqualTo(42 + 8 + 1 + 3);
         assertThat(set.contains(A, 42)).isTrue();
         assertThat(set.contains(A + ":mysqlsh", 7)).isTrue();
-        assertThat(set.contains(A + ":MYSQLSH", 8)).as("a tag numbers its own transactions").isFalse();
+        assertThat(set.contains(A + ":MYSQLSH", 8))
+                .as("a tag numbers its own transactions")
+                .isFalse();
         assertThat(set.contains(A, 43)).isFalse();
         assertThat(set.last(A + ":mysqlsh")).isEqualTo(9);
         assertThat(set.containsAll(GtidSet.parse(A + ":mysqlsh:2-7"))).isTrue();
         assertThat(set.containsAll(GtidSet.parse(A + ":other:1"))).isFalse();
         assertThat(set.with(A + ":mysqlsh", 8, 8).toString()).isEqualTo(A + ":1-42:_x1:5:mysqlsh:1-9," + B + ":1-3");
-        assertThat(GtidSet.parse(A + ":mysqlsh:1-2").toString()).as("tagged only").isEqualTo(A + ":mysqlsh:1-2");
+        assertThat(GtidSet.parse(A + ":mysqlsh:1-2").toString())
+                .as("tagged only")
+                .isEqualTo(A + ":mysqlsh:1-2");
     }
 
     @Test
@@ -70,22 +77,28 @@ class GtidSetTest {
         assertThatThrownBy(() -> GtidSet.parse(A + ":1-5:mysqlsh")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> GtidSet.parse(A + ":a:b:1")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> GtidSet.parse(A + ":9tag:1")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> GtidSet.parse(A + ":" + "t".repeat(33) + ":1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> GtidSet.parse(A + ":" + "t".repeat(33) + ":1"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void readsTheGtidOfAnEventWithOrWithoutATag() {
-        assertThat(BinlogAgreement.gtidOf("SET @@SESSION.GTID_NEXT= '" + A + ":11'")).contains(java.util.Map.entry(A, 11L));
-        assertThat(BinlogAgreement.gtidOf("SET @@SESSION.GTID_NEXT= '" + A + ":mysqlsh:5'")).contains(java.util.Map.entry(A + ":mysqlsh", 5L));
-        assertThat(BinlogAgreement.gtidOf("SET @@SESSION.GTID_NEXT= 'ANONYMOUS'")).isEmpty();
+        assertThat(BinlogAgreement.gtidOf("SET @@SESSION.GTID_NEXT= '" + A + ":11'"))
+                .contains(java.util.Map.entry(A, 11L));
+        assertThat(BinlogAgreement.gtidOf("SET @@SESSION.GTID_NEXT= '" + A + ":mysqlsh:5'"))
+                .contains(java.util.Map.entry(A + ":mysqlsh", 5L));
+        assertThat(BinlogAgreement.gtidOf("SET @@SESSION.GTID_NEXT= 'ANONYMOUS'"))
+                .isEmpty();
     }
 
     @Test
     void aTaggedTransactionAtThePositionIsCheckedAgainstItsTag() {
         BinlogCoordinates c = new BinlogCoordinates("binlog.000001", 1234, A + ":1-10:mysqlsh:1-4");
         assertThat(BinlogAgreement.nextTransaction(c, A + ":mysqlsh", 5, A)).isEqualTo(new BinlogAgreement.Agrees(c));
-        assertThat(BinlogAgreement.nextTransaction(c, A + ":mysqlsh", 4, A)).isInstanceOf(BinlogAgreement.Disagrees.class);
+        assertThat(BinlogAgreement.nextTransaction(c, A + ":mysqlsh", 4, A))
+                .isInstanceOf(BinlogAgreement.Disagrees.class);
         // Only the untagged sequence of the server's own UUID is known to be written in order, so only it is corrected.
-        assertThat(BinlogAgreement.nextTransaction(c, A + ":mysqlsh", 7, A)).isInstanceOf(BinlogAgreement.Disagrees.class);
+        assertThat(BinlogAgreement.nextTransaction(c, A + ":mysqlsh", 7, A))
+                .isInstanceOf(BinlogAgreement.Disagrees.class);
     }
 }

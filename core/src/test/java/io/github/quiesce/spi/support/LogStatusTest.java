@@ -14,8 +14,19 @@ import org.junit.jupiter.api.Test;
 class LogStatusTest {
 
     static ServerInfo server(Flavor flavor, String versionText) {
-        return new ServerInfo(flavor, ServerVersion.parse(versionText), versionText, "", "db:3306", true, "ON", false, false, false,
-                new Privileges("'b'@'%'", EnumSet.noneOf(Privilege.class), true, true), Map.of());
+        return new ServerInfo(
+                flavor,
+                ServerVersion.parse(versionText),
+                versionText,
+                "",
+                "db:3306",
+                true,
+                "ON",
+                false,
+                false,
+                false,
+                new Privileges("'b'@'%'", EnumSet.noneOf(Privilege.class), true, true),
+                Map.of());
     }
 
     @Test
@@ -23,7 +34,9 @@ class LogStatusTest {
         assertThat(LogStatus.mayDisagree(server(Flavor.MYSQL, "8.0.15"))).isTrue();
         assertThat(LogStatus.mayDisagree(server(Flavor.MYSQL, "8.0.41"))).isTrue();
         assertThat(LogStatus.mayDisagree(server(Flavor.MYSQL, "8.0.42"))).isFalse();
-        assertThat(LogStatus.mayDisagree(server(Flavor.MYSQL, "8.4.0"))).as("not confirmed fixed on later lines").isTrue();
+        assertThat(LogStatus.mayDisagree(server(Flavor.MYSQL, "8.4.0")))
+                .as("not confirmed fixed on later lines")
+                .isTrue();
         assertThat(LogStatus.mayDisagree(server(Flavor.PERCONA, "8.0.27-17"))).isTrue();
         assertThat(LogStatus.mayDisagree(server(Flavor.PERCONA, "8.0.27-18"))).isFalse();
         assertThat(LogStatus.mayDisagree(server(Flavor.PERCONA, "8.0.36-28"))).isFalse();
@@ -31,16 +44,19 @@ class LogStatusTest {
 
     @Test
     void verificationNeedsReplicationSlaveOnlyWhereItRuns() {
-        assertThat(LogStatus.requirements(server(Flavor.MYSQL, "8.0.15"))).singleElement()
+        assertThat(LogStatus.requirements(server(Flavor.MYSQL, "8.0.15")))
+                .singleElement()
                 .satisfies(r -> assertThat(r.anyOf()).containsExactly(Privilege.REPLICATION_SLAVE));
         assertThat(LogStatus.requirements(server(Flavor.MYSQL, "8.0.42"))).isEmpty();
     }
 
     @Test
     void parsesTheLocalColumn() {
-        String local = "{\"gtid_executed\": \"3e11fa47-71ca-11e1-9e33-c80aa9429562:1-12,\\n4f22fa47-71ca-11e1-9e33-c80aa9429562:1-3\","
-                + " \"binary_log_file\": \"binlog.000002\", \"binary_log_position\": 3554}";
+        String local =
+                "{\"gtid_executed\": \"3e11fa47-71ca-11e1-9e33-c80aa9429562:1-12,\\n4f22fa47-71ca-11e1-9e33-c80aa9429562:1-3\","
+                        + " \"binary_log_file\": \"binlog.000002\", \"binary_log_position\": 3554}";
         assertThat(LogStatus.parse(local, server(Flavor.MYSQL, "8.0.15")).toString())
-                .isEqualTo("binlog.000002:3554 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-12,4f22fa47-71ca-11e1-9e33-c80aa9429562:1-3");
+                .isEqualTo(
+                        "binlog.000002:3554 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-12,4f22fa47-71ca-11e1-9e33-c80aa9429562:1-3");
     }
 }

@@ -30,12 +30,17 @@ public abstract class BlocksDdlOnlyContract extends LockStrategyContract {
         CompletableFuture<Long> ddl;
         try (Writers writers = Writers.start(server, SCHEMA, table, 4, 1_000_000)) {
             writers.awaitCommitted(20, 10_000);
-            try (BackupSession s = BackupSession.open(server.dataSource(), options().build())) {
+            try (BackupSession s =
+                    BackupSession.open(server.dataSource(), options().build())) {
                 assertThat(s.strategy()).isEqualTo(strategyName());
-                ddl = ServerChecks.runAsync(server, "CREATE TABLE " + SCHEMA + "." + uniqueTable("ddl") + " (id INT PRIMARY KEY) ENGINE=InnoDB");
+                ddl = ServerChecks.runAsync(
+                        server,
+                        "CREATE TABLE " + SCHEMA + "." + uniqueTable("ddl") + " (id INT PRIMARY KEY) ENGINE=InnoDB");
                 long before = writers.committed();
                 Thread.sleep(HOLD_MILLIS);
-                assertThat(writers.committed()).as("InnoDB DML flows while the lock is held").isGreaterThan(before + 10);
+                assertThat(writers.committed())
+                        .as("InnoDB DML flows while the lock is held")
+                        .isGreaterThan(before + 10);
                 assertThat(ddl).as("DDL waits while the lock is held").isNotDone();
             }
             ddl.get(10, TimeUnit.SECONDS);
@@ -50,12 +55,25 @@ public abstract class BlocksDdlOnlyContract extends LockStrategyContract {
         try (Writers writers = Writers.start(server, SCHEMA, table, 4, 1_000_000)) {
             writers.awaitCommitted(20, 10_000);
             double ours = worstStallWhileHeld(writers, options().build());
-            double ftwrl = worstStallWhileHeld(writers, BackupOptions.builder().strategy("ftwrl").lockWaitTimeout(Duration.ofSeconds(10)).build());
+            double ftwrl = worstStallWhileHeld(
+                    writers,
+                    BackupOptions.builder()
+                            .strategy("ftwrl")
+                            .lockWaitTimeout(Duration.ofSeconds(10))
+                            .build());
             double oursAgain = worstStallWhileHeld(writers, options().build());
-            LOG.info("{} on {}: worst writer commit while held {} ms: {} {} ms / {} ms, ftwrl {} ms",
-                    strategyName(), distribution(), HOLD_MILLIS, strategyName(), fmt(ours), fmt(oursAgain), fmt(ftwrl));
+            LOG.info(
+                    "{} on {}: worst writer commit while held {} ms: {} {} ms / {} ms, ftwrl {} ms",
+                    strategyName(),
+                    distribution(),
+                    HOLD_MILLIS,
+                    strategyName(),
+                    fmt(ours),
+                    fmt(oursAgain),
+                    fmt(ftwrl));
             assertThat(ftwrl).as("FTWRL stalls writers for about the hold time").isGreaterThan(HOLD_MILLIS * 0.6);
-            assertThat(Math.min(ours, oursAgain)).as("%s stall vs FTWRL's %s ms", strategyName(), fmt(ftwrl))
+            assertThat(Math.min(ours, oursAgain))
+                    .as("%s stall vs FTWRL's %s ms", strategyName(), fmt(ftwrl))
                     .isLessThan(ftwrl / 4);
             assertThat(writers.errors()).isEmpty();
         }

@@ -22,19 +22,24 @@ public abstract class BlocksWritesContract extends LockStrategyContract {
         Writers.createTable(server, SCHEMA, table);
         CompletableFuture<Long> insert;
         try (BackupSession s = BackupSession.open(server.dataSource(), options().build())) {
-            insert = ServerChecks.runAsync(server, "INSERT INTO " + SCHEMA + "." + table + " (writer, seq) VALUES (1, 1)");
+            insert = ServerChecks.runAsync(
+                    server, "INSERT INTO " + SCHEMA + "." + table + " (writer, seq) VALUES (1, 1)");
             Thread.sleep(700);
-            assertThat(insert).as("the insert must wait while the point is held").isNotDone();
+            assertThat(insert)
+                    .as("the insert must wait while the point is held")
+                    .isNotDone();
             assertThat(ServerChecks.sessionsWaitingForLock(server)).isGreaterThanOrEqualTo(1);
         }
         insert.get(10, TimeUnit.SECONDS);
-        assertThat(ServerChecks.count(server, "SELECT COUNT(*) FROM " + SCHEMA + "." + table)).isEqualTo(1);
+        assertThat(ServerChecks.count(server, "SELECT COUNT(*) FROM " + SCHEMA + "." + table))
+                .isEqualTo(1);
     }
 
     @Test
     void coordinatesEqualWhatAnotherConnectionSeesWhileHeld() throws Exception {
         try (BackupSession s = BackupSession.open(server.dataSource(), options().build());
-             Connection other = server.connect(); Statement st = other.createStatement()) {
+                Connection other = server.connect();
+                Statement st = other.createStatement()) {
             BinlogCoordinates c = s.coordinates();
             try (ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
                 assertThat(rs.next()).isTrue();

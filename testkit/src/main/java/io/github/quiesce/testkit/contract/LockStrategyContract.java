@@ -97,7 +97,8 @@ public abstract class LockStrategyContract {
                 writers.awaitCommitted((round + 1) * 40L, 10_000);
                 BinlogCoordinates c;
                 Connection snapshot;
-                try (BackupSession s = BackupSession.open(server.dataSource(), options().build())) {
+                try (BackupSession s =
+                        BackupSession.open(server.dataSource(), options().build())) {
                     snapshot = s.snapshotConnections(1).get(0);
                     c = s.coordinates();
                 }
@@ -128,7 +129,8 @@ public abstract class LockStrategyContract {
             for (int i = 0; i < snapshotSessions(); i++) {
                 List<Connection> snapshots;
                 BinlogCoordinates c;
-                try (BackupSession s = BackupSession.open(server.dataSource(), options().build())) {
+                try (BackupSession s =
+                        BackupSession.open(server.dataSource(), options().build())) {
                     snapshots = s.snapshotConnections(3);
                     c = s.coordinates();
                 }
@@ -138,16 +140,24 @@ public abstract class LockStrategyContract {
                         long rows = count(snapshot, table);
                         checked++;
                         if (rows != expected) {
-                            mismatches.add("session " + i + ": " + rows + " rows, " + expected + " transactions in " + c);
+                            mismatches.add(
+                                    "session " + i + ": " + rows + " rows, " + expected + " transactions in " + c);
                         }
                     }
                 }
             }
             assertThat(writers.errors()).isEmpty();
         }
-        LOG.info("{} on {}: {} snapshot connections in {} sessions under 4 writers, {} mismatches",
-                strategyName(), distribution(), checked, snapshotSessions(), mismatches.size());
-        assertThat(mismatches).as("snapshots whose rows differ from the GTID count of coordinates()").isEmpty();
+        LOG.info(
+                "{} on {}: {} snapshot connections in {} sessions under 4 writers, {} mismatches",
+                strategyName(),
+                distribution(),
+                checked,
+                snapshotSessions(),
+                mismatches.size());
+        assertThat(mismatches)
+                .as("snapshots whose rows differ from the GTID count of coordinates()")
+                .isEmpty();
     }
 
     @Test
@@ -159,7 +169,8 @@ public abstract class LockStrategyContract {
         try (Writers writers = Writers.start(server, SCHEMA, table, 4, 1_000_000)) {
             writers.awaitCommitted(20, 10_000);
             for (int i = 0; i < agreementSessions(); i++) {
-                try (BackupSession s = BackupSession.open(server.dataSource(), options().build())) {
+                try (BackupSession s =
+                        BackupSession.open(server.dataSource(), options().build())) {
                     taken.add(s.coordinates());
                 }
             }
@@ -169,14 +180,19 @@ public abstract class LockStrategyContract {
         for (BinlogCoordinates c : taken) {
             assertStartsTheNextTransaction(c, uuid);
         }
-        LOG.info("{} on {}: {} sessions under 4 writers, 0 disagreements with the binary log", strategyName(), distribution(), taken.size());
+        LOG.info(
+                "{} on {}: {} sessions under 4 writers, 0 disagreements with the binary log",
+                strategyName(),
+                distribution(),
+                taken.size());
     }
 
     private void assertStartsTheNextTransaction(BinlogCoordinates c, String uuid) {
         Optional<BinlogEvent> next = ServerChecks.eventAt(server, c.file(), c.position());
         assertThat(next).as("an event must start exactly at %s", c).isPresent();
         assertThat(next.get().type()).as("event at %s", c).isEqualTo("Gtid");
-        assertThat(next.get().info()).as("the event at %s starts the first transaction not in the set", c)
+        assertThat(next.get().info())
+                .as("the event at %s starts the first transaction not in the set", c)
                 .contains(Gtids.next(c.gtidSet(), uuid));
     }
 
@@ -186,7 +202,7 @@ public abstract class LockStrategyContract {
 
     protected static long count(Connection connection, String table) throws SQLException {
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + SCHEMA + "." + table)) {
+                ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + SCHEMA + "." + table)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -203,17 +219,22 @@ public abstract class LockStrategyContract {
             }
             assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
         }
-        assertThat(ServerChecks.completesWithin(server,
-                "INSERT INTO " + SCHEMA + "." + table + " (writer, seq) VALUES (0, 0)", 2_000))
-                .as("a write right after close must not wait").isTrue();
+        assertThat(ServerChecks.completesWithin(
+                        server, "INSERT INTO " + SCHEMA + "." + table + " (writer, seq) VALUES (0, 0)", 2_000))
+                .as("a write right after close must not wait")
+                .isTrue();
         if (!distribution().isMariaDb()) {
-            assertThat(ServerChecks.globalMetadataLocks(server)).as("global/backup metadata locks after close").isZero();
+            assertThat(ServerChecks.globalMetadataLocks(server))
+                    .as("global/backup metadata locks after close")
+                    .isZero();
         }
     }
 
     @Test
     void unknownStrategyFailsBeforeConnectingAndListsWhatWasFound() {
-        assertThatThrownBy(() -> BackupSession.open(server.dataSource(), BackupOptions.builder().strategy("no-such-lock").build()))
+        assertThatThrownBy(() -> BackupSession.open(
+                        server.dataSource(),
+                        BackupOptions.builder().strategy("no-such-lock").build()))
                 .isInstanceOf(StrategyNotFoundException.class)
                 .hasMessageContaining("no-such-lock")
                 .hasMessageContaining(strategyName());
@@ -222,7 +243,8 @@ public abstract class LockStrategyContract {
     @Test
     void accountWithoutPrivilegesFailsBeforeAnyLockWithoutLeakingThePassword() {
         String user = "weak_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffL);
-        String password = "Secret_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
+        String password =
+                "Secret_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
         server.createUser(user, password, "SELECT");
         try (HikariDataSource pool = server.pooledDataSource(user, password, 2)) {
             assertThatThrownBy(() -> BackupSession.open(pool, options().build()))
@@ -238,6 +260,8 @@ public abstract class LockStrategyContract {
     }
 
     protected String currentGtidSet() {
-        return ServerChecks.scalar(server, distribution().isMariaDb() ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed");
+        return ServerChecks.scalar(
+                server,
+                distribution().isMariaDb() ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed");
     }
 }

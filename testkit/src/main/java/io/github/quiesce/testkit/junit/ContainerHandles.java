@@ -13,8 +13,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class ContainerHandles {
 
-    private ContainerHandles() {
-    }
+    private ContainerHandles() {}
 
     /** Null when Docker runs; otherwise why the class is skipped. */
     static String unavailableReason(String image) {
@@ -25,7 +24,8 @@ final class ContainerHandles {
         } catch (RuntimeException e) {
             // Same as no Docker: the reason below says what to do.
         }
-        return "no Docker engine on this machine, so " + image + " cannot run (use an embedded flavor where Docker is missing)";
+        return "no Docker engine on this machine, so " + image
+                + " cannot run (use an embedded flavor where Docker is missing)";
     }
 
     /** A started container and its handle; close the container when done. */
@@ -38,7 +38,9 @@ final class ContainerHandles {
 
     static Started start(String image) {
         MySQLContainer<?> c = new MySQLContainer<>(DockerImageName.parse(image).asCompatibleSubstituteFor("mysql"))
-                .withUsername("root").withPassword("quiesce").withCommand("--log-bin=binlog", "--server-id=1");
+                .withUsername("root")
+                .withPassword("quiesce")
+                .withCommand("--log-bin=binlog", "--server-id=1");
         c.start();
         MysqlDataSource ds = new MysqlDataSource();
         ds.setURL(c.getJdbcUrl());

@@ -51,5 +51,8 @@ public @interface QuiesceServer {
      */
     String image() default "";
 
-    enum Scope { SUITE, CLASS }
+    enum Scope {
+        SUITE,
+        CLASS
+    }
 }

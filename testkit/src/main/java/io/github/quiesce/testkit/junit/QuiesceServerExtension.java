@@ -25,19 +25,20 @@ import org.junit.platform.commons.support.AnnotationSupport;
  */
 public final class QuiesceServerExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
 
-    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(QuiesceServerExtension.class);
+    private static final ExtensionContext.Namespace NS =
+            ExtensionContext.Namespace.create(QuiesceServerExtension.class);
     /** Suite-wide replica pairs, one per distribution (single servers are shared by {@link EmbeddedServers}). */
     private static final Map<ServerDistribution, ReplicaPair> SHARED_PAIRS = new ConcurrentHashMap<>();
 
     /** What one class got. */
-    private record Provided(ServerHandle handle, EmbeddedServer server, ReplicaPair pair) {
-    }
+    private record Provided(ServerHandle handle, EmbeddedServer server, ReplicaPair pair) {}
 
     /**
      * Held in the class's store; closes what the class owns (class scope, containers), never a suite-wide
      * server. {@code skipReason} is set instead when the server cannot run here (no Docker).
      */
-    private record Holder(Provided provided, AutoCloseable owned, String skipReason) implements ExtensionContext.Store.CloseableResource {
+    private record Holder(Provided provided, AutoCloseable owned, String skipReason)
+            implements ExtensionContext.Store.CloseableResource {
         @Override
         public void close() throws Exception {
             if (owned != null) {
@@ -49,7 +50,8 @@ public final class QuiesceServerExtension implements BeforeAllCallback, BeforeEa
     @Override
     public void beforeAll(ExtensionContext context) {
         QuiesceServer spec = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), QuiesceServer.class)
-                .orElseThrow(() -> new ExtensionConfigurationException("QuiesceServerExtension needs @QuiesceServer on the class"));
+                .orElseThrow(() -> new ExtensionConfigurationException(
+                        "QuiesceServerExtension needs @QuiesceServer on the class"));
         context.getStore(NS).put(Holder.class, start(spec));
     }
 
@@ -64,13 +66,19 @@ public final class QuiesceServerExtension implements BeforeAllCallback, BeforeEa
         }
         boolean classScope = spec.scope() == QuiesceServer.Scope.CLASS;
         if (spec.replica()) {
-            ReplicaPair pair = classScope ? ReplicaPair.start(spec.flavor()) : SHARED_PAIRS.computeIfAbsent(spec.flavor(), ReplicaPair::start);
+            ReplicaPair pair = classScope
+                    ? ReplicaPair.start(spec.flavor())
+                    : SHARED_PAIRS.computeIfAbsent(spec.flavor(), ReplicaPair::start);
             ServerHandle replica = new EmbeddedHandle(pair.replica(), Optional.empty());
             Provided p = new Provided(new EmbeddedHandle(pair.source(), Optional.of(replica)), pair.source(), pair);
             return new Holder(p, classScope ? pair : null, null);
         }
-        EmbeddedServer server = classScope ? EmbeddedServer.start(spec.flavor()) : EmbeddedServers.shared(spec.flavor());
-        return new Holder(new Provided(new EmbeddedHandle(server, Optional.empty()), server, null), classScope ? server : null, null);
+        EmbeddedServer server =
+                classScope ? EmbeddedServer.start(spec.flavor()) : EmbeddedServers.shared(spec.flavor());
+        return new Holder(
+                new Provided(new EmbeddedHandle(server, Optional.empty()), server, null),
+                classScope ? server : null,
+                null);
     }
 
     /** Each test, not the class, is skipped: so every one shows in the report as skipped, with the reason. */
@@ -83,7 +91,8 @@ public final class QuiesceServerExtension implements BeforeAllCallback, BeforeEa
     private static Provided provided(ExtensionContext context) {
         Holder h = context.getStore(NS).get(Holder.class, Holder.class);
         if (h == null) {
-            throw new ParameterResolutionException("No server was started for " + context.getRequiredTestClass().getName());
+            throw new ParameterResolutionException("No server was started for "
+                    + context.getRequiredTestClass().getName());
         }
         return h.provided();
     }
@@ -91,7 +100,10 @@ public final class QuiesceServerExtension implements BeforeAllCallback, BeforeEa
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == ServerHandle.class || type == DataSource.class || type == EmbeddedServer.class || type == ReplicaPair.class;
+        return type == ServerHandle.class
+                || type == DataSource.class
+                || type == EmbeddedServer.class
+                || type == ReplicaPair.class;
     }
 
     @Override
@@ -111,6 +123,8 @@ public final class QuiesceServerExtension implements BeforeAllCallback, BeforeEa
             return p.pair();
         }
         throw new ParameterResolutionException(type.getSimpleName() + " is not available here: "
-                + (type == ReplicaPair.class ? "set @QuiesceServer(replica = true)" : "the server is a container, use ServerHandle or DataSource"));
+                + (type == ReplicaPair.class
+                        ? "set @QuiesceServer(replica = true)"
+                        : "the server is a container, use ServerHandle or DataSource"));
     }
 }

@@ -7,8 +7,7 @@ final class Identifiers {
 
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_]{1,64}");
 
-    private Identifiers() {
-    }
+    private Identifiers() {}
 
     /** The name, back-quoted, once it is known to be plain. */
     static String quoted(String name) {

@@ -23,7 +23,8 @@ public final class LongQuery implements AutoCloseable {
     private final long connectionId;
     private final CompletableFuture<Void> running;
 
-    private LongQuery(EmbeddedServer server, Connection connection, long connectionId, CompletableFuture<Void> running) {
+    private LongQuery(
+            EmbeddedServer server, Connection connection, long connectionId, CompletableFuture<Void> running) {
         this.server = server;
         this.connection = connection;
         this.connectionId = connectionId;
@@ -35,11 +36,14 @@ public final class LongQuery implements AutoCloseable {
         try {
             Connection c = server.connect();
             long id = ServerChecks.connectionId(c);
-            String query = "SELECT SLEEP(" + duration.toMillis() / 1000.0 + ") FROM " + Identifiers.qualified(schema, table) + " LIMIT 1";
+            String query = "SELECT SLEEP(" + duration.toMillis() / 1000.0 + ") FROM "
+                    + Identifiers.qualified(schema, table) + " LIMIT 1";
             CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+                try (Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery(query)) {
                     if (!rs.next()) {
-                        throw new IllegalStateException(query + " returned no row: the table is empty, so nothing slept");
+                        throw new IllegalStateException(
+                                query + " returned no row: the table is empty, so nothing slept");
                     }
                 } catch (SQLException e) {
                     // Killed: what close() is for.
@@ -60,7 +64,8 @@ public final class LongQuery implements AutoCloseable {
     public void close() {
         try {
             if (running()) {
-                try (Connection killer = server.connect(); Statement st = killer.createStatement()) {
+                try (Connection killer = server.connect();
+                        Statement st = killer.createStatement()) {
                     st.execute("KILL QUERY " + connectionId);
                 }
             }

@@ -19,6 +19,7 @@ public final class ReplayOracle {
     private static final Duration WRITES_BEFORE = Duration.ofMillis(300);
     /** Writes after the copy: what the replay must apply, exactly once. */
     private static final Duration WRITES_AFTER = Duration.ofMillis(300);
+
     private static final Duration CATCH_UP = Duration.ofSeconds(60);
 
     /** Takes the point to judge. A {@link BackupException} is a refusal: no point, nothing to replay. */
@@ -39,7 +40,8 @@ public final class ReplayOracle {
      * @param afterSchemaCreated run after each round re-creates the schema, before writers start: a
      *                           replica that the point is taken on must have caught up with it
      */
-    public ReplayOracle(ReplicationSource source, RestoreTarget target, List<ReplayMode> modes, Runnable afterSchemaCreated) {
+    public ReplayOracle(
+            ReplicationSource source, RestoreTarget target, List<ReplayMode> modes, Runnable afterSchemaCreated) {
         this.source = source;
         this.target = target;
         this.modes = List.copyOf(modes);

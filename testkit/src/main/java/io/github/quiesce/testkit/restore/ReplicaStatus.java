@@ -9,18 +9,31 @@ import java.sql.Statement;
  * The fields of SHOW SLAVE STATUS that say whether a replay failed and how far it got. The legacy names
  * are the ones both MySQL 8.0 and MariaDB still answer to.
  */
-record ReplicaStatus(boolean ioRunning, int ioErrno, String ioError, boolean sqlRunning, int sqlErrno, String sqlError,
-                     String executedFile, long executedPosition) {
+record ReplicaStatus(
+        boolean ioRunning,
+        int ioErrno,
+        String ioError,
+        boolean sqlRunning,
+        int sqlErrno,
+        String sqlError,
+        String executedFile,
+        long executedPosition) {
 
     static ReplicaStatus read(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
             if (!rs.next()) {
                 throw new IllegalStateException("SHOW SLAVE STATUS is empty: replication was never configured");
             }
             // "Connecting" counts as running: the I/O thread is still trying.
-            return new ReplicaStatus(!"No".equalsIgnoreCase(rs.getString("Slave_IO_Running")), rs.getInt("Last_IO_Errno"),
-                    rs.getString("Last_IO_Error"), "Yes".equalsIgnoreCase(rs.getString("Slave_SQL_Running")),
-                    rs.getInt("Last_SQL_Errno"), rs.getString("Last_SQL_Error"), rs.getString("Relay_Master_Log_File"),
+            return new ReplicaStatus(
+                    !"No".equalsIgnoreCase(rs.getString("Slave_IO_Running")),
+                    rs.getInt("Last_IO_Errno"),
+                    rs.getString("Last_IO_Error"),
+                    "Yes".equalsIgnoreCase(rs.getString("Slave_SQL_Running")),
+                    rs.getInt("Last_SQL_Errno"),
+                    rs.getString("Last_SQL_Error"),
+                    rs.getString("Relay_Master_Log_File"),
                     rs.getLong("Exec_Master_Log_Pos"));
         }
     }
@@ -49,7 +62,8 @@ record ReplicaStatus(boolean ioRunning, int ioErrno, String ioError, boolean sql
     @Override
     public String toString() {
         return "IO " + (ioRunning ? "running" : "stopped") + (ioErrno == 0 ? "" : " (" + ioErrno + " " + ioError + ")")
-                + ", SQL " + (sqlRunning ? "running" : "stopped") + (sqlErrno == 0 ? "" : " (" + sqlErrno + " " + sqlError + ")")
+                + ", SQL " + (sqlRunning ? "running" : "stopped")
+                + (sqlErrno == 0 ? "" : " (" + sqlErrno + " " + sqlError + ")")
                 + ", executed up to " + executedFile + ":" + executedPosition;
     }
 }

@@ -48,7 +48,8 @@ public final class ReplicationSource {
     /** {@link #endOfLog()} of any server, read as root. */
     public static ReplayPoint endOfLog(EmbeddedServer server) {
         boolean maria = server.distribution().isMariaDb();
-        try (Connection c = server.connect(); Statement st = c.createStatement()) {
+        try (Connection c = server.connect();
+                Statement st = c.createStatement()) {
             String file;
             long position;
             String gtids;
@@ -68,7 +69,8 @@ public final class ReplicationSource {
             }
             return new ReplayPoint(file, position, gtids);
         } catch (SQLException e) {
-            throw new IllegalStateException("Could not read the binary log status of " + server + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Could not read the binary log status of " + server + ": " + e.getMessage(), e);
         }
     }
 }

@@ -33,7 +33,9 @@ public final class RestoreTarget {
      * without fsync, since a scratch copy that crashes is simply made again.
      */
     public static ServerConfig config(boolean gtid, int serverId) {
-        return ServerConfig.defaults().withGtid(gtid).withServerId(serverId)
+        return ServerConfig.defaults()
+                .withGtid(gtid)
+                .withServerId(serverId)
                 .withArgs("--innodb-flush-log-at-trx-commit=2", "--sync-binlog=0");
     }
 
@@ -45,8 +47,10 @@ public final class RestoreTarget {
      * Loads {@code dump}, replays {@code source}'s log from {@code point} the {@code mode} way until the
      * source's current end (its writers must have stopped), and compares every row with the source.
      */
-    public Verdict restore(SnapshotDump dump, ReplicationSource source, ReplayPoint point, ReplayMode mode, Duration timeout) {
-        try (Connection c = server.connect(); Statement st = c.createStatement()) {
+    public Verdict restore(
+            SnapshotDump dump, ReplicationSource source, ReplayPoint point, ReplayMode mode, Duration timeout) {
+        try (Connection c = server.connect();
+                Statement st = c.createStatement()) {
             // Nothing of the restore itself is logged: the target's log and GTIDs hold only what it replays.
             st.execute("SET SESSION sql_log_bin = 0");
             reset(st, dump.schema());
@@ -86,7 +90,10 @@ public final class RestoreTarget {
         }
         return mariaDb
                 ? List.of("SET GLOBAL gtid_slave_pos = '" + point.gtidSet() + "'", change + "MASTER_USE_GTID=slave_pos")
-                : List.of("RESET MASTER", "SET GLOBAL gtid_purged = '" + point.gtidSet() + "'", change + "MASTER_AUTO_POSITION=1");
+                : List.of(
+                        "RESET MASTER",
+                        "SET GLOBAL gtid_purged = '" + point.gtidSet() + "'",
+                        change + "MASTER_AUTO_POSITION=1");
     }
 
     private Verdict verdict(Connection c, ReplicationSource source, String schema, ReplayMode mode, Duration timeout)
@@ -103,13 +110,16 @@ public final class RestoreTarget {
                 break;
             }
             if (System.nanoTime() > deadline) {
-                return Verdict.diverged(mode.label() + ": did not reach the source's end " + end + " within " + timeout + ": " + status);
+                return Verdict.diverged(mode.label() + ": did not reach the source's end " + end + " within " + timeout
+                        + ": " + status);
             }
             sleep();
         }
         try (Connection onSource = source.server().connect()) {
             List<String> differences = TableContents.differences(onSource, c, schema);
-            return differences.isEmpty() ? Verdict.agrees() : Verdict.diverged(mode.label() + ": " + String.join("; ", differences));
+            return differences.isEmpty()
+                    ? Verdict.agrees()
+                    : Verdict.diverged(mode.label() + ": " + String.join("; ", differences));
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param conflicts    deadlocks and lock wait timeouts the workload rolled back
  * @param rowsCopied   rows in the copy; 0 when refused
  */
-public record Round(Map<ReplayMode, Verdict> verdicts, ReplayPoint point, long transactions, long conflicts, long rowsCopied) {
+public record Round(
+        Map<ReplayMode, Verdict> verdicts, ReplayPoint point, long transactions, long conflicts, long rowsCopied) {
 
     public Round {
         verdicts = Map.copyOf(verdicts);
@@ -20,6 +21,7 @@ public record Round(Map<ReplayMode, Verdict> verdicts, ReplayPoint point, long t
 
     @Override
     public String toString() {
-        return verdicts + " at " + point + " (" + transactions + " transactions, " + conflicts + " conflicts, " + rowsCopied + " rows copied)";
+        return verdicts + " at " + point + " (" + transactions + " transactions, " + conflicts + " conflicts, "
+                + rowsCopied + " rows copied)";
     }
 }

@@ -13,8 +13,7 @@ final class SchemaTables {
     private static final String LIST = "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
             + " AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME";
 
-    private SchemaTables() {
-    }
+    private SchemaTables() {}
 
     static List<String> names(Connection c, String schema) throws SQLException {
         List<String> names = new ArrayList<>();

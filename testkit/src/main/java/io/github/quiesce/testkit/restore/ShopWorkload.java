@@ -27,6 +27,7 @@ public final class ShopWorkload implements AutoCloseable {
     public static final String SCHEMA = "shop";
     /** Tags spread the no-key table's rows into groups its updates and deletes pick from. */
     private static final int TAGS = 40;
+
     private static final int SEED_ROWS = 20;
     private static final int ER_LOCK_WAIT_TIMEOUT = 1205;
     private static final int ER_LOCK_DEADLOCK = 1213;
@@ -53,26 +54,38 @@ public final class ShopWorkload implements AutoCloseable {
     private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    private ShopWorkload() {
-    }
+    private ShopWorkload() {}
 
     /**
      * Drops and re-creates {@code shop} with {@value #SEED_ROWS} rows per table, so each round starts
      * small (a short dump and comparison) and a long query has a row to sleep on.
      */
     public static void recreate(DataSource admin) {
-        try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = admin.getConnection();
+                Statement st = c.createStatement()) {
             for (String ddl : DDL) {
                 st.execute(ddl);
             }
             StringBuilder customers = new StringBuilder("INSERT INTO shop.customers (name, balance, tag) VALUES ");
             StringBuilder orders = new StringBuilder("INSERT INTO shop.orders (customer_id, amount, status) VALUES ");
-            StringBuilder events = new StringBuilder("INSERT INTO shop.events (writer, kind, tag, amount, note) VALUES ");
+            StringBuilder events =
+                    new StringBuilder("INSERT INTO shop.events (writer, kind, tag, amount, note) VALUES ");
             for (int i = 1; i <= SEED_ROWS; i++) {
                 String sep = i == 1 ? "" : ",";
-                customers.append(sep).append("('seed-").append(i).append("', 0, ").append(i % TAGS).append(')');
+                customers
+                        .append(sep)
+                        .append("('seed-")
+                        .append(i)
+                        .append("', 0, ")
+                        .append(i % TAGS)
+                        .append(')');
                 orders.append(sep).append('(').append(i).append(", ").append(i).append(", 'new')");
-                events.append(sep).append("(-1, 'seed', ").append(i % TAGS).append(", ").append(i).append(", NULL)");
+                events.append(sep)
+                        .append("(-1, 'seed', ")
+                        .append(i % TAGS)
+                        .append(", ")
+                        .append(i)
+                        .append(", NULL)");
             }
             st.execute(customers.toString());
             st.execute(orders.toString());
@@ -101,7 +114,8 @@ public final class ShopWorkload implements AutoCloseable {
     }
 
     private void run(DataSource dataSource, int writer, long max) {
-        try (Connection c = dataSource.getConnection(); Writer w = new Writer(c, writer)) {
+        try (Connection c = dataSource.getConnection();
+                Writer w = new Writer(c, writer)) {
             // A short wait: a conflict should cost a retry, not the round's whole writing time.
             w.execute("SET SESSION innodb_lock_wait_timeout = 2");
             for (long done = 0; running.get() && done < max; ) {
@@ -115,7 +129,8 @@ public final class ShopWorkload implements AutoCloseable {
                     done++;
                 } catch (SQLException e) {
                     w.rollbackQuietly();
-                    if (e.getErrorCode() != ER_LOCK_DEADLOCK && e.getErrorCode() != ER_LOCK_WAIT_TIMEOUT
+                    if (e.getErrorCode() != ER_LOCK_DEADLOCK
+                            && e.getErrorCode() != ER_LOCK_WAIT_TIMEOUT
                             && e.getErrorCode() != ER_QUERY_INTERRUPTED) {
                         throw e;
                     }
@@ -143,10 +158,14 @@ public final class ShopWorkload implements AutoCloseable {
             this.c = c;
             this.writer = writer;
             this.plain = c.createStatement();
-            insert[0] = c.prepareStatement("INSERT INTO shop.customers (name, balance, tag) VALUES (?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
-            insert[1] = c.prepareStatement("INSERT INTO shop.orders (customer_id, amount, status) VALUES (?, ?, 'new')",
+            insert[0] = c.prepareStatement(
+                    "INSERT INTO shop.customers (name, balance, tag) VALUES (?, ?, ?)",
                     Statement.RETURN_GENERATED_KEYS);
-            insert[2] = c.prepareStatement("INSERT INTO shop.events (writer, kind, tag, amount, note) VALUES (?, 'insert', ?, ?, NULL)");
+            insert[1] = c.prepareStatement(
+                    "INSERT INTO shop.orders (customer_id, amount, status) VALUES (?, ?, 'new')",
+                    Statement.RETURN_GENERATED_KEYS);
+            insert[2] = c.prepareStatement(
+                    "INSERT INTO shop.events (writer, kind, tag, amount, note) VALUES (?, 'insert', ?, ?, NULL)");
             update[0] = c.prepareStatement("UPDATE shop.customers SET balance = balance + ?, tag = ? WHERE id = ?");
             update[1] = c.prepareStatement("UPDATE shop.orders SET amount = amount + ?, status = ? WHERE id = ?");
             // By a non-unique column: every row of the tag changes, each found by its whole image on replay.

@@ -66,7 +66,8 @@ public final class SnapshotDump {
             }
             return new SnapshotDump(schema, copies);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Dumping " + schema + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Dumping " + schema + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while dumping " + schema, e);

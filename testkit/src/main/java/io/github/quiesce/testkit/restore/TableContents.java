@@ -31,7 +31,8 @@ public final class TableContents {
     public static TableContents read(Connection c, String schema, String table) throws SQLException {
         Map<String, Integer> rows = new HashMap<>();
         long count = 0;
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + Identifiers.qualified(schema, table))) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM " + Identifiers.qualified(schema, table))) {
             int columns = rs.getMetaData().getColumnCount();
             StringBuilder row = new StringBuilder();
             while (rs.next()) {
@@ -72,7 +73,8 @@ public final class TableContents {
         List<String> out = new ArrayList<>();
         for (String table : tables) {
             if (!onSource.contains(table) || !onCopy.contains(table)) {
-                out.add(schema + "." + table + " exists on the " + (onSource.contains(table) ? "source" : "copy") + " only");
+                out.add(schema + "." + table + " exists on the " + (onSource.contains(table) ? "source" : "copy")
+                        + " only");
                 continue;
             }
             TableContents s = read(source, schema, table);

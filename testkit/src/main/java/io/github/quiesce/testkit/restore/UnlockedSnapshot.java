@@ -15,8 +15,7 @@ import java.util.List;
  */
 public final class UnlockedSnapshot {
 
-    private UnlockedSnapshot() {
-    }
+    private UnlockedSnapshot() {}
 
     /** Reads the end of {@code source}'s log, waits {@code gap}, then opens {@code count} snapshot transactions. */
     public static Capture take(EmbeddedServer source, int count, Duration gap) {

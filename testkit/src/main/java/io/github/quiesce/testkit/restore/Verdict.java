@@ -14,7 +14,11 @@ import java.util.Objects;
 public record Verdict(Outcome outcome, String detail) {
 
     /** The three answers the oracle's table counts. */
-    public enum Outcome { AGREES, REFUSED, DIVERGED }
+    public enum Outcome {
+        AGREES,
+        REFUSED,
+        DIVERGED
+    }
 
     public Verdict {
         Objects.requireNonNull(outcome, "outcome");

@@ -15,15 +15,15 @@ import java.util.regex.Pattern;
  */
 final class DebugSync {
 
-    private static final Pattern ACTION = Pattern.compile("^(\\w+)(?: SIGNAL (\\w+))?(?: WAIT_FOR (\\w+))?$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ACTION =
+            Pattern.compile("^(\\w+)(?: SIGNAL (\\w+))?(?: WAIT_FOR (\\w+))?$", Pattern.CASE_INSENSITIVE);
 
     /** The point of the binary log group commit after the flush stage and before gtid_executed is updated. */
     static final String BEFORE_HANDLE_GTID = "process_commit_stage_queue_before_handle_gtid";
     /** The point of a log_status read after the binary log is locked and before gtid_executed is read. */
     static final String LOG_RESOURCE_GTID_LOCK = "log_resource_gtid_lock";
 
-    record Action(String signal, String waitFor) {
-    }
+    record Action(String signal, String waitFor) {}
 
     private final Map<Long, Map<String, Action>> armed = new HashMap<>();
     private final Set<String> signals = new HashSet<>();
@@ -43,7 +43,8 @@ final class DebugSync {
         if (m.group(1).equalsIgnoreCase("now")) {
             return action;
         }
-        armed.computeIfAbsent(connection, c -> new HashMap<>()).put(m.group(1).toLowerCase(java.util.Locale.ROOT), action);
+        armed.computeIfAbsent(connection, c -> new HashMap<>())
+                .put(m.group(1).toLowerCase(java.util.Locale.ROOT), action);
         return null;
     }
 

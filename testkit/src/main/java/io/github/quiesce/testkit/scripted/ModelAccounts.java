@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 final class ModelAccounts {
 
     static final String ALL = "ALL PRIVILEGES";
-    private static final Pattern GLOBAL_GRANT = Pattern.compile("^GRANT (.+?) ON \\*\\.\\* TO .*$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern GLOBAL_GRANT =
+            Pattern.compile("^GRANT (.+?) ON \\*\\.\\* TO .*$", Pattern.CASE_INSENSITIVE);
 
     private final Map<String, Set<String>> privileges = new HashMap<>();
 

@@ -19,12 +19,12 @@ final class ModelBinlog {
     private static final Pattern INTERVAL = Pattern.compile("([0-9a-fA-F-]{36}):(?:1-)?(\\d+)");
     /** Sizes of the events the model writes; only their sum and the Gtid event's end matter. */
     static final int GTID_EVENT = 65;
+
     static final int DML_TRANSACTION = 300;
     static final int DDL_TRANSACTION = 180;
 
     /** One event: a transaction's Gtid event, or the rest of it as one Query event. */
-    record Event(String file, long position, long end, String type, String info) {
-    }
+    record Event(String file, long position, long end, String type, String info) {}
 
     private String file;
     private long position;
@@ -32,6 +32,7 @@ final class ModelBinlog {
     private final String ownUuid;
     /** Source UUID to the last sequence number, each set being 1-N; anything else is kept as text. */
     private final Map<String, Long> executed = new LinkedHashMap<>();
+
     private final String unparsedGtids;
     private final List<Event> events = new ArrayList<>();
     private int inFlight;
@@ -64,7 +65,8 @@ final class ModelBinlog {
 
     String gtidExecuted() {
         StringBuilder sb = new StringBuilder();
-        executed.forEach((uuid, last) -> sb.append(sb.length() == 0 ? "" : ",").append(uuid).append(last == 1 ? ":1" : ":1-" + last));
+        executed.forEach((uuid, last) ->
+                sb.append(sb.length() == 0 ? "" : ",").append(uuid).append(last == 1 ? ":1" : ":1-" + last));
         if (!unparsedGtids.isEmpty()) {
             sb.append(sb.length() == 0 ? "" : ",").append(unparsedGtids);
         }
@@ -90,9 +92,11 @@ final class ModelBinlog {
             // Transactions already flushed but not yet committed hold the numbers before this one.
             long next = executed.getOrDefault(ownUuid, 0L) + 1 + inFlight;
             gtid = ownUuid + ":" + next;
-            events.add(new Event(file, position, position + GTID_EVENT, "Gtid", "SET @@SESSION.GTID_NEXT= '" + gtid + "'"));
+            events.add(new Event(
+                    file, position, position + GTID_EVENT, "Gtid", "SET @@SESSION.GTID_NEXT= '" + gtid + "'"));
         } else {
-            events.add(new Event(file, position, position + GTID_EVENT, "Anonymous_Gtid", "SET @@SESSION.GTID_NEXT= 'ANONYMOUS'"));
+            events.add(new Event(
+                    file, position, position + GTID_EVENT, "Anonymous_Gtid", "SET @@SESSION.GTID_NEXT= 'ANONYMOUS'"));
         }
         events.add(new Event(file, position + GTID_EVENT, position + size, "Query", "BEGIN"));
         position += size;
@@ -116,7 +120,8 @@ final class ModelBinlog {
      */
     Optional<Event> eventAt(String inFile, long at) throws java.sql.SQLException {
         if (!inFile.equals(file) || at > position || at < start) {
-            throw new java.sql.SQLException("Error when executing command SHOW BINLOG EVENTS: Wrong offset or I/O error", "HY000", 1220);
+            throw new java.sql.SQLException(
+                    "Error when executing command SHOW BINLOG EVENTS: Wrong offset or I/O error", "HY000", 1220);
         }
         if (at == position) {
             return Optional.empty();
@@ -126,6 +131,7 @@ final class ModelBinlog {
                 return Optional.of(e);
             }
         }
-        throw new java.sql.SQLException("Error when executing command SHOW BINLOG EVENTS: Wrong offset or I/O error", "HY000", 1220);
+        throw new java.sql.SQLException(
+                "Error when executing command SHOW BINLOG EVENTS: Wrong offset or I/O error", "HY000", 1220);
     }
 }

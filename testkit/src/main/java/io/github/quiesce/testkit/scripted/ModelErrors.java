@@ -14,10 +14,11 @@ final class ModelErrors {
      * percona/percona-server's errmsg-utf8.txt adds ER_CANT_OPEN_ERROR_LOG ahead of it). 8.0 gives it 7000.
      */
     static final int CONFLICTING_BACKUP_LOCK_80 = 7000;
-    static final String CONFLICTING_BACKUP_LOCK_TEXT = "Can't execute the query because you have a conflicting backup lock";
 
-    private ModelErrors() {
-    }
+    static final String CONFLICTING_BACKUP_LOCK_TEXT =
+            "Can't execute the query because you have a conflicting backup lock";
+
+    private ModelErrors() {}
 
     static SQLException conflictingBackupLock(PerconaModel.Generation generation, int number57) {
         int code = generation == PerconaModel.Generation.PS_80 ? CONFLICTING_BACKUP_LOCK_80 : number57;
@@ -29,18 +30,24 @@ final class ModelErrors {
     }
 
     static SQLException optionPreventsStatement(String option) {
-        return new SQLException("The MySQL server is running with the " + option + " option so it cannot execute this statement",
-                "HY000", 1290);
+        return new SQLException(
+                "The MySQL server is running with the " + option + " option so it cannot execute this statement",
+                "HY000",
+                1290);
     }
 
     static SQLException lockOrActiveTransaction() {
-        return new SQLException("Can't execute the given command because you have active locked tables or an active transaction",
-                "HY000", 1192);
+        return new SQLException(
+                "Can't execute the given command because you have active locked tables or an active transaction",
+                "HY000",
+                1192);
     }
 
     static SQLException accessDenied(String privilege) {
-        return new SQLException("Access denied; you need (at least one of) the " + privilege + " privilege(s) for this operation",
-                "42000", 1227);
+        return new SQLException(
+                "Access denied; you need (at least one of) the " + privilege + " privilege(s) for this operation",
+                "42000",
+                1227);
     }
 
     static SQLException conflictingReadLock() {
@@ -48,8 +55,11 @@ final class ModelErrors {
     }
 
     static SQLException parseError(String near) {
-        return new SQLException("You have an error in your SQL syntax; check the manual that corresponds to your MySQL server"
-                + " version for the right syntax to use near '" + near + "' at line 1", "42000", 1064);
+        return new SQLException(
+                "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server"
+                        + " version for the right syntax to use near '" + near + "' at line 1",
+                "42000",
+                1064);
     }
 
     static SQLException unknownTable(String table) {

@@ -27,12 +27,12 @@ final class ModelSession {
     }
 
     /** A consistent snapshot: InnoDB's read view and, with it, the binary log position it matches. */
-    record Snapshot(long sequence, String binlogFile, long binlogPosition, String gtidExecuted) {
-    }
+    record Snapshot(long sequence, String binlogFile, long binlogPosition, String gtidExecuted) {}
 
     static final class Transaction {
         /** Null until the first read (or a consistent snapshot) assigns the read view. */
         Snapshot snapshot;
+
         boolean consistent;
         final List<ModelStatement> pending = new ArrayList<>();
     }
@@ -47,6 +47,7 @@ final class ModelSession {
     final Map<String, ModelTables.Table> temporaryTables = new LinkedHashMap<>();
     /** PROCESSLIST.STATE and INFO. */
     volatile String state = "";
+
     volatile String info;
     boolean killed;
 

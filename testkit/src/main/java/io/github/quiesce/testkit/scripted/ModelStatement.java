@@ -12,20 +12,68 @@ import java.util.regex.Pattern;
  * backup-lock tests (and the strategies) use. Anything else is {@link Kind#UNKNOWN} and left to the
  * scripted answers.
  */
-record ModelStatement(Kind kind, String text, List<String> tables, String engine, boolean temporary, boolean ifExists,
-                      String arg, String arg2, List<Integer> values, boolean delayKeyWrite) {
+record ModelStatement(
+        Kind kind,
+        String text,
+        List<String> tables,
+        String engine,
+        boolean temporary,
+        boolean ifExists,
+        String arg,
+        String arg2,
+        List<Integer> values,
+        boolean delayKeyWrite) {
 
     enum Kind {
-        LOCK_TABLES_FOR_BACKUP, LOCK_BINLOG_FOR_BACKUP, UNLOCK_BINLOG, UNLOCK_TABLES,
-        FLUSH_TABLES_WITH_READ_LOCK, FLUSH_LISTED_WITH_READ_LOCK, FLUSH_FOR_EXPORT, FLUSH_TABLES,
-        LOCK_TABLES, LOCK_INSTANCE, UNLOCK_INSTANCE,
-        START_TRANSACTION, START_CONSISTENT_SNAPSHOT, COMMIT, ROLLBACK,
-        INSERT, REPLACE, UPDATE, DELETE, SELECT_ROWS, SELECT_COUNT,
-        CREATE_TABLE, DROP_TABLE, TRUNCATE, RENAME, ALTER, CREATE_DATABASE, DROP_DATABASE, OTHER_DDL, USE,
-        SET_VARIABLE, SET_DEBUG_SYNC, SET_OTHER,
-        SHOW_VARIABLES_LIKE, SELECT_VARIABLE, SHOW_MASTER_STATUS, SHOW_STATUS_LIKE, SHOW_BINLOG_EVENTS,
-        LOG_STATUS, PROCESSLIST_COUNT, OWN_GLOBAL_LOCKS, INSTRUMENT_ENABLED, ENABLE_INSTRUMENT, DELAYED_KEY_TABLES,
-        CREATE_USER, GRANT, REVOKE, DROP_USER, KILL_QUERY,
+        LOCK_TABLES_FOR_BACKUP,
+        LOCK_BINLOG_FOR_BACKUP,
+        UNLOCK_BINLOG,
+        UNLOCK_TABLES,
+        FLUSH_TABLES_WITH_READ_LOCK,
+        FLUSH_LISTED_WITH_READ_LOCK,
+        FLUSH_FOR_EXPORT,
+        FLUSH_TABLES,
+        LOCK_TABLES,
+        LOCK_INSTANCE,
+        UNLOCK_INSTANCE,
+        START_TRANSACTION,
+        START_CONSISTENT_SNAPSHOT,
+        COMMIT,
+        ROLLBACK,
+        INSERT,
+        REPLACE,
+        UPDATE,
+        DELETE,
+        SELECT_ROWS,
+        SELECT_COUNT,
+        CREATE_TABLE,
+        DROP_TABLE,
+        TRUNCATE,
+        RENAME,
+        ALTER,
+        CREATE_DATABASE,
+        DROP_DATABASE,
+        OTHER_DDL,
+        USE,
+        SET_VARIABLE,
+        SET_DEBUG_SYNC,
+        SET_OTHER,
+        SHOW_VARIABLES_LIKE,
+        SELECT_VARIABLE,
+        SHOW_MASTER_STATUS,
+        SHOW_STATUS_LIKE,
+        SHOW_BINLOG_EVENTS,
+        LOG_STATUS,
+        PROCESSLIST_COUNT,
+        OWN_GLOBAL_LOCKS,
+        INSTRUMENT_ENABLED,
+        ENABLE_INSTRUMENT,
+        DELAYED_KEY_TABLES,
+        CREATE_USER,
+        GRANT,
+        REVOKE,
+        DROP_USER,
+        KILL_QUERY,
         UNKNOWN
     }
 
@@ -47,8 +95,9 @@ record ModelStatement(Kind kind, String text, List<String> tables, String engine
     private static final Pattern LOCK_INSTANCE = p("^LOCK INSTANCE FOR BACKUP$");
     private static final Pattern UNLOCK_INSTANCE = p("^UNLOCK INSTANCE$");
     private static final Pattern START = p("^(START TRANSACTION|BEGIN)( WORK)?$");
-    private static final Pattern START_SNAPSHOT = p("^START TRANSACTION (?:/\\*!\\d+ )?WITH CONSISTENT SNAPSHOT(?: \\*/)?"
-            + "(?: FROM SESSION (\\S+))?(?:, READ (?:ONLY|WRITE))?$");
+    private static final Pattern START_SNAPSHOT =
+            p("^START TRANSACTION (?:/\\*!\\d+ )?WITH CONSISTENT SNAPSHOT(?: \\*/)?"
+                    + "(?: FROM SESSION (\\S+))?(?:, READ (?:ONLY|WRITE))?$");
     private static final Pattern COMMIT = p("^COMMIT( WORK)?$");
     private static final Pattern ROLLBACK = p("^ROLLBACK( WORK)?$");
     private static final Pattern INSERT = p("^(INSERT|REPLACE) INTO (\\S+?) ?(?:\\([^)]*\\) )?VALUES ?(.+)$");
@@ -56,25 +105,31 @@ record ModelStatement(Kind kind, String text, List<String> tables, String engine
     private static final Pattern DELETE = p("^DELETE FROM (\\S+)$");
     private static final Pattern SELECT_ROWS = p("^SELECT \\* FROM (\\S+)$");
     private static final Pattern SELECT_COUNT = p("^SELECT COUNT\\(\\*\\) FROM (\\S+)$");
-    private static final Pattern CREATE_TABLE = p("^CREATE (TEMPORARY )?TABLE (IF NOT EXISTS )?(\\S+?) ?\\((.*)\\)(.*)$");
+    private static final Pattern CREATE_TABLE =
+            p("^CREATE (TEMPORARY )?TABLE (IF NOT EXISTS )?(\\S+?) ?\\((.*)\\)(.*)$");
     private static final Pattern DROP_TABLE = p("^DROP (TEMPORARY )?TABLES? (IF EXISTS )?(.+)$");
     private static final Pattern TRUNCATE = p("^TRUNCATE (?:TABLE )?(\\S+)$");
     private static final Pattern RENAME = p("^RENAME TABLE (.+)$");
     private static final Pattern ALTER = p("^ALTER TABLE (\\S+) .+$");
     private static final Pattern CREATE_DATABASE = p("^CREATE (?:DATABASE|SCHEMA) (IF NOT EXISTS )?(\\S+)$");
     private static final Pattern DROP_DATABASE = p("^DROP (?:DATABASE|SCHEMA) (IF EXISTS )?(\\S+)$");
-    private static final Pattern OTHER_DDL = p("^(CREATE (OR REPLACE )?VIEW|CREATE (PROCEDURE|FUNCTION|TRIGGER|EVENT)|DROP (VIEW|PROCEDURE|FUNCTION)) .+$");
+    private static final Pattern OTHER_DDL = p(
+            "^(CREATE (OR REPLACE )?VIEW|CREATE (PROCEDURE|FUNCTION|TRIGGER|EVENT)|DROP (VIEW|PROCEDURE|FUNCTION)) .+$");
     private static final Pattern USE = p("^USE (\\S+)$");
     private static final Pattern SET = p("^SET (GLOBAL |SESSION |LOCAL |@@GLOBAL\\.|@@SESSION\\.|@@)?(\\w+) ?= ?(.+)$");
     private static final Pattern SHOW_VARIABLES = p("^SHOW (?:GLOBAL |SESSION )?VARIABLES LIKE '(.*)'$");
-    private static final Pattern SELECT_VARIABLE = p("^SELECT @@(GLOBAL\\.|SESSION\\.)?(\\w+)(?: ?= ?['\"](.*)['\"])?$");
+    private static final Pattern SELECT_VARIABLE =
+            p("^SELECT @@(GLOBAL\\.|SESSION\\.)?(\\w+)(?: ?= ?['\"](.*)['\"])?$");
     private static final Pattern SHOW_MASTER_STATUS = p("^SHOW (MASTER|BINARY LOG) STATUS$");
     private static final Pattern SHOW_STATUS = p("^SHOW (?:GLOBAL |SESSION )?STATUS LIKE ['\"](.*)['\"]$");
     private static final Pattern SHOW_BINLOG_EVENTS = p("^SHOW BINLOG EVENTS IN '(.*)' FROM (\\d+) LIMIT 1$");
     private static final Pattern LOG_STATUS = p("^SELECT (.+) FROM performance_schema\\.log_status( LIMIT 0)?$");
-    private static final Pattern PROCESSLIST = p("^SELECT COUNT\\(\\*\\) FROM INFORMATION_SCHEMA\\.PROCESSLIST WHERE STATE = ['\"](.*?)['\"] AND INFO = ['\"](.*)['\"]$");
-    private static final Pattern INSTRUMENT = p("^SELECT ENABLED FROM performance_schema\\.setup_instruments WHERE NAME = '(.+)'$");
-    private static final Pattern ENABLE_INSTRUMENT = p("^UPDATE performance_schema\\.setup_instruments SET ENABLED = '(YES|NO)' WHERE NAME = '(.+)'$");
+    private static final Pattern PROCESSLIST = p(
+            "^SELECT COUNT\\(\\*\\) FROM INFORMATION_SCHEMA\\.PROCESSLIST WHERE STATE = ['\"](.*?)['\"] AND INFO = ['\"](.*)['\"]$");
+    private static final Pattern INSTRUMENT =
+            p("^SELECT ENABLED FROM performance_schema\\.setup_instruments WHERE NAME = '(.+)'$");
+    private static final Pattern ENABLE_INSTRUMENT =
+            p("^UPDATE performance_schema\\.setup_instruments SET ENABLED = '(YES|NO)' WHERE NAME = '(.+)'$");
     private static final Pattern CREATE_USER = p("^CREATE USER (?:IF NOT EXISTS )?(\\S+)$");
     private static final Pattern GRANT = p("^GRANT (.+) ON (\\S+) TO (\\S+)$");
     private static final Pattern REVOKE = p("^REVOKE (.+) ON (\\S+) FROM (\\S+)$");
@@ -137,11 +192,21 @@ record ModelStatement(Kind kind, String text, List<String> tables, String engine
         }
         if ((m = INSERT.matcher(s)).matches()) {
             Kind kind = m.group(1).equalsIgnoreCase("REPLACE") ? Kind.REPLACE : Kind.INSERT;
-            return new ModelStatement(kind, s, List.of(name(m.group(2))), null, false, false, null, null, firstColumn(m.group(3)), false);
+            return new ModelStatement(
+                    kind, s, List.of(name(m.group(2))), null, false, false, null, null, firstColumn(m.group(3)), false);
         }
         if ((m = UPDATE.matcher(s)).matches()) {
-            return new ModelStatement(Kind.UPDATE, s, List.of(name(m.group(1))), null, false, false, null, null,
-                    List.of(Integer.parseInt(m.group(3))), false);
+            return new ModelStatement(
+                    Kind.UPDATE,
+                    s,
+                    List.of(name(m.group(1))),
+                    null,
+                    false,
+                    false,
+                    null,
+                    null,
+                    List.of(Integer.parseInt(m.group(3))),
+                    false);
         }
         if ((m = DELETE.matcher(s)).matches()) {
             return withTables(Kind.DELETE, s, List.of(name(m.group(1))));
@@ -154,12 +219,30 @@ record ModelStatement(Kind kind, String text, List<String> tables, String engine
         }
         if ((m = CREATE_TABLE.matcher(s)).matches()) {
             Matcher engine = ENGINE.matcher(m.group(5));
-            return new ModelStatement(Kind.CREATE_TABLE, s, List.of(name(m.group(3))), engine.find() ? engine.group(1) : "InnoDB",
-                    m.group(1) != null, m.group(2) != null, null, null, List.of(), DELAY_KEY_WRITE.matcher(m.group(5)).find());
+            return new ModelStatement(
+                    Kind.CREATE_TABLE,
+                    s,
+                    List.of(name(m.group(3))),
+                    engine.find() ? engine.group(1) : "InnoDB",
+                    m.group(1) != null,
+                    m.group(2) != null,
+                    null,
+                    null,
+                    List.of(),
+                    DELAY_KEY_WRITE.matcher(m.group(5)).find());
         }
         if ((m = DROP_TABLE.matcher(s)).matches()) {
-            return new ModelStatement(Kind.DROP_TABLE, s, list(m.group(3)), null, m.group(1) != null, m.group(2) != null,
-                    null, null, List.of(), false);
+            return new ModelStatement(
+                    Kind.DROP_TABLE,
+                    s,
+                    list(m.group(3)),
+                    null,
+                    m.group(1) != null,
+                    m.group(2) != null,
+                    null,
+                    null,
+                    List.of(),
+                    false);
         }
         if ((m = TRUNCATE.matcher(s)).matches()) {
             return withTables(Kind.TRUNCATE, s, List.of(name(m.group(1))));
@@ -177,10 +260,30 @@ record ModelStatement(Kind kind, String text, List<String> tables, String engine
             return withTables(Kind.ALTER, s, List.of(name(m.group(1))));
         }
         if ((m = CREATE_DATABASE.matcher(s)).matches()) {
-            return new ModelStatement(Kind.CREATE_DATABASE, s, List.of(), null, false, m.group(1) != null, name(m.group(2)), null, List.of(), false);
+            return new ModelStatement(
+                    Kind.CREATE_DATABASE,
+                    s,
+                    List.of(),
+                    null,
+                    false,
+                    m.group(1) != null,
+                    name(m.group(2)),
+                    null,
+                    List.of(),
+                    false);
         }
         if ((m = DROP_DATABASE.matcher(s)).matches()) {
-            return new ModelStatement(Kind.DROP_DATABASE, s, List.of(), null, false, m.group(1) != null, name(m.group(2)), null, List.of(), false);
+            return new ModelStatement(
+                    Kind.DROP_DATABASE,
+                    s,
+                    List.of(),
+                    null,
+                    false,
+                    m.group(1) != null,
+                    name(m.group(2)),
+                    null,
+                    List.of(),
+                    false);
         }
         if (OTHER_DDL.matcher(s).matches()) {
             return of(Kind.OTHER_DDL, s);
@@ -189,7 +292,9 @@ record ModelStatement(Kind kind, String text, List<String> tables, String engine
             return arg(Kind.USE, s, name(m.group(1)), null);
         }
         if ((m = SET.matcher(s)).matches() && !m.group(2).equalsIgnoreCase("TRANSACTION")) {
-            String scope = m.group(1) == null ? "SESSION" : m.group(1).replace("@", "").replace(".", "").trim().toUpperCase(Locale.ROOT);
+            String scope = m.group(1) == null
+                    ? "SESSION"
+                    : m.group(1).replace("@", "").replace(".", "").trim().toUpperCase(Locale.ROOT);
             String variable = m.group(2).toLowerCase(Locale.ROOT);
             String value = unquote(m.group(3).trim());
             if (variable.equals("debug_sync")) {
@@ -205,8 +310,17 @@ record ModelStatement(Kind kind, String text, List<String> tables, String engine
         }
         if ((m = SELECT_VARIABLE.matcher(s)).matches()) {
             String scope = m.group(1) == null ? "" : m.group(1).replace(".", "").toUpperCase(Locale.ROOT);
-            return new ModelStatement(Kind.SELECT_VARIABLE, s, List.of(), null, false, false, scope + ":" + m.group(2).toLowerCase(Locale.ROOT),
-                    m.group(3), List.of(), false);
+            return new ModelStatement(
+                    Kind.SELECT_VARIABLE,
+                    s,
+                    List.of(),
+                    null,
+                    false,
+                    false,
+                    scope + ":" + m.group(2).toLowerCase(Locale.ROOT),
+                    m.group(3),
+                    List.of(),
+                    false);
         }
         if (SHOW_MASTER_STATUS.matcher(s).matches()) {
             return of(Kind.SHOW_MASTER_STATUS, s);
@@ -240,11 +354,31 @@ record ModelStatement(Kind kind, String text, List<String> tables, String engine
             return arg(Kind.CREATE_USER, s, user(m.group(1)), null);
         }
         if ((m = GRANT.matcher(s)).matches()) {
-            return new ModelStatement(Kind.GRANT, s, List.of(), null, false, false, user(m.group(3)), m.group(2), List.of(), false)
+            return new ModelStatement(
+                            Kind.GRANT,
+                            s,
+                            List.of(),
+                            null,
+                            false,
+                            false,
+                            user(m.group(3)),
+                            m.group(2),
+                            List.of(),
+                            false)
                     .withPrivileges(m.group(1));
         }
         if ((m = REVOKE.matcher(s)).matches()) {
-            return new ModelStatement(Kind.REVOKE, s, List.of(), null, false, false, user(m.group(3)), m.group(2), List.of(), false)
+            return new ModelStatement(
+                            Kind.REVOKE,
+                            s,
+                            List.of(),
+                            null,
+                            false,
+                            false,
+                            user(m.group(3)),
+                            m.group(2),
+                            List.of(),
+                            false)
                     .withPrivileges(m.group(1));
         }
         if ((m = DROP_USER.matcher(s)).matches()) {
@@ -258,12 +392,24 @@ record ModelStatement(Kind kind, String text, List<String> tables, String engine
 
     /** GRANT/REVOKE keep the privilege list in {@code engine}'s place, comma-separated and upper-case. */
     private ModelStatement withPrivileges(String privileges) {
-        return new ModelStatement(kind, text, tables, privileges.trim().toUpperCase(Locale.ROOT), temporary, ifExists, arg, arg2,
-                values, delayKeyWrite);
+        return new ModelStatement(
+                kind,
+                text,
+                tables,
+                privileges.trim().toUpperCase(Locale.ROOT),
+                temporary,
+                ifExists,
+                arg,
+                arg2,
+                values,
+                delayKeyWrite);
     }
 
     List<String> privileges() {
-        return Arrays.stream(engine.split(",")).map(String::trim).map(p -> p.replaceAll("\\s+", " ")).toList();
+        return Arrays.stream(engine.split(","))
+                .map(String::trim)
+                .map(p -> p.replaceAll("\\s+", " "))
+                .toList();
     }
 
     /** The first table named, without schema or quotes. */
@@ -303,7 +449,10 @@ record ModelStatement(Kind kind, String text, List<String> tables, String engine
     static String user(String raw) {
         String n = raw.trim();
         int at = n.indexOf('@');
-        return (at >= 0 ? n.substring(0, at) : n).replace("'", "").replace("`", "").replace("\"", "");
+        return (at >= 0 ? n.substring(0, at) : n)
+                .replace("'", "")
+                .replace("`", "")
+                .replace("\"", "");
     }
 
     private static String unquote(String v) {

@@ -14,7 +14,8 @@ import java.util.Set;
 final class ModelTables {
 
     /** What LOCK TABLES FOR BACKUP blocks (Percona's documentation: MyISAM, CSV, MEMORY, ARCHIVE, TokuDB). */
-    private static final Set<String> NON_TRANSACTIONAL = Set.of("MYISAM", "MEMORY", "HEAP", "CSV", "ARCHIVE", "MRG_MYISAM", "TOKUDB");
+    private static final Set<String> NON_TRANSACTIONAL =
+            Set.of("MYISAM", "MEMORY", "HEAP", "CSV", "ARCHIVE", "MRG_MYISAM", "TOKUDB");
 
     static final long NEVER = Long.MAX_VALUE;
 
@@ -90,7 +91,8 @@ final class ModelTables {
     }
 
     private final Map<String, Table> tables = new LinkedHashMap<>();
-    private final Set<String> databases = new java.util.HashSet<>(Set.of("test", "mysql", "performance_schema", "information_schema", "sys"));
+    private final Set<String> databases =
+            new java.util.HashSet<>(Set.of("test", "mysql", "performance_schema", "information_schema", "sys"));
 
     Table get(String name) {
         return tables.get(name);
@@ -127,6 +129,9 @@ final class ModelTables {
     }
 
     List<String> delayedKeyWriteMyisam() {
-        return tables.values().stream().filter(t -> t.engine.equals("MYISAM") && t.delayKeyWrite).map(t -> "test." + t.name).toList();
+        return tables.values().stream()
+                .filter(t -> t.engine.equals("MYISAM") && t.delayKeyWrite)
+                .map(t -> "test." + t.name)
+                .toList();
     }
 }

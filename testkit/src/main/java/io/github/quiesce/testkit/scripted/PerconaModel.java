@@ -41,7 +41,8 @@ final class PerconaModel {
 
     /** Which Percona Server line the model answers as. */
     enum Generation {
-        PS_57, PS_80;
+        PS_57,
+        PS_80;
 
         String tablesBackupLockWait() {
             return this == PS_80 ? "Waiting for table backup lock" : "Waiting for backup lock";
@@ -60,8 +61,16 @@ final class PerconaModel {
 
     static final String MDL_INSTRUMENT = "wait/lock/metadata/sql/mdl";
     private static final Pattern PERCONA_BUILD = Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)-(\\d+)");
-    private static final Set<String> GLOBAL_ONLY = Set.of("have_backup_locks", "have_backup_safe_binlog_info", "delay_key_write",
-            "log_bin", "gtid_mode", "server_uuid", "version", "version_comment", "read_only");
+    private static final Set<String> GLOBAL_ONLY = Set.of(
+            "have_backup_locks",
+            "have_backup_safe_binlog_info",
+            "delay_key_write",
+            "log_bin",
+            "gtid_mode",
+            "server_uuid",
+            "version",
+            "version_comment",
+            "read_only");
 
     private final ScriptedServer server;
     final Generation generation;
@@ -124,7 +133,8 @@ final class PerconaModel {
         lock.lock();
         try {
             Set<String> held = accounts.of(user);
-            return List.of("GRANT " + (held.isEmpty() ? "USAGE" : String.join(", ", new java.util.TreeSet<>(held))) + " ON *.* TO " + account);
+            return List.of("GRANT " + (held.isEmpty() ? "USAGE" : String.join(", ", new java.util.TreeSet<>(held)))
+                    + " ON *.* TO " + account);
         } finally {
             lock.unlock();
         }
@@ -244,9 +254,9 @@ final class PerconaModel {
             case SELECT_ROWS, SELECT_COUNT -> {
                 return Reply.rows(select(s, st));
             }
-            case CREATE_TABLE, DROP_TABLE, TRUNCATE, RENAME, ALTER, CREATE_DATABASE, DROP_DATABASE, OTHER_DDL -> ddl(s, st);
-            case USE, SET_OTHER -> {
-            }
+            case CREATE_TABLE, DROP_TABLE, TRUNCATE, RENAME, ALTER, CREATE_DATABASE, DROP_DATABASE, OTHER_DDL -> ddl(
+                    s, st);
+            case USE, SET_OTHER -> {}
             case SET_VARIABLE -> setVariable(s, st.arg(), st.arg2());
             case SET_DEBUG_SYNC -> setDebugSync(s, st.arg());
             case SHOW_VARIABLES_LIKE -> {
@@ -268,7 +278,9 @@ final class PerconaModel {
                 return Reply.rows(logStatus(s, st));
             }
             case PROCESSLIST_COUNT -> {
-                long n = sessions.values().stream().filter(o -> st.arg().equals(o.state) && st.arg2().equals(o.info)).count();
+                long n = sessions.values().stream()
+                        .filter(o -> st.arg().equals(o.state) && st.arg2().equals(o.info))
+                        .count();
                 return Reply.rows(single("COUNT(*)", String.valueOf(n)));
             }
             case OWN_GLOBAL_LOCKS -> {
@@ -286,7 +298,9 @@ final class PerconaModel {
                 }
             }
             case DELAYED_KEY_TABLES -> {
-                return Reply.rows(Result.of(List.of("name"), tables.delayedKeyWriteMyisam().stream().map(List::of).toList()));
+                return Reply.rows(Result.of(
+                        List.of("name"),
+                        tables.delayedKeyWriteMyisam().stream().map(List::of).toList()));
             }
             case CREATE_USER -> accounts.create(st.arg());
             case GRANT -> {
@@ -397,7 +411,8 @@ final class PerconaModel {
                 throw ModelErrors.noSuchThread(donorId);
             }
             // A donor without a read view: InnoDB warns and starts a transaction of its own (no error).
-            t.snapshot = donor.transaction != null && donor.transaction.snapshot != null ? donor.transaction.snapshot : null;
+            t.snapshot =
+                    donor.transaction != null && donor.transaction.snapshot != null ? donor.transaction.snapshot : null;
             t.consistent = t.snapshot != null;
         }
         s.transaction = t;
@@ -421,7 +436,10 @@ final class PerconaModel {
         }
         // The transaction is already ended: a commit that times out is rolled back (backup_locks_binlog.inc
         // reads the rows as they were before it).
-        writeToBinlog(s, ModelBinlog.DML_TRANSACTION, () -> t.pending.forEach(p -> table(s, p.table()).apply(p, committed)));
+        writeToBinlog(
+                s,
+                ModelBinlog.DML_TRANSACTION,
+                () -> t.pending.forEach(p -> table(s, p.table()).apply(p, committed)));
     }
 
     /**
@@ -481,13 +499,13 @@ final class PerconaModel {
             s.transaction.pending.add(st);
             return;
         }
-        boolean logged = !t.blackhole() || st.kind() == ModelStatement.Kind.INSERT || st.kind() == ModelStatement.Kind.REPLACE;
+        boolean logged =
+                !t.blackhole() || st.kind() == ModelStatement.Kind.INSERT || st.kind() == ModelStatement.Kind.REPLACE;
         if (t.nonTransactional()) {
             // Changed at once, logged at the end of the statement: a timeout leaves the change made.
             t.apply(st, committed + 1);
             if (logged) {
-                writeToBinlog(s, ModelBinlog.DML_TRANSACTION, () -> {
-                });
+                writeToBinlog(s, ModelBinlog.DML_TRANSACTION, () -> {});
             } else {
                 committed++;
             }
@@ -525,7 +543,8 @@ final class PerconaModel {
         if (st.kind() == ModelStatement.Kind.SELECT_COUNT) {
             return single("COUNT(*)", String.valueOf(rows.size()));
         }
-        return Result.of(List.of("a"), rows.stream().map(v -> List.of(String.valueOf(v))).toList());
+        return Result.of(
+                List.of("a"), rows.stream().map(v -> List.of(String.valueOf(v))).toList());
     }
 
     /**
@@ -538,7 +557,8 @@ final class PerconaModel {
             temporaryDdl(s, st);
             return;
         }
-        if (st.kind() == ModelStatement.Kind.DROP_TABLE && st.tables().stream().allMatch(s.temporaryTables::containsKey)) {
+        if (st.kind() == ModelStatement.Kind.DROP_TABLE
+                && st.tables().stream().allMatch(s.temporaryTables::containsKey)) {
             st.tables().forEach(s.temporaryTables::remove);
             return;
         }
@@ -563,7 +583,8 @@ final class PerconaModel {
                 tables.create(st.table(), st.engine(), st.delayKeyWrite());
             }
             case DROP_TABLE -> {
-                List<String> missing = st.tables().stream().filter(n -> tables.get(n) == null).toList();
+                List<String> missing =
+                        st.tables().stream().filter(n -> tables.get(n) == null).toList();
                 if (!missing.isEmpty() && !st.ifExists()) {
                     throw ModelErrors.unknownTable("test." + missing.get(0));
                 }
@@ -591,15 +612,14 @@ final class PerconaModel {
                     if (st.ifExists()) {
                         return;
                     }
-                    throw new SQLException("Can't drop database '" + st.arg() + "'; database doesn't exist", "HY000", 1008);
+                    throw new SQLException(
+                            "Can't drop database '" + st.arg() + "'; database doesn't exist", "HY000", 1008);
                 }
                 tables.dropDatabase(st.arg());
             }
-            default -> {
-            }
+            default -> {}
         }
-        writeToBinlog(s, ModelBinlog.DDL_TRANSACTION, () -> {
-        });
+        writeToBinlog(s, ModelBinlog.DDL_TRANSACTION, () -> {});
     }
 
     private void temporaryDdl(ModelSession s, ModelStatement st) throws SQLException {
@@ -639,7 +659,9 @@ final class PerconaModel {
         boolean global = scope.equals("GLOBAL");
         switch (name) {
             case "lock_wait_timeout" -> {
-                long seconds = value.equalsIgnoreCase("DEFAULT") ? (global ? 31_536_000 : globalLockWaitTimeout()) : Long.parseLong(value);
+                long seconds = value.equalsIgnoreCase("DEFAULT")
+                        ? (global ? 31_536_000 : globalLockWaitTimeout())
+                        : Long.parseLong(value);
                 if (global) {
                     server.variable("lock_wait_timeout", String.valueOf(seconds));
                 } else {
@@ -649,7 +671,8 @@ final class PerconaModel {
             case "delay_key_write" -> {
                 String v = value.equalsIgnoreCase("DEFAULT") ? "ON" : value.toUpperCase(Locale.ROOT);
                 if (v.equals("ALL")) {
-                    // sys_vars.cc check_delay_key_write(): refused under the connection's own lock, waits for another's.
+                    // sys_vars.cc check_delay_key_write(): refused under the connection's own lock, waits for
+                    // another's.
                     refuseUnderOwnTablesBackupLock(s);
                     waitFor(s, generation.tablesBackupLockWait(), () -> noOther(s, Held.TABLES_BACKUP_LOCK));
                 }
@@ -710,7 +733,9 @@ final class PerconaModel {
         List<List<String>> rows = new ArrayList<>();
         for (Map.Entry<String, String> e : server.variablesSnapshot().entrySet()) {
             if (p.matcher(e.getKey()).matches()) {
-                String value = e.getKey().equals("lock_wait_timeout") ? String.valueOf(s.lockWaitTimeoutSeconds) : e.getValue();
+                String value = e.getKey().equals("lock_wait_timeout")
+                        ? String.valueOf(s.lockWaitTimeoutSeconds)
+                        : e.getValue();
                 rows.add(List.of(e.getKey(), value));
             }
         }
@@ -723,11 +748,14 @@ final class PerconaModel {
         if (scope.equals("SESSION") && GLOBAL_ONLY.contains(name)) {
             throw ModelErrors.globalVariable(name);
         }
-        String value = switch (name) {
-            case "lock_wait_timeout" -> scope.equals("GLOBAL") ? variable(name) : String.valueOf(s.lockWaitTimeoutSeconds);
-            case "gtid_executed" -> binlog().gtidExecuted();
-            default -> variable(name);
-        };
+        String value =
+                switch (name) {
+                    case "lock_wait_timeout" -> scope.equals("GLOBAL")
+                            ? variable(name)
+                            : String.valueOf(s.lockWaitTimeoutSeconds);
+                    case "gtid_executed" -> binlog().gtidExecuted();
+                    default -> variable(name);
+                };
         if (value == null) {
             throw ModelErrors.unknownSystemVariable(name);
         }
@@ -746,7 +774,10 @@ final class PerconaModel {
         if (!binlogOn()) {
             return Result.of(columns, List.of());
         }
-        return Result.of(columns, List.of(List.of(binlog().file(), String.valueOf(binlog().position()), "", "", binlog().gtidExecuted())));
+        return Result.of(
+                columns,
+                List.of(List.of(
+                        binlog().file(), String.valueOf(binlog().position()), "", "", binlog().gtidExecuted())));
     }
 
     /**
@@ -759,9 +790,12 @@ final class PerconaModel {
         Snapshot snap = s.transaction != null && s.transaction.consistent ? s.transaction.snapshot : null;
         Map<String, String> status = new LinkedHashMap<>();
         status.put("Binlog_snapshot_file", snap != null ? snap.binlogFile() : binlogOn() ? binlog().file() : "");
-        status.put("Binlog_snapshot_position", String.valueOf(snap != null ? snap.binlogPosition() : binlogOn() ? binlog().position() : 0));
+        status.put(
+                "Binlog_snapshot_position",
+                String.valueOf(snap != null ? snap.binlogPosition() : binlogOn() ? binlog().position() : 0));
         if (snapshotGtid) {
-            status.put("Binlog_snapshot_gtid_executed", snap != null ? snap.gtidExecuted() : "not-in-consistent-snapshot");
+            status.put(
+                    "Binlog_snapshot_gtid_executed", snap != null ? snap.gtidExecuted() : "not-in-consistent-snapshot");
         }
         List<List<String>> rows = new ArrayList<>();
         status.forEach((k, v) -> {
@@ -778,8 +812,16 @@ final class PerconaModel {
         }
         List<String> columns = List.of("Log_name", "Pos", "Event_type", "Server_id", "End_log_pos", "Info");
         Optional<ModelBinlog.Event> e = binlog().eventAt(file, position);
-        return Result.of(columns, e.map(ev -> List.of(List.of(ev.file(), String.valueOf(ev.position()), ev.type(), "1",
-                String.valueOf(ev.end()), ev.info()))).orElse(List.of()));
+        return Result.of(
+                columns,
+                e.map(ev -> List.of(List.of(
+                                ev.file(),
+                                String.valueOf(ev.position()),
+                                ev.type(),
+                                "1",
+                                String.valueOf(ev.end()),
+                                ev.info())))
+                        .orElse(List.of()));
     }
 
     /**
@@ -792,7 +834,8 @@ final class PerconaModel {
             throw ModelErrors.noSuchTable("performance_schema", "log_status");
         }
         requirePrivilege(s, "BACKUP_ADMIN");
-        List<String> columns = st.arg().trim().equals("*") ? List.of("SERVER_UUID", "LOCAL", "REPLICATION", "STORAGE_ENGINES")
+        List<String> columns = st.arg().trim().equals("*")
+                ? List.of("SERVER_UUID", "LOCAL", "REPLICATION", "STORAGE_ENGINES")
                 : List.of(st.arg().split("\\s*,\\s*"));
         if (st.arg2() != null) {
             return Result.of(columns, List.of());
@@ -806,14 +849,25 @@ final class PerconaModel {
             position = binlog().position();
         }
         String local = binlogOn()
-                ? "{\"gtid_executed\": \"" + binlog().gtidExecuted() + "\", \"binary_log_file\": \"" + file + "\", \"binary_log_position\": " + position + "}"
+                ? "{\"gtid_executed\": \"" + binlog().gtidExecuted() + "\", \"binary_log_file\": \"" + file
+                        + "\", \"binary_log_position\": " + position + "}"
                 : "{\"gtid_executed\": \"" + binlog().gtidExecuted() + "\"}";
         String replication = server.isReplica()
                 ? "{\"channels\": [{\"channel_name\": \"\", \"relay_log_file\": \"relay.000002\", \"relay_log_position\": 4}]}"
                 : "{\"channels\": []}";
-        String engines = "{\"InnoDB\": {\"LSN\": " + binlog().lsn() + ", \"LSN_checkpoint\": " + binlog().lsnCheckpoint() + "}}";
-        Map<String, String> all = Map.of("SERVER_UUID", variable("server_uuid") == null ? "" : variable("server_uuid"),
-                "LOCAL", local, "REPLICATION", replication, "STORAGE_ENGINES", engines, "1", "1");
+        String engines =
+                "{\"InnoDB\": {\"LSN\": " + binlog().lsn() + ", \"LSN_checkpoint\": " + binlog().lsnCheckpoint() + "}}";
+        Map<String, String> all = Map.of(
+                "SERVER_UUID",
+                variable("server_uuid") == null ? "" : variable("server_uuid"),
+                "LOCAL",
+                local,
+                "REPLICATION",
+                replication,
+                "STORAGE_ENGINES",
+                engines,
+                "1",
+                "1");
         List<String> row = new ArrayList<>();
         for (String c : columns) {
             String v = all.get(c.toUpperCase(Locale.ROOT));

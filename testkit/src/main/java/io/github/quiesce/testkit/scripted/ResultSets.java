@@ -8,8 +8,7 @@ import java.util.List;
 /** Read-only, forward-only result sets over scripted rows. */
 final class ResultSets {
 
-    private ResultSets() {
-    }
+    private ResultSets() {}
 
     static ResultSet of(ScriptedServer.Result result) {
         List<String> cols = result.columns();

@@ -39,13 +39,16 @@ import javax.sql.DataSource;
 public final class ScriptedServer {
 
     /** A scripted failure: the error the real server returns. */
-    public record Failure(String sqlState, int errorCode, String message) {
-    }
+    public record Failure(String sqlState, int errorCode, String message) {}
 
     /** A result: column names and rows of string values. */
     public record Result(List<String> columns, List<List<String>> rows) {
         public static Result of(List<String> columns, List<List<String>> rows) {
-            return new Result(List.copyOf(columns), rows.stream().map(r -> Collections.unmodifiableList(new ArrayList<>(r))).toList());
+            return new Result(
+                    List.copyOf(columns),
+                    rows.stream()
+                            .map(r -> Collections.unmodifiableList(new ArrayList<>(r)))
+                            .toList());
         }
 
         public static Result empty(String... columns) {
@@ -66,14 +69,14 @@ public final class ScriptedServer {
     private long binlogPosition = 1234;
     /** The Percona model's server_uuid: the source of the GTIDs its commits add to the default set. */
     private static final String OWN_UUID = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+
     private String gtidExecuted = OWN_UUID + ":1-42";
     private boolean replica;
     private final List<String> nonTransactionalTables = new ArrayList<>();
     /** Percona Server's lock model; null for the other flavours. */
     private PerconaModel model;
 
-    private ScriptedServer() {
-    }
+    private ScriptedServer() {}
 
     /** Percona Server 5.7 with backup locks, as {@code SHOW VARIABLES} prints it, and its lock model. */
     public static ScriptedServer percona57() {
@@ -111,7 +114,9 @@ public final class ScriptedServer {
     public static ScriptedServer pxc80() {
         return new ScriptedServer()
                 .variable("version", "8.0.36-28.1")
-                .variable("version_comment", "Percona XtraDB Cluster (GPL), Release rel28, Revision bfb687f, WSREP version 26.1.4.3")
+                .variable(
+                        "version_comment",
+                        "Percona XtraDB Cluster (GPL), Release rel28, Revision bfb687f, WSREP version 26.1.4.3")
                 .variable("have_backup_locks", "YES")
                 .variable("have_backup_safe_binlog_info", "NO")
                 .variable("wsrep_on", "ON")
@@ -349,7 +354,8 @@ public final class ScriptedServer {
 
     private Connection connection(String user) throws SQLException {
         if (user != null && (model == null || !model.hasUser(user))) {
-            throw new SQLException("Access denied for user '" + user + "'@'localhost' (using password: NO)", "28000", 1045);
+            throw new SQLException(
+                    "Access denied for user '" + user + "'@'localhost' (using password: NO)", "28000", 1045);
         }
         long id = nextConnectionId.getAndIncrement();
         openConnections.incrementAndGet();
@@ -374,8 +380,9 @@ public final class ScriptedServer {
             }
             case "isClosed" -> closed[0];
             case "isValid" -> !closed[0];
-            case "getMetaData" -> proxy(DatabaseMetaData.class, (p2, m2, a2) -> m2.getName().equals("getURL")
-                    ? "jdbc:mysql://scripted:3306/" : null);
+            case "getMetaData" -> proxy(
+                    DatabaseMetaData.class,
+                    (p2, m2, a2) -> m2.getName().equals("getURL") ? "jdbc:mysql://scripted:3306/" : null);
             case "getAutoCommit" -> model == null || model.autocommit(id);
             case "setAutoCommit" -> {
                 if (model != null) {
@@ -399,8 +406,7 @@ public final class ScriptedServer {
     }
 
     /** Who a connection is: its id and account, and the model user it was opened as (null: the default). */
-    private record Session(long id, String account, String user) {
-    }
+    private record Session(long id, String account, String user) {}
 
     private Statement statement(String prepared, Session session, boolean[] closed) {
         Map<Integer, Object> params = new HashMap<>();
@@ -475,23 +481,29 @@ public final class ScriptedServer {
             return null;
         }
         if (u.startsWith("SELECT CONNECTION_ID()")) {
-            return ResultSets.of(Result.of(List.of("connection_id", "account"),
+            return ResultSets.of(Result.of(
+                    List.of("connection_id", "account"),
                     List.of(List.of(String.valueOf(session.id()), session.account()))));
         }
         if (u.equals("SHOW GRANTS")) {
             List<String> lines = session.user() == null ? grants : model.grantLines(session.user(), session.account());
-            return ResultSets.of(Result.of(List.of("Grants for " + session.account()), lines.stream().map(List::of).toList()));
+            return ResultSets.of(Result.of(
+                    List.of("Grants for " + session.account()),
+                    lines.stream().map(List::of).toList()));
         }
         if (u.startsWith("SHOW SLAVE STATUS") || u.startsWith("SHOW REPLICA STATUS")) {
-            return ResultSets.of(replica
-                    ? Result.of(List.of("Slave_IO_Running", "Slave_SQL_Running"), List.of(List.of("Yes", "Yes")))
-                    : Result.empty("Slave_IO_Running"));
+            return ResultSets.of(
+                    replica
+                            ? Result.of(
+                                    List.of("Slave_IO_Running", "Slave_SQL_Running"), List.of(List.of("Yes", "Yes")))
+                            : Result.empty("Slave_IO_Running"));
         }
         if (u.equals("SHOW MASTER STATUS") || u.equals("SHOW BINARY LOG STATUS")) {
             if (!"ON".equalsIgnoreCase(variables.get("log_bin"))) {
                 return ResultSets.of(Result.empty("File", "Position"));
             }
-            return ResultSets.of(Result.of(List.of("File", "Position", "Binlog_Do_DB", "Binlog_Ignore_DB", "Executed_Gtid_Set"),
+            return ResultSets.of(Result.of(
+                    List.of("File", "Position", "Binlog_Do_DB", "Binlog_Ignore_DB", "Executed_Gtid_Set"),
                     List.of(List.of(binlogFile, String.valueOf(binlogPosition), "", "", gtidExecuted))));
         }
         if (u.equals("SELECT LOCAL FROM PERFORMANCE_SCHEMA.LOG_STATUS")) {
@@ -504,12 +516,20 @@ public final class ScriptedServer {
         }
         if (u.startsWith("SHOW BINLOG EVENTS IN")) {
             // The transaction after the set (one source UUID), as a consistent server would show it.
-            return ResultSets.of(Result.of(List.of("Log_name", "Pos", "Event_type", "Server_id", "End_log_pos", "Info"),
-                    List.of(List.of(binlogFile, String.valueOf(binlogPosition), "Gtid", "1", String.valueOf(binlogPosition + 77),
+            return ResultSets.of(Result.of(
+                    List.of("Log_name", "Pos", "Event_type", "Server_id", "End_log_pos", "Info"),
+                    List.of(List.of(
+                            binlogFile,
+                            String.valueOf(binlogPosition),
+                            "Gtid",
+                            "1",
+                            String.valueOf(binlogPosition + 77),
                             "SET @@SESSION.GTID_NEXT= '" + Gtids.next(gtidExecuted, null) + "'"))));
         }
         if (u.startsWith("SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, ' (', ENGINE, ')')")) {
-            return ResultSets.of(Result.of(List.of("name"), nonTransactionalTables.stream().map(List::of).toList()));
+            return ResultSets.of(Result.of(
+                    List.of("name"),
+                    nonTransactionalTables.stream().map(List::of).toList()));
         }
         if (u.contains(" FROM INFORMATION_SCHEMA.TABLES ")) {
             return ResultSets.of(Result.empty("name"));
@@ -518,7 +538,8 @@ public final class ScriptedServer {
             // MySQL's defaults: the consumers the long-query guard reads are on.
             return ResultSets.of(Result.of(List.of("COUNT(*)"), List.of(List.of("3"))));
         }
-        if (u.contains(" FROM INFORMATION_SCHEMA.PROCESSLIST ") || u.contains(" FROM PERFORMANCE_SCHEMA.EVENTS_STATEMENTS_CURRENT ")) {
+        if (u.contains(" FROM INFORMATION_SCHEMA.PROCESSLIST ")
+                || u.contains(" FROM PERFORMANCE_SCHEMA.EVENTS_STATEMENTS_CURRENT ")) {
             // A quiet server: nothing else is running.
             return ResultSets.of(Result.empty("ID", "USER", "MS", "QUERY"));
         }

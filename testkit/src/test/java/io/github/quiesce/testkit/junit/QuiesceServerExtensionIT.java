@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 class QuiesceServerExtensionIT {
 
     static String version(DataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT VERSION()")) {
+        try (Connection c = ds.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT VERSION()")) {
             rs.next();
             return rs.getString(1);
         }
@@ -31,7 +33,8 @@ class QuiesceServerExtensionIT {
     class AnEmbeddedServerSharedWithTheSuite {
 
         @Test
-        void theHandleAndTheDataSourceReachTheAskedForServer(ServerHandle handle, DataSource dataSource) throws SQLException {
+        void theHandleAndTheDataSourceReachTheAskedForServer(ServerHandle handle, DataSource dataSource)
+                throws SQLException {
             assertThat(version(dataSource)).startsWith("11.4.5");
             assertThat(handle.jdbcUrl()).startsWith("jdbc:mysql://127.0.0.1:");
             assertThat(handle.user()).isEqualTo("root");
@@ -51,12 +54,16 @@ class QuiesceServerExtensionIT {
 
         @Test
         void aWriteOnTheSourceReachesTheReplica(ServerHandle source, ReplicaPair pair) throws SQLException {
-            pair.source().execute("CREATE DATABASE IF NOT EXISTS ext_it", "CREATE TABLE IF NOT EXISTS ext_it.t (id INT PRIMARY KEY)",
-                    "INSERT INTO ext_it.t VALUES (1)");
+            pair.source()
+                    .execute(
+                            "CREATE DATABASE IF NOT EXISTS ext_it",
+                            "CREATE TABLE IF NOT EXISTS ext_it.t (id INT PRIMARY KEY)",
+                            "INSERT INTO ext_it.t VALUES (1)");
             pair.awaitCaughtUp(Duration.ofSeconds(30));
             ServerHandle replica = source.replica().orElseThrow();
             assertThat(version(replica.dataSource())).startsWith("8.0.15");
-            assertThat(ServerChecks.count(pair.replica(), "SELECT COUNT(*) FROM ext_it.t")).isEqualTo(1);
+            assertThat(ServerChecks.count(pair.replica(), "SELECT COUNT(*) FROM ext_it.t"))
+                    .isEqualTo(1);
             assertThat(replica.jdbcUrl()).isNotEqualTo(source.jdbcUrl());
         }
     }

@@ -124,6 +124,15 @@ class GaleraIT {
                 w -> assertThat(w.phase()).isEqualTo(GaleraPhase.AFTER_RELEASE)));
     }
 
+    /** LOCK TABLES ... READ stalls the cluster (see the control below): table-locks declines a Galera node, and auto never takes it there. */
+    @Test
+    void tableLocksDeclineTheNodeSayingWhy() {
+        Throwable e = catchThrowable(() -> BackupSession.open(node1.dataSource(), options("table-locks", new ArrayList<>()).build()).close());
+        assertThat(e).isInstanceOf(io.github.quiesce.UnsupportedServerException.class)
+                .hasMessageContaining("LOCK TABLES ... READ neither desyncs nor pauses the node");
+        assertThat(node1.status("wsrep_local_state_comment")).isEqualTo("Synced");
+    }
+
     @ParameterizedTest(name = "{0}, desync {1}")
     @CsvSource({"ftwrl, AUTO", "mariadb-backup-stage, AUTO", "auto, AUTO", "ftwrl, ALWAYS", "mariadb-backup-stage, ALWAYS"})
     void theGaleraPositionMatchesTheDataAndTheOtherNodeNeverStalls(String strategy, GaleraDesync desync) throws Exception {

@@ -52,7 +52,8 @@ class GaleraScriptedTest {
         BackupEvent.StrategyChosen chosen = events.stream().filter(BackupEvent.StrategyChosen.class::isInstance)
                 .map(BackupEvent.StrategyChosen.class::cast).findFirst().orElseThrow();
         assertThat(chosen.why()).contains("mysql-instance-lock: not supported (on a Galera node LOCK INSTANCE FOR BACKUP neither desyncs nor pauses")
-                .contains("PXC-4799").contains("percona-backup-locks: not supported (on a Galera node (Percona XtraDB Cluster) backup locks");
+                .contains("PXC-4799").contains("percona-backup-locks: not supported (on a Galera node (Percona XtraDB Cluster) backup locks")
+                .contains("table-locks: not supported (on a Galera node LOCK TABLES ... READ neither desyncs nor pauses the node");
         List<String> after = server.statementsAfterProbe();
         assertThat(after.get(0)).as("the node's state is read before anything else").startsWith("SHOW GLOBAL STATUS WHERE Variable_name IN (");
         assertThat(after).doesNotContain("SET GLOBAL wsrep_desync = ON").contains("FLUSH TABLES WITH READ LOCK", "UNLOCK TABLES");

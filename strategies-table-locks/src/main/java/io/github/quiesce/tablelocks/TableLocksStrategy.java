@@ -150,6 +150,11 @@ public final class TableLocksStrategy implements LockStrategy {
 
     @Override
     public Support supports(ServerInfo server) {
+        if (server.galera().map(g -> !g.tableLocksPauseTheNode()).orElse(false)) {
+            return Support.no("on a Galera node LOCK TABLES ... READ neither desyncs nor pauses the node: its applier stops at the"
+                    + " first replicated write to a locked table and flow control stalls the whole cluster while the locks are held"
+                    + " (and PXC's pxc_strict_mode=ENFORCING refuses them); ftwrl desyncs and pauses the node");
+        }
         return Support.yes();
     }
 

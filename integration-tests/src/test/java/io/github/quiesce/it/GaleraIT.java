@@ -81,9 +81,12 @@ class GaleraIT {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws IOException {
         if (cluster != null) {
             cluster.close();
+        }
+        if (journals != null) {
+            Files.deleteIfExists(journals);
         }
     }
 

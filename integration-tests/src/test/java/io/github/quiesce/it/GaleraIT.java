@@ -82,9 +82,12 @@ class GaleraIT {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws IOException {
         if (cluster != null) {
             cluster.close();
+        }
+        if (journals != null) {
+            Files.deleteIfExists(journals);
         }
     }
 
@@ -137,6 +140,19 @@ class GaleraIT {
         assertThat(events).anySatisfy(e -> assertThat(e)
                 .isInstanceOfSatisfying(BackupEvent.WaitedForGalera.class, w -> assertThat(w.phase())
                         .isEqualTo(GaleraPhase.AFTER_RELEASE)));
+    }
+
+    /** LOCK TABLES ... READ stalls the cluster (see the control below): table-locks declines a Galera node, and auto never takes it there. */
+    @Test
+    void tableLocksDeclineTheNodeSayingWhy() {
+        Throwable e = catchThrowable(() -> BackupSession.open(
+                        node1.dataSource(),
+                        options("table-locks", new ArrayList<>()).build())
+                .close());
+        assertThat(e)
+                .isInstanceOf(io.github.quiesce.UnsupportedServerException.class)
+                .hasMessageContaining("LOCK TABLES ... READ neither desyncs nor pauses the node");
+        assertThat(node1.status("wsrep_local_state_comment")).isEqualTo("Synced");
     }
 
     @ParameterizedTest(name = "{0}, desync {1}")

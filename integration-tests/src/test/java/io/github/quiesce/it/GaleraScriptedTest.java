@@ -62,8 +62,9 @@ class GaleraScriptedTest {
                 .contains(
                         "mysql-instance-lock: not supported (on a Galera node LOCK INSTANCE FOR BACKUP neither desyncs nor pauses")
                 .contains("PXC-4799")
+                .contains("percona-backup-locks: not supported (on a Galera node (Percona XtraDB Cluster) backup locks")
                 .contains(
-                        "percona-backup-locks: not supported (on a Galera node (Percona XtraDB Cluster) backup locks");
+                        "table-locks: not supported (on a Galera node LOCK TABLES ... READ neither desyncs nor pauses the node");
         List<String> after = server.statementsAfterProbe();
         assertThat(after.get(0))
                 .as("the node's state is read before anything else")

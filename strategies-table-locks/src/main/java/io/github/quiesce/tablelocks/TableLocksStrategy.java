@@ -152,13 +152,11 @@ public final class TableLocksStrategy implements LockStrategy {
 
     @Override
     public Support supports(ServerInfo server) {
-        if (server.isGalera()) {
-            // LOCK TABLES neither desyncs nor pauses a Galera node: write-sets from the other nodes for the locked
-            // tables would queue in this node's applier until flow control stalled the whole cluster.
+        if (server.galera().map(g -> !g.tableLocksPauseTheNode()).orElse(false)) {
             return Support.no(
-                    "on a Galera node LOCK TABLES neither desyncs nor pauses the node, so the other nodes' writes to"
-                            + " the locked tables would back up in its applier and flow control would stall the cluster; use ftwrl"
-                            + " (which desyncs it) or mariadb-backup-stage");
+                    "on a Galera node LOCK TABLES ... READ neither desyncs nor pauses the node: its applier stops at the"
+                            + " first replicated write to a locked table and flow control stalls the whole cluster while the locks are held"
+                            + " (and PXC's pxc_strict_mode=ENFORCING refuses them); ftwrl desyncs and pauses the node");
         }
         return Support.yes();
     }

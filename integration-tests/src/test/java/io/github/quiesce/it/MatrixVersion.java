@@ -5,6 +5,7 @@ import io.github.quiesce.ftwrl.FtwrlStrategy;
 import io.github.quiesce.instancelock.InstanceLockStrategy;
 import io.github.quiesce.percona.PerconaBackupLocksStrategy;
 import io.github.quiesce.readonly.ReadOnlyStrategy;
+import io.github.quiesce.tablelocks.TableLocksStrategy;
 import io.github.quiesce.testkit.ServerDistribution;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +18,11 @@ import java.util.Set;
  */
 enum MatrixVersion {
 
-    /** No LOCK INSTANCE, no log_status, no backup locks (Community Server): FTWRL only. */
-    MYSQL_5_7_22(ServerDistribution.MYSQL_5_7_22, FtwrlStrategy.NAME, Set.of(FtwrlStrategy.NAME)),
+    /**
+     * No LOCK INSTANCE, no log_status, no backup locks (Community Server): FTWRL, or table-locks, which auto
+     * prefers since it flushes nothing and waits for no SELECT (issue 17).
+     */
+    MYSQL_5_7_22(ServerDistribution.MYSQL_5_7_22, TableLocksStrategy.NAME, Set.of(FtwrlStrategy.NAME)),
 
     /**
      * LOCK INSTANCE FOR BACKUP came with 8.0.0 and performance_schema.log_status with 8.0.11 (the first GA);
@@ -34,8 +38,8 @@ enum MatrixVersion {
             InstanceLockStrategy.NAME,
             Set.of(FtwrlStrategy.NAME, InstanceLockStrategy.NAME)),
 
-    /** BACKUP STAGE came with 10.4.1; 10.2 has FTWRL only. */
-    MARIADB_10_2_11(ServerDistribution.MARIADB_10_2_11, FtwrlStrategy.NAME, Set.of(FtwrlStrategy.NAME)),
+    /** BACKUP STAGE came with 10.4.1; 10.2 has FTWRL and table-locks, which auto prefers (issue 17). */
+    MARIADB_10_2_11(ServerDistribution.MARIADB_10_2_11, TableLocksStrategy.NAME, Set.of(FtwrlStrategy.NAME)),
 
     MARIADB_10_11_5(
             ServerDistribution.MARIADB_10_11_5,

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * [{@code STOP REPLICA SQL_THREAD} ({@code SLAVE} before MySQL 8.0.22 / MariaDB 10.5.1), wait for 0 open temporary tables] → long-query guard,
  * {@code FLUSH NO_WRITE_TO_BINLOG TABLES}, {@code FLUSH TABLES WITH READ LOCK} → [{@code SET GLOBAL
  * read_only = ON}] → at {@code coordinates()}: the replica's own binary log status and, on a replica,
- * its source's coordinates ({@code SHOW SLAVE STATUS}, MariaDB {@code @@gtid_slave_pos}) → close:
+ * its source's coordinates ({@code SHOW SLAVE STATUS}, MariaDB {@code @@gtid_slave_pos} once the applier has
+ * settled) → close:
  * [{@code SET GLOBAL read_only = OFF}], {@code UNLOCK TABLES}, [{@code START REPLICA SQL_THREAD}], [{@code DROP EVENT}].
  */
 public final class ReadOnlyStrategy implements LockStrategy {
@@ -69,6 +70,13 @@ public final class ReadOnlyStrategy implements LockStrategy {
     /** How long to wait for the replica's open temporary tables to reach 0 after stopping the SQL thread. */
     public static final StrategyOption<Duration> TEMP_TABLES_TIMEOUT =
             StrategyOption.of("read-only.temp-tables-timeout", Duration.class, Duration.ofSeconds(60));
+
+    /**
+     * How long, under the lock, to wait for a MariaDB replica's applier to finish recording its last commit
+     * before its source coordinates are read (see {@link SettledApplier}); usually under a millisecond.
+     */
+    public static final StrategyOption<Duration> APPLIER_SETTLE_TIMEOUT =
+            StrategyOption.of("read-only.applier-settle-timeout", Duration.class, Duration.ofSeconds(5));
 
     static final String READ_ONLY_STATE = "SELECT @@GLOBAL.read_only AS read_only";
     /** Both in one round trip; MariaDB has no super_read_only. */
@@ -116,10 +124,10 @@ public final class ReadOnlyStrategy implements LockStrategy {
         return PRIORITY;
     }
 
-    /** Whether the server-side guard can run at all. */
+    /** Whether the server-side guard can run at all; whether a MariaDB replica applies in parallel. */
     @Override
     public Set<String> serverVariables() {
-        return Set.of(EVENT_SCHEDULER);
+        return Set.of(EVENT_SCHEDULER, SettledApplier.PARALLEL_THREADS);
     }
 
     @Override
@@ -265,7 +273,7 @@ public final class ReadOnlyStrategy implements LockStrategy {
         Sql sql = context.sql();
         ServerInfo server = context.server();
         BinlogCoordinates own = BinaryLogStatus.read(sql, server);
-        BinlogCoordinates c = ReplicaStatus.read(sql, server)
+        BinlogCoordinates c = SettledApplier.read(sql, server, context.options().get(APPLIER_SETTLE_TIMEOUT))
                 .map(status -> own.withSource(status.source(
                         server.isMariaDb() ? sql.scalar(GTID_SLAVE_POS) : status.executedGtidSet(), server)))
                 .orElse(own);

@@ -18,7 +18,8 @@ record ReplicaStatus(
         String sourceLogFile,
         long sourceLogPosition,
         String executedGtidSet,
-        boolean sqlThreadRunning) {
+        boolean sqlThreadRunning,
+        String sqlThreadState) {
 
     static Optional<ReplicaStatus> read(Sql sql, ServerInfo server) {
         return sql.firstRow(server.replicaStatusStatement()).map(ReplicaStatus::of);
@@ -31,7 +32,8 @@ record ReplicaStatus(
                 column(row, "Relay_Source_Log_File", "Relay_Master_Log_File"),
                 Long.parseLong(column(row, "Exec_Source_Log_Pos", "Exec_Master_Log_Pos")),
                 Optional.ofNullable(row.get("Executed_Gtid_Set")).orElse("").replace("\n", ""),
-                "Yes".equalsIgnoreCase(column(row, "Replica_SQL_Running", "Slave_SQL_Running")));
+                "Yes".equalsIgnoreCase(column(row, "Replica_SQL_Running", "Slave_SQL_Running")),
+                column(row, "Replica_SQL_Running_State", "Slave_SQL_Running_State"));
     }
 
     private static String column(Map<String, String> row, String name, String oldName) {

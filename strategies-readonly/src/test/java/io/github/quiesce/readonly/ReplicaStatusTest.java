@@ -36,7 +36,7 @@ class ReplicaStatusTest {
 
     @Test
     void nothingAppliedAndNoGtidsIsAnUnknownPointNotPositionFour() {
-        ReplicaStatus status = new ReplicaStatus("10.0.0.1", 3306, "", 4, "", false);
+        ReplicaStatus status = new ReplicaStatus("10.0.0.1", 3306, "", 4, "", false, "");
         assertThatThrownBy(() -> status.source("", REPLICA))
                 .isInstanceOf(CoordinatesUnavailableException.class)
                 .hasMessageContaining("applied nothing from its source 10.0.0.1:3306");
@@ -44,7 +44,7 @@ class ReplicaStatusTest {
 
     @Test
     void nothingAppliedWithGtidsGivesTheGtidPointOnly() {
-        ReplicaSource source = new ReplicaStatus("10.0.0.1", 3306, "", 4, GTIDS, false).source(GTIDS, REPLICA);
+        ReplicaSource source = new ReplicaStatus("10.0.0.1", 3306, "", 4, GTIDS, false, "").source(GTIDS, REPLICA);
         assertThat(source.logFile()).isEmpty();
         assertThat(source.logPosition()).isZero();
         assertThat(source.changeSourceStatement()).isEmpty();
@@ -54,7 +54,7 @@ class ReplicaStatusTest {
     @Test
     void anAppliedPositionIsGivenAsItIs() {
         ReplicaSource source =
-                new ReplicaStatus("10.0.0.1", 3306, "binlog.000007", 1234, GTIDS, true).source(GTIDS, REPLICA);
+                new ReplicaStatus("10.0.0.1", 3306, "binlog.000007", 1234, GTIDS, true, "").source(GTIDS, REPLICA);
         assertThat(source.logFile()).isEqualTo("binlog.000007");
         assertThat(source.logPosition()).isEqualTo(1234);
         assertThat(source.changeSourceStatement()).contains("binlog.000007").contains("1234");

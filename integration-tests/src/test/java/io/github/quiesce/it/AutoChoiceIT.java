@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.quiesce.BackupSession;
+import io.github.quiesce.testkit.CloudAccounts;
 import io.github.quiesce.testkit.EmbeddedServer;
 import io.github.quiesce.testkit.EmbeddedServers;
 import io.github.quiesce.testkit.ServerDistribution;
@@ -46,27 +47,7 @@ class AutoChoiceIT {
         for (ServerDistribution d :
                 new ServerDistribution[] {ServerDistribution.MYSQL_8_0_15, ServerDistribution.MARIADB_11_4_5}) {
             EmbeddedServer server = EmbeddedServers.shared(d);
-            server.createUser(
-                    "cloud_master",
-                    "Pw_cloud_master1",
-                    "SELECT",
-                    "INSERT",
-                    "UPDATE",
-                    "DELETE",
-                    "CREATE",
-                    "DROP",
-                    "INDEX",
-                    "ALTER",
-                    "CREATE TEMPORARY TABLES",
-                    "LOCK TABLES",
-                    "EXECUTE",
-                    "PROCESS",
-                    "SHOW DATABASES",
-                    "SHOW VIEW",
-                    "EVENT",
-                    "TRIGGER",
-                    "REPLICATION SLAVE",
-                    "REPLICATION CLIENT");
+            server.createUser("cloud_master", "Pw_cloud_master1", CloudAccounts.masterUserGrants());
             try (HikariDataSource pool = server.pooledDataSource("cloud_master", "Pw_cloud_master1", 4);
                     BackupSession s = BackupSession.open(pool)) {
                 assertThat(s.strategy()).as(d.displayName()).isEqualTo("table-locks");

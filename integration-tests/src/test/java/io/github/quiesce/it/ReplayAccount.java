@@ -1,5 +1,7 @@
 package io.github.quiesce.it;
 
+import io.github.quiesce.testkit.CloudAccounts;
+
 /**
  * Who opens the session. Without RELOAD, FTWRL is impossible, so the instance lock must open snapshots
  * without stopping commits: the case issue 14 found diverging with GTID off. The cloud master user (issue 17)
@@ -9,28 +11,6 @@ enum ReplayAccount {
     ROOT("root", "root", ""),
     NO_RELOAD("no RELOAD", "quiesce_norel", "quiesce_norel_pw1"),
     CLOUD("cloud master", "quiesce_cloud", "quiesce_cloud_pw1");
-
-    /** What Amazon RDS, Aurora, Cloud SQL and Azure give their master user that matters here (issue 17), on both flavours. */
-    private static final String[] CLOUD_MASTER = {
-        "SELECT",
-        "INSERT",
-        "UPDATE",
-        "DELETE",
-        "CREATE",
-        "DROP",
-        "INDEX",
-        "ALTER",
-        "CREATE TEMPORARY TABLES",
-        "LOCK TABLES",
-        "EXECUTE",
-        "PROCESS",
-        "SHOW DATABASES",
-        "SHOW VIEW",
-        "EVENT",
-        "TRIGGER",
-        "REPLICATION SLAVE",
-        "REPLICATION CLIENT"
-    };
 
     private final String label;
     private final String user;
@@ -57,7 +37,7 @@ enum ReplayAccount {
     /** What a least-privilege backup account holds, minus RELOAD (MariaDB has no BACKUP_ADMIN; BINLOG MONITOR reads its log status). */
     String[] privileges(boolean mariaDb) {
         if (this == CLOUD) {
-            return CLOUD_MASTER.clone();
+            return CloudAccounts.masterUserGrants();
         }
         return mariaDb
                 ? new String[] {"PROCESS", "SELECT", "REPLICATION SLAVE", "BINLOG MONITOR"}

@@ -11,6 +11,7 @@ import io.github.quiesce.CoordinatesUnavailableException;
 import io.github.quiesce.LockAcquisitionException;
 import io.github.quiesce.LongQueryGuard;
 import io.github.quiesce.MissingPrivilegeException;
+import io.github.quiesce.testkit.CloudAccounts;
 import io.github.quiesce.testkit.ServerChecks;
 import io.github.quiesce.testkit.Writers;
 import io.github.quiesce.testkit.contract.LockStrategyContract;
@@ -38,27 +39,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class TableLocksContract extends LockStrategyContract {
 
-    /** The grants of a managed cloud's master user (RDS, Aurora, Cloud SQL, Azure): no RELOAD, no SUPER, no BACKUP_ADMIN. */
-    static final String[] CLOUD_MASTER_GRANTS = {
-        "SELECT",
-        "INSERT",
-        "UPDATE",
-        "DELETE",
-        "CREATE",
-        "DROP",
-        "INDEX",
-        "ALTER",
-        "CREATE TEMPORARY TABLES",
-        "LOCK TABLES",
-        "EXECUTE",
-        "PROCESS",
-        "SHOW DATABASES",
-        "SHOW VIEW",
-        "EVENT",
-        "TRIGGER",
-        "REPLICATION SLAVE",
-        "REPLICATION CLIENT"
-    };
     /** What the strategy itself needs: REPLICATION CLIENT is spelled BINLOG MONITOR on MariaDB 10.5+, and means the same there. */
     static final String[] LEAST_GRANTS = {"LOCK TABLES", "SELECT", "REPLICATION CLIENT"};
 
@@ -123,7 +103,7 @@ abstract class TableLocksContract extends LockStrategyContract {
     void theCloudMasterUsersGrantsAreEnoughAndTheThreeItNeedsAreEachNeeded() throws Exception {
         String user = "tl_cloud";
         String password = "Cloud_master_pw1";
-        server.createUser(user, password, CLOUD_MASTER_GRANTS);
+        server.createUser(user, password, CloudAccounts.masterUserGrants());
         try {
             DataSource cloud = server.dataSource(user, password);
             List<Connection> snapshots;

@@ -208,7 +208,7 @@ public record ServerInfo(
         return ServerGrammar.binaryLogStatus(flavor, version);
     }
 
-    /** The statement that prints this server's replica status. */
+    /** The statement that prints this server's replica status, one row per source (channel or connection). */
     public String replicaStatusStatement() {
         return ServerGrammar.replicaStatus(flavor, version);
     }

@@ -1,11 +1,16 @@
 package io.github.quiesce.cli;
 
 import io.github.quiesce.BinlogCoordinates;
+import io.github.quiesce.ReplicaSource;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Just enough JSON writing for one flat object of strings and numbers: the CLI's line and the examples'. */
+/**
+ * Just enough JSON writing for one object of strings, numbers and lists of such objects: the CLI's line
+ * and the examples'.
+ */
 public final class Json {
 
     private Json() {}
@@ -25,23 +30,42 @@ public final class Json {
         m.put("file", c.file());
         m.put("position", c.position());
         m.put("gtidSet", c.gtidSet());
-        c.replicaSource().ifPresent(src -> {
+        List<ReplicaSource> sources = c.replicaSources();
+        if (sources.size() == 1 && sources.get(0).channel().isEmpty()) {
+            ReplicaSource src = sources.get(0);
             m.put("sourceHost", src.host());
             m.put("sourcePort", src.port());
             m.put("sourceLogFile", src.logFile());
             m.put("sourceLogPosition", src.logPosition());
             m.put("sourceGtidSet", src.gtidSet());
             m.put("changeSource", src.changeSourceStatement());
-        });
+        } else if (!sources.isEmpty()) {
+            // A multi-source replica: one object per channel, never one channel in the flat fields.
+            m.put("replicaSources", sources.stream().map(Json::source).toList());
+        }
         c.galeraPosition().ifPresent(g -> m.put("galeraPosition", g.toString()));
         return m;
     }
 
+    private static Map<String, Object> source(ReplicaSource src) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("channel", src.channel());
+        m.put("host", src.host());
+        m.put("port", src.port());
+        m.put("logFile", src.logFile());
+        m.put("logPosition", src.logPosition());
+        m.put("gtidSet", src.gtidSet());
+        m.put("changeSource", src.changeSourceStatement());
+        m.put("changeSourceByGtid", src.changeSourceByGtidStatement());
+        return m;
+    }
+
     /**
-     * @param fields names and values: doubles are written with one decimal, other numbers as they are,
-     *               anything else as a string
+     * @param fields names and values: doubles are written with one decimal, other numbers as they are, a
+     *               list as an array of objects (its elements maps like this one), anything else as a string
      * @return one JSON object on one line
      */
+    @SuppressWarnings("unchecked")
     public static String object(Map<String, Object> fields) {
         StringBuilder sb = new StringBuilder("{");
         fields.forEach((k, v) -> {
@@ -53,6 +77,12 @@ public final class Json {
                 sb.append(String.format(Locale.ROOT, "%.1f", d));
             } else if (v instanceof Number n) {
                 sb.append(n);
+            } else if (v instanceof List<?> list) {
+                sb.append('[');
+                for (int i = 0; i < list.size(); i++) {
+                    sb.append(i == 0 ? "" : ",").append(object((Map<String, Object>) list.get(i)));
+                }
+                sb.append(']');
             } else {
                 sb.append(quote(String.valueOf(v)));
             }

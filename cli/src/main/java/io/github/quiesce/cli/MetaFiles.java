@@ -20,12 +20,17 @@ final class MetaFiles {
                 dir.resolve("xtrabackup_binlog_info"),
                 c.file() + "\t" + c.position() + (c.gtidSet().isEmpty() ? "" : "\t" + c.gtidSet()) + "\n",
                 StandardCharsets.UTF_8);
-        if (c.replicaSource().isPresent()) {
-            ReplicaSource src = c.replicaSource().get();
-            String text = src.changeSourceByGtidStatement().isEmpty()
-                    ? src.changeSourceStatement()
-                    : src.changeSourceByGtidStatement();
-            Files.writeString(dir.resolve("xtrabackup_slave_info"), text + "\n", StandardCharsets.UTF_8);
+        // One line per source, as XtraBackup writes it for a multi-source replica.
+        if (!c.replicaSources().isEmpty()) {
+            StringBuilder text = new StringBuilder();
+            for (ReplicaSource src : c.replicaSources()) {
+                text.append(
+                                src.changeSourceByGtidStatement().isEmpty()
+                                        ? src.changeSourceStatement()
+                                        : src.changeSourceByGtidStatement())
+                        .append('\n');
+            }
+            Files.writeString(dir.resolve("xtrabackup_slave_info"), text, StandardCharsets.UTF_8);
         }
         // mariabackup's and XtraBackup's --galera-info: uuid:seqno, what a restored node's grastate.dat needs to join
         // by IST.

@@ -13,9 +13,15 @@ public final class ServerGrammar {
         return flavor != Flavor.MARIADB && version.atLeast(8, 2, 0) ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
     }
 
-    /** SHOW REPLICA STATUS from MySQL 8.0.22 and MariaDB 10.5.1; SHOW SLAVE STATUS before (removed in MySQL 8.4). */
+    /**
+     * One row per source. MySQL: SHOW REPLICA STATUS from 8.0.22, SHOW SLAVE STATUS before (removed in 8.4), a
+     * row per channel. MariaDB: SHOW ALL REPLICAS STATUS from 10.5.1, SHOW ALL SLAVES STATUS before; without
+     * ALL it shows only the default connection of a multi-source replica.
+     */
     public static String replicaStatus(Flavor flavor, ServerVersion version) {
-        boolean replicaSyntax = flavor == Flavor.MARIADB ? version.atLeast(10, 5, 1) : version.atLeast(8, 0, 22);
-        return replicaSyntax ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
+        if (flavor == Flavor.MARIADB) {
+            return version.atLeast(10, 5, 1) ? "SHOW ALL REPLICAS STATUS" : "SHOW ALL SLAVES STATUS";
+        }
+        return version.atLeast(8, 0, 22) ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
     }
 }

@@ -10,26 +10,39 @@ final class ChangeSource {
 
     private ChangeSource() {}
 
-    static String byPosition(ServerInfo server, String host, int port, String file, long position) {
+    static String byPosition(ServerInfo server, String channel, String host, int port, String file, long position) {
         if (modernMysql(server)) {
             return "CHANGE REPLICATION SOURCE TO SOURCE_HOST=" + literal(host) + ", SOURCE_PORT=" + port
-                    + ", SOURCE_LOG_FILE=" + literal(file) + ", SOURCE_LOG_POS=" + position + ";";
+                    + ", SOURCE_LOG_FILE=" + literal(file) + ", SOURCE_LOG_POS=" + position
+                    + forChannel(server, channel)
+                    + ";";
         }
-        return "CHANGE MASTER TO MASTER_HOST=" + literal(host) + ", MASTER_PORT=" + port + ", MASTER_LOG_FILE="
-                + literal(file) + ", MASTER_LOG_POS=" + position + ";";
+        return "CHANGE MASTER " + connection(server, channel) + "TO MASTER_HOST=" + literal(host) + ", MASTER_PORT="
+                + port + ", MASTER_LOG_FILE=" + literal(file) + ", MASTER_LOG_POS=" + position
+                + forChannel(server, channel) + ";";
     }
 
-    static String byGtid(ServerInfo server, String host, int port, String gtid) {
+    static String byGtid(ServerInfo server, String channel, String host, int port, String gtid) {
         if (server.isMariaDb()) {
-            return "SET GLOBAL gtid_slave_pos = " + literal(gtid) + "; CHANGE MASTER TO MASTER_HOST=" + literal(host)
-                    + ", MASTER_PORT=" + port + ", MASTER_USE_GTID=slave_pos;";
+            return "SET GLOBAL gtid_slave_pos = " + literal(gtid) + "; CHANGE MASTER " + connection(server, channel)
+                    + "TO MASTER_HOST=" + literal(host) + ", MASTER_PORT=" + port + ", MASTER_USE_GTID=slave_pos;";
         }
         String change = modernMysql(server)
                 ? "CHANGE REPLICATION SOURCE TO SOURCE_HOST=" + literal(host) + ", SOURCE_PORT=" + port
-                        + ", SOURCE_AUTO_POSITION=1;"
-                : "CHANGE MASTER TO MASTER_HOST=" + literal(host) + ", MASTER_PORT=" + port
-                        + ", MASTER_AUTO_POSITION=1;";
+                        + ", SOURCE_AUTO_POSITION=1" + forChannel(server, channel) + ";"
+                : "CHANGE MASTER TO MASTER_HOST=" + literal(host) + ", MASTER_PORT=" + port + ", MASTER_AUTO_POSITION=1"
+                        + forChannel(server, channel) + ";";
         return "SET GLOBAL gtid_purged = " + literal(gtid) + "; " + change;
+    }
+
+    /** MySQL names a channel at the end: {@code ... FOR CHANNEL 'name'}. */
+    private static String forChannel(ServerInfo server, String channel) {
+        return server.isMariaDb() || channel.isEmpty() ? "" : " FOR CHANNEL " + literal(channel);
+    }
+
+    /** MariaDB names a connection after the verb: {@code CHANGE MASTER 'name' TO}. */
+    private static String connection(ServerInfo server, String channel) {
+        return server.isMariaDb() && !channel.isEmpty() ? literal(channel) + " " : "";
     }
 
     /** CHANGE REPLICATION SOURCE TO exists from MySQL 8.0.23. */

@@ -57,7 +57,11 @@ public final class ReadOnlyStrategy implements LockStrategy {
     /** Allow it on a server that is not a replica, where every client write then waits. */
     public static final StrategyOption<Boolean> ALLOW_ON_SOURCE =
             StrategyOption.of("read-only.allow-on-source", Boolean.class, false);
-    /** XtraBackup's {@code --safe-slave-backup}: stop the SQL thread first and wait for its temporary tables to close. */
+    /**
+     * XtraBackup's {@code --safe-slave-backup}: stop the SQL thread first and wait for its temporary tables to
+     * close. On a MySQL replica with parallel workers it is what makes the source position exact (see
+     * {@link SettledApplier}); one source only.
+     */
     public static final StrategyOption<Boolean> STOP_REPLICA_SQL_THREAD =
             StrategyOption.of("read-only.stop-replica-sql-thread", Boolean.class, false);
     /**
@@ -72,7 +76,7 @@ public final class ReadOnlyStrategy implements LockStrategy {
             StrategyOption.of("read-only.temp-tables-timeout", Duration.class, Duration.ofSeconds(60));
 
     /**
-     * How long, under the lock, to wait for a MariaDB replica's applier to finish recording its last commit
+     * How long, under the lock, to wait for a replica's serial applier to finish recording its last commit
      * before its source coordinates are read (see {@link SettledApplier}); usually under a millisecond.
      */
     public static final StrategyOption<Duration> APPLIER_SETTLE_TIMEOUT =
@@ -124,10 +128,14 @@ public final class ReadOnlyStrategy implements LockStrategy {
         return PRIORITY;
     }
 
-    /** Whether the server-side guard can run at all; whether a MariaDB replica applies in parallel. */
+    /** Whether the server-side guard can run at all; whether a replica applies in parallel. */
     @Override
     public Set<String> serverVariables() {
-        return Set.of(EVENT_SCHEDULER, SettledApplier.PARALLEL_THREADS);
+        return Set.of(
+                EVENT_SCHEDULER,
+                SettledApplier.PARALLEL_THREADS,
+                SettledApplier.PARALLEL_WORKERS,
+                SettledApplier.PARALLEL_WORKERS_OLD);
     }
 
     @Override
@@ -162,6 +170,16 @@ public final class ReadOnlyStrategy implements LockStrategy {
                 && !(server.has(Privilege.REPLICATION_SLAVE_ADMIN) || server.has(Privilege.SUPER))) {
             return Support.no("stopping the replica SQL thread needs REPLICATION_SLAVE_ADMIN or SUPER, which "
                     + server.privileges().account() + " lacks");
+        }
+        if (options.get(STOP_REPLICA_SQL_THREAD) && server.replica()) {
+            List<ReplicaStatus> sources = ReplicaStatus.readAll(context.sql(), server);
+            if (sources.size() > 1) {
+                // STOP/START ... SQL_THREAD without a channel would start channels that were stopped (MySQL) or
+                // touch only the default connection (MariaDB); the lock alone already freezes every applier.
+                return Support.no(server + " replicates from " + sources.size() + " sources; STOP_REPLICA_SQL_THREAD"
+                        + " is supported with one source only. Without it the lock freezes every channel's applier"
+                        + " all the same; nothing was changed");
+            }
         }
         return Support.yes();
     }
@@ -273,10 +291,18 @@ public final class ReadOnlyStrategy implements LockStrategy {
         Sql sql = context.sql();
         ServerInfo server = context.server();
         BinlogCoordinates own = BinaryLogStatus.read(sql, server);
-        BinlogCoordinates c = SettledApplier.read(sql, server, context.options().get(APPLIER_SETTLE_TIMEOUT))
-                .map(status -> own.withSource(status.source(
-                        server.isMariaDb() ? sql.scalar(GTID_SLAVE_POS) : status.executedGtidSet(), server)))
-                .orElse(own);
+        List<ReplicaStatus> sources =
+                SettledApplier.readAll(sql, server, context.options().get(APPLIER_SETTLE_TIMEOUT));
+        // MariaDB's position covers every connection's domains; MySQL's executed set is the same on each row.
+        String mariaDbGtids = server.isMariaDb() && !sources.isEmpty() ? sql.scalar(GTID_SLAVE_POS) : "";
+        BinlogCoordinates c = sources.isEmpty()
+                ? own
+                : own.withSources(sources.stream()
+                        .map(status -> status.source(
+                                server.isMariaDb() ? mariaDbGtids : status.executedGtidSet(),
+                                server,
+                                SettledApplier.positionExact(server, status)))
+                        .toList());
         context.snapshots().open();
         return c;
     }

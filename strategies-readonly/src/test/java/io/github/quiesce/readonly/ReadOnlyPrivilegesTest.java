@@ -47,7 +47,7 @@ class ReadOnlyPrivilegesTest {
                 .singleElement()
                 .asString()
                 .contains("REPLICA MONITOR")
-                .contains("SHOW REPLICA STATUS");
+                .contains("SHOW ALL REPLICAS STATUS");
         assertThat(missing("11.4.5", Privilege.RELOAD, Privilege.SUPER)).hasSize(3);
         assertThat(missing(
                         "11.4.5",

@@ -72,6 +72,7 @@ public final class ScriptedServer {
 
     private String gtidExecuted = OWN_UUID + ":1-42";
     private boolean replica;
+    private final List<Channel> channels = new ArrayList<>();
     private final List<String> nonTransactionalTables = new ArrayList<>();
     /** Percona Server's lock model; null for the other flavours. */
     private PerconaModel model;
@@ -281,6 +282,83 @@ public final class ScriptedServer {
         return this;
     }
 
+    /**
+     * Makes the server a replica of one more source, named {@code channel} ("" for the default one): its
+     * replica status then has a row for it, under the column names of the statement asked (MySQL's
+     * {@code Source_*} from 8.0.22, {@code Master_*} before and on MariaDB, MariaDB's {@code Connection_name}),
+     * with the applier idle; {@code Executed_Gtid_Set} is {@link #binlog}'s set.
+     */
+    public ScriptedServer replicaChannel(
+            String channel, String host, int port, String sourceFile, long sourcePosition) {
+        channels.add(new Channel(channel, host, port, sourceFile, sourcePosition));
+        this.replica = true;
+        return this;
+    }
+
+    private record Channel(String name, String host, int port, String file, long position) {}
+
+    private Result replicaStatus(String upper) {
+        if (!replica) {
+            return Result.empty("Slave_IO_Running");
+        }
+        if (channels.isEmpty()) {
+            return Result.of(List.of("Slave_IO_Running", "Slave_SQL_Running"), List.of(List.of("Yes", "Yes")));
+        }
+        boolean mariaDb = upper.startsWith("SHOW ALL");
+        boolean source = !mariaDb && upper.startsWith("SHOW REPLICA");
+        String m = source ? "Source" : "Master";
+        String r = source ? "Replica" : "Slave";
+        List<String> columns = List.of(
+                mariaDb ? "Connection_name" : "Channel_Name",
+                m + "_Host",
+                m + "_Port",
+                "Relay_" + m + "_Log_File",
+                "Exec_" + m + "_Log_Pos",
+                r + "_IO_Running",
+                r + "_SQL_Running",
+                r + "_SQL_Running_State",
+                mariaDb ? "Gtid_Slave_Pos" : "Executed_Gtid_Set");
+        String idle = r + " has read all relay log; waiting for more updates";
+        return Result.of(
+                columns,
+                channels.stream()
+                        .map(c -> List.of(
+                                c.name(),
+                                c.host(),
+                                String.valueOf(c.port()),
+                                c.file(),
+                                String.valueOf(c.position()),
+                                "Yes",
+                                "Yes",
+                                idle,
+                                gtidExecuted))
+                        .toList());
+    }
+
+    /**
+     * MySQL 8.4 removed the old spellings (8.4 release notes: "SHOW MASTER STATUS", "SHOW SLAVE STATUS",
+     * "START/STOP SLAVE", "CHANGE MASTER", "RESET MASTER" give a syntax error); a scripted 8.4+ server refuses
+     * them as the real one does, so no test passes on a statement that no longer exists.
+     */
+    private boolean removedHere(String upper) {
+        String version = variables.getOrDefault("version", "");
+        java.util.regex.Matcher v =
+                java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+        if (version.contains("MariaDB") || !v.find()) {
+            return false;
+        }
+        int major = Integer.parseInt(v.group(1));
+        int minor = Integer.parseInt(v.group(2));
+        boolean at84 = major > 8 || (major == 8 && minor >= 4);
+        return at84
+                && (upper.startsWith("SHOW MASTER STATUS")
+                        || upper.startsWith("SHOW SLAVE STATUS")
+                        || upper.startsWith("START SLAVE")
+                        || upper.startsWith("STOP SLAVE")
+                        || upper.startsWith("CHANGE MASTER")
+                        || upper.startsWith("RESET MASTER"));
+    }
+
     /** Answers a query that starts with {@code statementPrefix} (case-insensitive) with a result. */
     public ScriptedServer answer(String statementPrefix, Result result) {
         return answer(statementPrefix, s -> result);
@@ -302,6 +380,11 @@ public final class ScriptedServer {
         return this;
     }
 
+    /** SHOW [ALL] {SLAVE | REPLICA | SLAVES | REPLICAS} STATUS, in any spelling a server version takes. */
+    private static boolean isReplicaStatus(String upper) {
+        return upper.matches("SHOW (ALL )?(SLAVE|REPLICA)S? STATUS.*");
+    }
+
     /** Every statement executed, in order, with parameters filled in. */
     public List<String> statements() {
         synchronized (statements) {
@@ -315,7 +398,7 @@ public final class ScriptedServer {
         int last = -1;
         for (int i = 0; i < all.size(); i++) {
             String u = all.get(i).toUpperCase(Locale.ROOT);
-            if (u.startsWith("SHOW SLAVE STATUS") || u.startsWith("SHOW REPLICA STATUS")) {
+            if (isReplicaStatus(u)) {
                 last = i;
             }
         }
@@ -449,6 +532,13 @@ public final class ScriptedServer {
             throw new SQLException(f.message(), f.sqlState(), f.errorCode());
         }
         String u = s.toUpperCase(Locale.ROOT);
+        if (removedHere(u)) {
+            throw new SQLException(
+                    "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server"
+                            + " version for the right syntax to use near '" + s + "'",
+                    "42000",
+                    1064);
+        }
         for (Map.Entry<String, Function<String, Result>> e : answers.entrySet()) {
             if (u.startsWith(e.getKey().toUpperCase(Locale.ROOT))) {
                 return ResultSets.of(e.getValue().apply(s));
@@ -491,12 +581,8 @@ public final class ScriptedServer {
                     List.of("Grants for " + session.account()),
                     lines.stream().map(List::of).toList()));
         }
-        if (u.startsWith("SHOW SLAVE STATUS") || u.startsWith("SHOW REPLICA STATUS")) {
-            return ResultSets.of(
-                    replica
-                            ? Result.of(
-                                    List.of("Slave_IO_Running", "Slave_SQL_Running"), List.of(List.of("Yes", "Yes")))
-                            : Result.empty("Slave_IO_Running"));
+        if (isReplicaStatus(u)) {
+            return ResultSets.of(replicaStatus(u));
         }
         if (u.equals("SHOW MASTER STATUS") || u.equals("SHOW BINARY LOG STATUS")) {
             if (!"ON".equalsIgnoreCase(variables.get("log_bin"))) {

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.quiesce.CoordinatesUnavailableException;
 import io.github.quiesce.Flavor;
-import io.github.quiesce.Privileges;
 import io.github.quiesce.ReplicaSource;
 import io.github.quiesce.ServerInfo;
-import io.github.quiesce.ServerVersion;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,19 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReplicaStatusTest {
 
-    private static final ServerInfo REPLICA = new ServerInfo(
-            Flavor.MYSQL,
-            ServerVersion.parse("8.0.15"),
-            "8.0.15",
-            "",
-            "db:3306",
-            true,
-            "ON",
-            true,
-            false,
-            true,
-            Privileges.unknown("'b'@'%'"),
-            Map.of("version", "8.0.15"));
+    private static final ServerInfo REPLICA = ReplicaServers.replica(Flavor.MYSQL, "8.0.15");
     private static final String GTIDS = "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42";
 
     @Test
@@ -78,11 +63,12 @@ class ReplicaStatusTest {
                         + " MASTER_LOG_POS=1234 FOR CHANNEL 'a';");
         assertThat(a.source(GTIDS, REPLICA, true).changeSourceByGtidStatement())
                 .endsWith("MASTER_AUTO_POSITION=1 FOR CHANNEL 'a';");
-        assertThat(a.source(GTIDS, server(Flavor.MYSQL, "8.4.3"), true).changeSourceStatement())
+        assertThat(a.source(GTIDS, ReplicaServers.replica(Flavor.MYSQL, "8.4.3"), true)
+                        .changeSourceStatement())
                 .startsWith("CHANGE REPLICATION SOURCE TO ")
                 .endsWith("SOURCE_LOG_POS=1234 FOR CHANNEL 'a';");
         ReplicaStatus m = new ReplicaStatus("b", "10.0.0.2", 3307, "mariadb-bin.000002", 99, "", true, "");
-        ServerInfo mariaDb = server(Flavor.MARIADB, "11.4.5");
+        ServerInfo mariaDb = ReplicaServers.replica(Flavor.MARIADB, "11.4.5");
         assertThat(m.source("1-2-30", mariaDb, true).changeSourceStatement())
                 .isEqualTo("CHANGE MASTER 'b' TO MASTER_HOST='10.0.0.2', MASTER_PORT=3307,"
                         + " MASTER_LOG_FILE='mariadb-bin.000002', MASTER_LOG_POS=99;");
@@ -96,22 +82,6 @@ class ReplicaStatusTest {
     void aChannelNameIsQuotedAsALiteral() {
         ReplicaStatus odd = new ReplicaStatus("it's", "h", 3306, "f", 4, "", true, "");
         assertThat(odd.source("", REPLICA, true).changeSourceStatement()).endsWith("FOR CHANNEL 'it''s';");
-    }
-
-    private static ServerInfo server(Flavor flavor, String version) {
-        return new ServerInfo(
-                flavor,
-                ServerVersion.parse(version),
-                version,
-                "",
-                "db:3306",
-                true,
-                "ON",
-                true,
-                false,
-                true,
-                Privileges.unknown("'b'@'%'"),
-                Map.of("version", version));
     }
 
     /** A running MySQL multi-threaded applier shows its last checkpoint: the GTID set alone is the point. */

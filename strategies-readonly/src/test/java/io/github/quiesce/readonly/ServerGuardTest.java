@@ -4,35 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.quiesce.Flavor;
-import io.github.quiesce.Privileges;
 import io.github.quiesce.ServerInfo;
-import io.github.quiesce.ServerVersion;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What goes into the guard's body is numbers and its own validated name, never text from elsewhere. */
 class ServerGuardTest {
 
-    private static final ServerInfo MYSQL_8_0_15 = server(Flavor.MYSQL, "8.0.15");
-    private static final ServerInfo MYSQL_8_0_22 = server(Flavor.MYSQL, "8.0.22");
-    private static final ServerInfo MARIADB_11_4 = server(Flavor.MARIADB, "11.4.5");
-
-    private static ServerInfo server(Flavor flavor, String version) {
-        return new ServerInfo(
-                flavor,
-                ServerVersion.parse(version),
-                version,
-                "",
-                "db:3306",
-                true,
-                "ON",
-                true,
-                false,
-                true,
-                Privileges.unknown("'b'@'%'"),
-                Map.of("version", version));
-    }
+    private static final ServerInfo MYSQL_8_0_15 = ReplicaServers.replica(Flavor.MYSQL, "8.0.15");
+    private static final ServerInfo MYSQL_8_0_22 = ReplicaServers.replica(Flavor.MYSQL, "8.0.22");
+    private static final ServerInfo MARIADB_11_4 = ReplicaServers.replica(Flavor.MARIADB, "11.4.5");
 
     @Test
     void theNameIsTheBootTimeAndTheLockConnectionAndNothingElse() {

@@ -14,18 +14,38 @@ enum ReplaySource {
     MYSQL_NO_GTID("MySQL 8.0.15 GTID off", ServerDistribution.MYSQL_8_0_15, false, false),
     MARIADB("MariaDB 11.4.5", ServerDistribution.MARIADB_11_4_5, true, false),
     MYSQL_REPLICA("MySQL 8.0.15 replica", ServerDistribution.MYSQL_8_0_15, true, true),
-    MARIADB_REPLICA("MariaDB 11.4.5 replica", ServerDistribution.MARIADB_11_4_5, true, true);
+    MARIADB_REPLICA("MariaDB 11.4.5 replica", ServerDistribution.MARIADB_11_4_5, true, true),
+    // Issue 15: the other versions of the testkit, with the lock each has besides FTWRL and what auto picks there
+    // (VersionMatrixIT says why). ftwrl is left to VersionMatrixIT's contract there, for CI's time: under this
+    // workload on 10.2.11 it was refused in its one round (FTWRL could not get in within 4 x 1 s).
+    MYSQL_5_7("MySQL 5.7.22", ServerDistribution.MYSQL_5_7_22, List.of("auto")),
+    MYSQL_8_0_12("MySQL 8.0.12", ServerDistribution.MYSQL_8_0_12, List.of("mysql-instance-lock", "auto")),
+    MARIADB_10_2("MariaDB 10.2.11", ServerDistribution.MARIADB_10_2_11, List.of("auto")),
+    MARIADB_10_11("MariaDB 10.11.5", ServerDistribution.MARIADB_10_11_5, List.of("mariadb-backup-stage", "auto"));
 
     private final String label;
     private final ServerDistribution distribution;
     private final boolean gtid;
     private final boolean replica;
+    /** Null: the strategies of {@link #strategies()}'s rule. */
+    private final List<String> strategies;
 
     ReplaySource(String label, ServerDistribution distribution, boolean gtid, boolean replica) {
+        this(label, distribution, gtid, replica, null);
+    }
+
+    /** Another version, GTIDs on, judged with these strategies. */
+    ReplaySource(String label, ServerDistribution distribution, List<String> strategies) {
+        this(label, distribution, true, false, strategies);
+    }
+
+    ReplaySource(
+            String label, ServerDistribution distribution, boolean gtid, boolean replica, List<String> strategies) {
         this.label = label;
         this.distribution = distribution;
         this.gtid = gtid;
         this.replica = replica;
+        this.strategies = strategies;
     }
 
     String label() {
@@ -55,6 +75,9 @@ enum ReplaySource {
 
     /** The strategies to judge here: a replica is backed up with read-only; {@code auto} is judged for what it picks. */
     List<String> strategies() {
+        if (strategies != null) {
+            return strategies;
+        }
         if (replica) {
             return List.of("read-only");
         }

@@ -29,30 +29,35 @@ public final class Report {
             double medianP99,
             double medianWindow,
             int statements,
+            int runs,
             int failures,
-            String firstError) {}
+            String firstError,
+            double maxWorstFailed) {}
 
     private final List<Row> rows;
+    private final List<String> skipped;
     private final String markdown;
     private final Path csvFile;
     private final Path chartFile;
 
-    private Report(List<Row> rows, String markdown, Path csvFile, Path chartFile) {
+    private Report(List<Row> rows, List<String> skipped, String markdown, Path csvFile, Path chartFile) {
         this.rows = rows;
+        this.skipped = List.copyOf(skipped);
         this.markdown = markdown;
         this.csvFile = csvFile;
         this.chartFile = chartFile;
     }
 
-    static Report write(List<Run> runs, Bench.Config config, long seconds) throws IOException {
+    /** @param skipped one line per peer or target that could not run here, and why */
+    static Report write(List<Run> runs, List<String> skipped, Bench.Config config, long seconds) throws IOException {
         Files.createDirectories(config.out());
         List<Row> rows = summarise(runs);
         Path csv = config.out().resolve("bench.csv");
         Files.writeString(csv, csv(runs));
-        String md = markdown(rows, config, seconds);
+        String md = markdown(rows, skipped, config, seconds);
         Files.writeString(config.out().resolve("bench.md"), md);
         Path chart = chart(rows, config.out().resolve("writer-stall.png"));
-        return new Report(rows, md, csv, chart);
+        return new Report(rows, skipped, md, csv, chart);
     }
 
     public String markdown() {
@@ -77,8 +82,20 @@ public final class Report {
         return row(rows, server, scenarioPrefix, tool).map(Row::medianWorst);
     }
 
+    /**
+     * Failed runs, except the refusals of the log_status scenario: there a refusal is a measured outcome (the
+     * success rate), not a broken bench.
+     */
     public long failures() {
-        return rows.stream().mapToInt(Row::failures).sum();
+        return rows.stream()
+                .filter(r -> !r.scenario().endsWith(Scenarios.BUSY_SUFFIX))
+                .mapToInt(Row::failures)
+                .sum();
+    }
+
+    /** The peers and targets that did not run here, each with why. */
+    public List<String> skipped() {
+        return skipped;
     }
 
     private static List<Row> summarise(List<Run> runs) {
@@ -97,8 +114,14 @@ public final class Report {
                     median(ok.stream().map(Run::p99Ms).toList()),
                     median(ok.stream().map(Run::windowMs).toList()),
                     ok.isEmpty() ? -1 : ok.get(0).statements(),
+                    rs.size(),
                     rs.size() - ok.size(),
-                    rs.stream().filter(Run::failed).map(Run::error).findFirst().orElse(null)));
+                    rs.stream().filter(Run::failed).map(Run::error).findFirst().orElse(null),
+                    rs.stream()
+                            .filter(Run::failed)
+                            .mapToDouble(Run::worstMs)
+                            .max()
+                            .orElse(Double.NaN)));
         });
         return rows;
     }
@@ -132,11 +155,11 @@ public final class Report {
         return b.toString();
     }
 
-    private static String markdown(List<Row> rows, Bench.Config config, long seconds) {
+    private static String markdown(List<Row> rows, List<String> skipped, Bench.Config config, long seconds) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(
                 Locale.ROOT,
-                "Writer stall: 4 writers doing single-row autocommit INSERTs; worst commit inside each tool's"
+                "Writer stall: 4 writers (unless the scenario names another count) doing single-row autocommit INSERTs; worst commit inside each tool's"
                         + " lock window, median of %d run(s) (max in brackets); p99 median; window: the whole run for peers, lock requested to"
                         + " released for quiesce (its probe blocks nobody); statements: round trips of one run. %d CPU(s), Java %s, %s; %d s in all.%n%n",
                 config.reps(),
@@ -156,7 +179,7 @@ public final class Report {
                     .append(" | ")
                     .append(
                             r.failures() > 0 && Double.isNaN(r.medianWorst())
-                                    ? "failed: " + r.firstError().replace('|', '/')
+                                    ? "failed: " + cell(r.firstError())
                                     : fmt(r.medianWorst()) + " (" + fmt(r.maxWorst()) + ")"
                                             + (r.failures() > 0 ? ", " + r.failures() + " failed" : ""))
                     .append(" | ")
@@ -167,11 +190,89 @@ public final class Report {
                     .append(r.statements() < 0 ? "—" : String.valueOf(r.statements()))
                     .append(" |\n");
         }
+        if (!skipped.isEmpty()) {
+            b.append("\nSkipped on this machine:\n\n");
+            skipped.forEach(s -> b.append("- ").append(s).append('\n'));
+        }
+        successRates(b, rows);
         b.append("\nRatios in this run (the targets of the benchmark issue):\n\n");
         for (String server : rows.stream().map(Row::server).distinct().toList()) {
             ratios(b, rows, server);
+            peerRatios(b, rows, server);
         }
         return b.toString();
+    }
+
+    /** How often each tool held under many writers, the refusal, and the writers' worst commits. */
+    private static void successRates(StringBuilder b, List<Row> rows) {
+        List<Row> busy = rows.stream()
+                .filter(r -> r.scenario().endsWith(Scenarios.BUSY_SUFFIX)
+                        && !r.tool().equals(Tools.NONE))
+                .toList();
+        if (busy.isEmpty()) {
+            return;
+        }
+        b.append("\nSuccess rate with many writers (a refusal is an outcome here, not a bench failure):\n\n");
+        for (Row r : busy) {
+            b.append(String.format(
+                    Locale.ROOT,
+                    "- %s, %s: %s held %d of %d runs, refused %d; worst commit of the held runs: median %s ms, max %s ms",
+                    r.server(),
+                    r.scenario(),
+                    r.tool(),
+                    r.runs() - r.failures(),
+                    r.runs(),
+                    r.failures(),
+                    fmt(r.medianWorst()),
+                    fmt(r.maxWorst())));
+            if (r.failures() > 0) {
+                b.append(String.format(
+                        Locale.ROOT,
+                        "; worst commit while refusing: max %s ms; refusal: %s",
+                        fmt(r.maxWorstFailed()),
+                        r.firstError().replace('\n', ' ')));
+            }
+            b.append('\n');
+        }
+    }
+
+    /** The young query against the raw lock, and the real peer programs against quiesce's default, scenario by scenario. */
+    private static void peerRatios(StringBuilder b, List<Row> rows, String server) {
+        String young = ", started " + Scenarios.YOUNG_MILLIS + " ms before";
+        for (String ours : List.of("quiesce auto", "quiesce ftwrl")) {
+            ratio(
+                    b,
+                    server + ", young SELECT: " + ours + " vs raw FTWRL",
+                    row(rows, server, young, ours),
+                    row(rows, server, young, "raw FTWRL"));
+        }
+        for (String scenario : rows.stream()
+                .filter(r -> r.server().equals(server))
+                .map(Row::scenario)
+                .distinct()
+                .filter(s -> s.equals("idle") || s.contains("SELECT"))
+                .toList()) {
+            for (String peer : List.of(Tools.MYDUMPER, Tools.MYDUMPER_TRX, Tools.MARIABACKUP)) {
+                ratio(
+                        b,
+                        server + ", " + scenario + ": quiesce auto vs " + peer,
+                        exact(rows, server, scenario, "quiesce auto"),
+                        exact(rows, server, scenario, peer));
+            }
+        }
+    }
+
+    private static Optional<Row> exact(List<Row> rows, String server, String scenario, String tool) {
+        return rows.stream()
+                .filter(r -> r.server().equals(server)
+                        && r.scenario().equals(scenario)
+                        && r.tool().equals(tool))
+                .findFirst();
+    }
+
+    /** A table cell: no column separator, no line break. */
+    private static String cell(String s) {
+        return s.replace('|', '/').replace('\n', ' ');
     }
 
     private static void ratios(StringBuilder b, List<Row> rows, String server) {
@@ -371,11 +472,13 @@ public final class Report {
     }
 
     private static String shortServer(String s) {
-        return s.replace("MySQL ", "my").replace("MariaDB ", "ma");
+        return s.replace("MySQL ", "my").replace("MariaDB ", "ma").replace(" (Debian)", "deb");
     }
 
     private static String shortScenario(String s) {
         return s.replace(" on the written table", "")
+                .replace("SELECT of ", "young SELECT ")
+                .replace(", started " + Scenarios.YOUNG_MILLIS + " ms before", "")
                 .replace("FTWRL forced (MyISAM table)", "forced")
                 .replace(" tables opened first", " tables");
     }

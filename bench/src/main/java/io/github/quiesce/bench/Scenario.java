@@ -23,6 +23,16 @@ interface Scenario {
         return List.of();
     }
 
+    /** Writer threads committing during this scenario. */
+    default int writers() {
+        return Bench.WRITERS;
+    }
+
+    /** Runs of each tool. */
+    default int reps(Bench.Config config) {
+        return config.reps();
+    }
+
     default void prepare(Target target) throws Exception {}
 
     default AutoCloseable beforeRun(Target target) throws Exception {

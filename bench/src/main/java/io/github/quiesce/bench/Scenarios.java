@@ -1,6 +1,5 @@
 package io.github.quiesce.bench;
 
-import io.github.quiesce.testkit.EmbeddedServer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -8,23 +7,58 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** The scenarios of the benchmark issue: idle, a long SELECT, FTWRL forced, many open tables. */
+/**
+ * The scenarios of the benchmark issues: idle, a long SELECT (old or young), FTWRL forced, many open tables,
+ * snapshot workers, many writers on the log_status path. Each has a key for {@code --scenarios}.
+ */
 final class Scenarios {
+
+    static final String IDLE = "idle";
+    static final String LONG_SELECT = "long-select";
+    static final String YOUNG_SELECT = "young-select";
+    static final String FTWRL_FORCED = "ftwrl-forced";
+    static final String TABLES = "tables";
+    static final String SNAPSHOTS = "snapshots";
+    static final String BUSY = "busy-log-status";
+    static final List<String> KEYS = List.of(IDLE, LONG_SELECT, YOUNG_SELECT, FTWRL_FORCED, TABLES, SNAPSHOTS, BUSY);
+
+    /** The end of the log_status scenario's name. */
+    static final String BUSY_SUFFIX = "writers, log_status path";
+
+    /** How long before the tool the young query starts: the guard must see a query it has barely had time to notice. */
+    static final long YOUNG_MILLIS = 20;
 
     private Scenarios() {}
 
     static List<Scenario> all(Bench.Config config) {
         List<Scenario> s = new ArrayList<>();
-        s.add(idle());
-        s.add(longSelect(config.longQuerySeconds()));
-        s.add(ftwrlForced(config.longQuerySeconds()));
-        for (int n : config.tableCounts()) {
-            s.add(openTables(n));
+        if (config.runs(IDLE)) {
+            s.add(idle());
         }
-        for (int n : config.snapshotCounts()) {
-            s.add(snapshotWorkers(n));
+        if (config.runs(LONG_SELECT)) {
+            s.add(longSelect(config.longQuerySeconds()));
+        }
+        if (config.runs(YOUNG_SELECT)) {
+            s.add(youngSelect(config.longQuerySeconds()));
+        }
+        if (config.runs(FTWRL_FORCED)) {
+            s.add(ftwrlForced(config.longQuerySeconds()));
+        }
+        if (config.runs(TABLES)) {
+            for (int n : config.tableCounts()) {
+                s.add(openTables(n));
+            }
+        }
+        if (config.runs(SNAPSHOTS)) {
+            for (int n : config.snapshotCounts()) {
+                s.add(snapshotWorkers(n));
+            }
+        }
+        if (config.runs(BUSY)) {
+            s.add(busyLogStatus(config.busyWriters(), config.busyRuns()));
         }
         return s;
     }
@@ -53,7 +87,71 @@ final class Scenarios {
             }
 
             public AutoCloseable beforeRun(Target target) throws InterruptedException {
-                return longQuery(target.server(), seconds);
+                return longQuery(target.server(), seconds, 1_200);
+            }
+        };
+    }
+
+    /**
+     * The same query started {@value #YOUNG_MILLIS} ms before the tool: too young for a guard that counts whole
+     * seconds, old enough to be running when the lock is requested. Named so that it never matches the long
+     * SELECT's name.
+     */
+    static Scenario youngSelect(int seconds) {
+        return new Scenario() {
+            public String name() {
+                return "SELECT of " + seconds + " s on the written table, started " + YOUNG_MILLIS + " ms before";
+            }
+
+            public boolean appliesTo(Target target) {
+                return true;
+            }
+
+            public Set<String> tools() {
+                return Set.of(
+                        Tools.NONE,
+                        "raw FTWRL",
+                        "raw LOCK INSTANCE + log_status",
+                        "raw BACKUP STAGE",
+                        Tools.MYDUMPER,
+                        Tools.MYDUMPER_TRX,
+                        Tools.MARIABACKUP,
+                        "quiesce auto",
+                        "quiesce ftwrl");
+            }
+
+            public AutoCloseable beforeRun(Target target) throws InterruptedException {
+                return longQuery(target.server(), seconds, YOUNG_MILLIS);
+            }
+        };
+    }
+
+    /**
+     * Many writers, and the instance lock's coordinates: on MySQL before 8.0.42 log_status is re-read until it
+     * agrees with the binary log, which a busy server may never let happen; the session then refuses. The
+     * report gives how often it held and the refusal.
+     */
+    static Scenario busyLogStatus(int writers, int runs) {
+        return new Scenario() {
+            public String name() {
+                return writers + " " + BUSY_SUFFIX;
+            }
+
+            public boolean appliesTo(Target target) {
+                return !target.isMariaDb();
+            }
+
+            public int writers() {
+                return writers;
+            }
+
+            public int reps(Bench.Config config) {
+                return runs;
+            }
+
+            public Set<String> tools() {
+                return Set.of(
+                        Tools.NONE, "raw LOCK INSTANCE + log_status", "quiesce mysql-instance-lock", "quiesce auto");
             }
         };
     }
@@ -80,7 +178,7 @@ final class Scenarios {
             }
 
             public AutoCloseable beforeRun(Target target) throws InterruptedException {
-                return longQuery(target.server(), seconds);
+                return longQuery(target.server(), seconds, 1_200);
             }
 
             public void finish(Target target) {
@@ -169,17 +267,26 @@ final class Scenarios {
         return Bench.TABLES_SCHEMA + ".t" + i;
     }
 
-    /** Starts the query and returns when it has run for more than a second; closing waits for its end. */
-    private static AutoCloseable longQuery(EmbeddedServer server, int seconds) throws InterruptedException {
+    /**
+     * Starts the query and returns when it has run for {@code ageMillis}, counted from the moment it is sent
+     * (the connect before it takes tens of ms, as much as a young query's whole age); closing waits for its end.
+     */
+    private static AutoCloseable longQuery(BenchServer server, int seconds, long ageMillis)
+            throws InterruptedException {
+        CountDownLatch sent = new CountDownLatch(1);
         CompletableFuture<Void> q = CompletableFuture.runAsync(() -> {
             try (Connection c = server.connect();
                     Statement st = c.createStatement()) {
+                sent.countDown();
                 st.execute("SELECT SLEEP(" + seconds + "), COUNT(*) FROM " + Bench.SCHEMA + "." + Bench.WRITTEN);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(1_200);
+        if (!sent.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the long query's connection did not open within 30 s");
+        }
+        Thread.sleep(ageMillis);
         return () -> q.get(seconds + 60L, TimeUnit.SECONDS);
     }
 }

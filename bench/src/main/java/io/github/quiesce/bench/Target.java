@@ -1,19 +1,19 @@
 package io.github.quiesce.bench;
 
-import io.github.quiesce.testkit.EmbeddedServer;
 import java.nio.file.Path;
 
 /**
- * The server a tool runs against, the account the dump client uses (mysql_native_password, which
- * MariaDB's client speaks to MySQL 8), and where that client lives.
+ * The server a tool runs against, the account the dump clients use (mysql_native_password, which
+ * MariaDB's client and mydumper speak to MySQL 8), and where the peer programs live (null: absent).
  */
-record Target(EmbeddedServer server, String dumpUser, String dumpPassword, Path dumpBinary) {
+record Target(
+        BenchServer server, String dumpUser, String dumpPassword, Path dumpBinary, Path mydumper, Path mariabackup) {
 
     boolean isMariaDb() {
-        return server.distribution().isMariaDb();
+        return server.isMariaDb();
     }
 
     String label() {
-        return server.distribution().displayName();
+        return server.label();
     }
 }

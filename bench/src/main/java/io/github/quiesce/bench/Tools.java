@@ -5,10 +5,14 @@ import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BackupSession;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The flows compared. Peers are reproduced with plain JDBC exactly as their manuals and code issue them
- * (see ../shared/anchors.md), or, for mariadb-dump, by running the real client.
+ * (see ../shared/anchors.md), or run as the real programs: mariadb-dump, mydumper and mariabackup.
  */
 final class Tools {
 
@@ -37,6 +41,9 @@ final class Tools {
                         "@status",
                         "UNLOCK TABLES"),
                 mariadbDump(),
+                mydumper(false),
+                mydumper(true),
+                mariabackup(),
                 raw(
                         "raw LOCK INSTANCE + log_status",
                         t -> !t.isMariaDb(),
@@ -219,4 +226,139 @@ final class Tools {
             }
         };
     }
+
+    static final String MYDUMPER = "mydumper";
+    static final String MYDUMPER_TRX = "mydumper --trx-consistency-only";
+    static final String MARIABACKUP = "mariabackup --backup";
+
+    /**
+     * Debian's mydumper (0.10) with 4 threads on the bench's dump schema, into a fresh directory. By default it
+     * holds FTWRL from before its threads' snapshots until the non-InnoDB tables are dumped; with
+     * {@code --trx-consistency-only} it lets go once the threads have their snapshots. Its long-query guard
+     * (60 s by default) does not see a 5 s query.
+     */
+    static Tool mydumper(boolean trxConsistencyOnly) {
+        return new Tool() {
+            public String name() {
+                return trxConsistencyOnly ? MYDUMPER_TRX : MYDUMPER;
+            }
+
+            public boolean appliesTo(Target target) {
+                return target.mydumper() != null;
+            }
+
+            public Outcome run(Target target) throws IOException, InterruptedException {
+                Path work = privateDirectory("bench-mydumper-");
+                try {
+                    List<String> cmd = new ArrayList<>(List.of(
+                            target.mydumper().toString(),
+                            // First: the password, in a file only this user can read, never on the command line.
+                            "--defaults-file",
+                            defaultsFile(work, target).toString(),
+                            "--host",
+                            "127.0.0.1",
+                            "--port",
+                            String.valueOf(target.server().port()),
+                            "--user",
+                            target.dumpUser(),
+                            "--threads",
+                            "4",
+                            "--database",
+                            Bench.DUMP_SCHEMA,
+                            "--outputdir",
+                            work.resolve("dump").toString(),
+                            "--verbose",
+                            "1"));
+                    if (trxConsistencyOnly) {
+                        cmd.add("--trx-consistency-only");
+                    }
+                    runProgram("mydumper", cmd, work);
+                } finally {
+                    DebianMariaDb.deleteTree(work);
+                }
+                return Outcome.wholeRun(-1);
+            }
+        };
+    }
+
+    /**
+     * Debian's mariabackup, a full physical backup of a server on this host whose version it matches (the
+     * bench's own Debian MariaDB): its BACKUP STAGE flow, START to END, around the file copy.
+     */
+    static Tool mariabackup() {
+        return new Tool() {
+            public String name() {
+                return MARIABACKUP;
+            }
+
+            public boolean appliesTo(Target target) {
+                return target.mariabackup() != null
+                        && target.server().backupDataDir().isPresent();
+            }
+
+            public Outcome run(Target target) throws IOException, InterruptedException {
+                Path work = privateDirectory("bench-mariabackup-");
+                try {
+                    runProgram(
+                            "mariabackup",
+                            List.of(
+                                    target.mariabackup().toString(),
+                                    // Must come first; also keeps /etc/mysql out of it.
+                                    "--defaults-file=" + defaultsFile(work, target),
+                                    "--backup",
+                                    "--target-dir=" + work.resolve("backup"),
+                                    "--datadir="
+                                            + target.server().backupDataDir().orElseThrow(),
+                                    "--host=127.0.0.1",
+                                    "--port=" + target.server().port()),
+                            work);
+                } finally {
+                    DebianMariaDb.deleteTree(work);
+                }
+                return Outcome.wholeRun(-1);
+            }
+        };
+    }
+
+    private static Path privateDirectory(String prefix) throws IOException {
+        return Files.createTempDirectory(
+                prefix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    /** A {@code [client]} option file with the dump account, readable by this user only. */
+    private static Path defaultsFile(Path dir, Target target) throws IOException {
+        Path f = Files.createFile(
+                dir.resolve("client.cnf"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(f, "[client]\nuser=" + target.dumpUser() + "\npassword=" + target.dumpPassword() + "\n");
+        return f;
+    }
+
+    /**
+     * Runs a peer program to its end, its output going to a file in {@code work}, read only to explain a failure.
+     * A program still running after {@value #PEER_TIMEOUT_SECONDS} s is killed, which drops its connections and
+     * so its locks: a hung peer (mydumper 0.10 on MySQL before 8.0.23 can wait on its own FTWRL) fails its run
+     * instead of the bench.
+     */
+    private static void runProgram(String what, List<String> cmd, Path work) throws IOException, InterruptedException {
+        Path log = work.resolve(what + ".log");
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        boolean ended = p.waitFor(PEER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        if (!ended || p.exitValue() != 0) {
+            String out = Files.readString(log, StandardCharsets.UTF_8).strip();
+            throw new IOException(what
+                    + (ended
+                            ? " exited with " + p.exitValue()
+                            : " still ran after " + PEER_TIMEOUT_SECONDS + " s, killed")
+                    + ": " + out.substring(Math.max(0, out.length() - 600)));
+        }
+    }
+
+    static final int PEER_TIMEOUT_SECONDS = 60;
 }

@@ -1,0 +1,273 @@
+package io.github.quiesce.bench;
+
+import com.mysql.cj.jdbc.MysqlDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+
+/**
+ * Debian's own MariaDB (10.11 on Debian 12, package {@code mariadb-server}), started by the bench as a
+ * third target so that Debian's {@code mariabackup} (same version, package {@code mariadb-backup}) can
+ * back it up: a fresh data directory from {@code mariadb-install-db}, a free loopback port, no option
+ * file ({@code --no-defaults}) and no system service, as the testkit's GaleraCluster does. Closing stops
+ * it and deletes its directory; a shutdown hook does so if the bench dies first.
+ */
+final class DebianMariaDb implements BenchServer, AutoCloseable {
+
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_]{1,32}");
+    private static final long START_TIMEOUT_MS = 120_000;
+
+    private final Path dir;
+    private final int port;
+    private final Process process;
+    private final Thread hook;
+    private String version = "10.11";
+
+    private DebianMariaDb(Path dir, int port, Process process) {
+        this.dir = dir;
+        this.port = port;
+        this.process = process;
+        this.hook = new Thread(this::stopAndDelete, "bench-debian-mariadb-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** Why it cannot be started here (a missing program, with its package), or empty when it can. */
+    static Optional<String> unavailable() {
+        if (Peers.find("mariadbd").isEmpty() || Peers.find("mariadb-install-db").isEmpty()) {
+            return Optional.of("no mariadbd / mariadb-install-db found (package mariadb-server; " + Peers.SETUP + ")");
+        }
+        return Optional.empty();
+    }
+
+    static DebianMariaDb start() throws IOException {
+        Path mariadbd = Peers.find("mariadbd")
+                .orElseThrow(() -> new IllegalStateException(unavailable().get()));
+        Path installDb = Peers.find("mariadb-install-db").orElseThrow();
+        Path dir = Files.createTempDirectory("bench-mariadb-debian-");
+        String user = System.getProperty("user.name");
+        try {
+            run(
+                    List.of(
+                            installDb.toString(),
+                            "--no-defaults",
+                            "--datadir=" + dir.resolve("data"),
+                            "--user=" + user,
+                            "--auth-root-authentication-method=normal",
+                            "--skip-test-db"),
+                    dir.resolve("install.log"));
+            int port = freePort();
+            List<String> cmd = List.of(
+                    mariadbd.toString(),
+                    "--no-defaults",
+                    "--datadir=" + dir.resolve("data"),
+                    "--port=" + port,
+                    "--bind-address=127.0.0.1",
+                    "--socket=" + dir.resolve("server.sock"),
+                    "--pid-file=" + dir.resolve("server.pid"),
+                    "--log-error=" + dir.resolve("error.log"),
+                    "--tmpdir=" + dir,
+                    "--user=" + user,
+                    "--server-id=1",
+                    "--log-bin=binlog",
+                    "--binlog-format=ROW",
+                    // The embedded servers' settings, so that the three targets compare.
+                    "--innodb-buffer-pool-size=64M",
+                    "--max-connections=300");
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("stdout.log").toFile())
+                    .start();
+            DebianMariaDb server = new DebianMariaDb(dir, port, p);
+            try {
+                server.awaitReady();
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            return server;
+        } catch (IOException | RuntimeException e) {
+            deleteTree(dir);
+            throw e;
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        String last = "no connection yet";
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Debian's mariadbd exited with code " + process.exitValue()
+                        + " during start:\n" + tail(dir.resolve("error.log")));
+            }
+            try (Connection c = DriverManager.getConnection(jdbcUrl() + "&connectTimeout=1000", "root", "");
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT VERSION()")) {
+                rs.next();
+                version = rs.getString(1).replaceFirst("-.*", "");
+                return;
+            } catch (SQLException e) {
+                last = e.getMessage();
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Debian's mariadbd", e);
+            }
+        }
+        throw new IllegalStateException("Debian's mariadbd did not accept connections within " + START_TIMEOUT_MS / 1000
+                + " s (last: " + last + "):\n" + tail(dir.resolve("error.log")));
+    }
+
+    @Override
+    public String label() {
+        return "MariaDB " + version + " (Debian)";
+    }
+
+    @Override
+    public boolean isMariaDb() {
+        return true;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    private String jdbcUrl() {
+        return "jdbc:mysql://127.0.0.1:" + port + "/?sslMode=DISABLED&allowPublicKeyRetrieval=true&useSSL=false";
+    }
+
+    @Override
+    public DataSource dataSource() {
+        MysqlDataSource ds = new MysqlDataSource();
+        ds.setURL(jdbcUrl());
+        ds.setUser("root");
+        ds.setPassword("");
+        return ds;
+    }
+
+    @Override
+    public Optional<Path> backupDataDir() {
+        return Optional.of(dir.resolve("data"));
+    }
+
+    @Override
+    public void createUser(String user, String password, String... globalPrivileges) {
+        if (!SAFE_NAME.matcher(user).matches() || !SAFE_NAME.matcher(password).matches()) {
+            throw new IllegalArgumentException("user and password must be 1-32 letters, digits or '_'");
+        }
+        for (String p : globalPrivileges) {
+            if (!p.matches("[A-Z_ ]{3,40}")) {
+                throw new IllegalArgumentException("not a privilege name: " + p);
+            }
+        }
+        String account = "'" + user + "'@'%'";
+        execute("DROP USER IF EXISTS " + account, "CREATE USER " + account + " IDENTIFIED BY '" + password + "'");
+        if (globalPrivileges.length > 0) {
+            execute("GRANT " + String.join(", ", globalPrivileges) + " ON *.* TO " + account);
+        }
+    }
+
+    /** Stops the server (SIGTERM, as a service manager would) and deletes its directory. */
+    @Override
+    public void close() {
+        stopAndDelete();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or about to: it does the same.
+        }
+    }
+
+    private synchronized void stopAndDelete() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+        try {
+            deleteTree(dir);
+        } catch (UncheckedIOException e) {
+            Bench.log("could not delete %s: %s", dir, e.getCause());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return label() + " at 127.0.0.1:" + port;
+    }
+
+    private static void run(List<String> cmd, Path log) throws IOException {
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(cmd.get(0) + " did not finish within 120 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IllegalStateException("interrupted", e);
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException(cmd.get(0) + " exited with " + p.exitValue() + ":\n" + tail(log));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete " + root, e);
+        }
+    }
+
+    private static String tail(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                return "";
+            }
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+}

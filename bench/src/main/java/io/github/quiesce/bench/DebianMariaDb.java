@@ -13,12 +13,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -102,7 +100,7 @@ final class DebianMariaDb implements BenchServer, AutoCloseable {
             }
             return server;
         } catch (IOException | RuntimeException e) {
-            deleteTree(dir);
+            Peers.deleteTree(dir);
             throw e;
         }
     }
@@ -209,7 +207,7 @@ final class DebianMariaDb implements BenchServer, AutoCloseable {
             }
         }
         try {
-            deleteTree(dir);
+            Peers.deleteTree(dir);
         } catch (UncheckedIOException e) {
             Bench.log("could not delete %s: %s", dir, e.getCause());
         }
@@ -243,19 +241,6 @@ final class DebianMariaDb implements BenchServer, AutoCloseable {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete " + root, e);
         }
     }
 

@@ -1,9 +1,12 @@
 package io.github.quiesce.bench;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -26,5 +29,19 @@ final class Peers {
                 .flatMap(dir -> Arrays.stream(names).map(n -> Path.of(dir, n)))
                 .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
                 .findFirst();
+    }
+
+    /** Deletes a scratch directory: a peer's output, or the data of the server the bench started. */
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete " + root, e);
+        }
     }
 }

@@ -472,7 +472,7 @@ public final class Report {
     }
 
     private static String shortServer(String s) {
-        return s.replace("MySQL ", "my").replace("MariaDB ", "ma").replace(" (Debian)", "deb");
+        return s.replace("MySQL ", "my").replace("MariaDB ", "ma").replace(" (Debian)", " deb");
     }
 
     private static String shortScenario(String s) {

@@ -252,7 +252,7 @@ final class Tools {
                 try {
                     List<String> cmd = new ArrayList<>(List.of(
                             target.mydumper().toString(),
-                            // First: the password, in a file only this user can read, never on the command line.
+                            // The password is in a file only this user can read, never on the command line.
                             "--defaults-file",
                             defaultsFile(work, target).toString(),
                             "--host",
@@ -274,7 +274,7 @@ final class Tools {
                     }
                     runProgram("mydumper", cmd, work);
                 } finally {
-                    DebianMariaDb.deleteTree(work);
+                    Peers.deleteTree(work);
                 }
                 return Outcome.wholeRun(-1);
             }
@@ -313,7 +313,7 @@ final class Tools {
                                     "--port=" + target.server().port()),
                             work);
                 } finally {
-                    DebianMariaDb.deleteTree(work);
+                    Peers.deleteTree(work);
                 }
                 return Outcome.wholeRun(-1);
             }

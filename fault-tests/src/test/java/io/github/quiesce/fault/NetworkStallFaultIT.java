@@ -11,10 +11,11 @@ import io.github.quiesce.ReleaseException;
 import io.github.quiesce.testkit.Writers;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The network between quiesce and the server stalls while the lock is held (a TCP proxy that stops
@@ -29,6 +30,10 @@ class NetworkStallFaultIT {
     @TempDir
     Path journals;
 
+    static Stream<Target> targets() {
+        return Target.mainVersions();
+    }
+
     private static DataSource through(TcpProxy proxy, Stage stage) {
         MysqlDataSource ds = new MysqlDataSource();
         ds.setURL(stage.lockServer.jdbcUrl().replace(":" + stage.lockServer.port() + "/", ":" + proxy.port() + "/")
@@ -39,7 +44,7 @@ class NetworkStallFaultIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Target.class)
+    @MethodSource("targets")
     void aStalledLockConnectionIsKilledFromANewOneAndTheServerIsFreedAtOnce(Target target) throws Exception {
         Stage stage = Stage.of(target, journals);
         Threads threads = Threads.snapshot();
@@ -71,7 +76,7 @@ class NetworkStallFaultIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Target.class)
+    @MethodSource("targets")
     void aFullPartitionFailsWithinTheDriverTimeoutsAndNamesTheConnectionToKill(Target target) throws Exception {
         Stage stage = Stage.of(target, journals);
         Threads threads = Threads.snapshot();

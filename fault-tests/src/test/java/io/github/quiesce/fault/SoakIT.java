@@ -8,9 +8,10 @@ import io.github.quiesce.testkit.ServerChecks;
 import io.github.quiesce.testkit.Writers;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * open → coordinates → close, many times per strategy with four writers running: every cycle's point
@@ -25,8 +26,12 @@ class SoakIT {
     @TempDir
     Path journals;
 
+    static Stream<Target> targets() {
+        return Target.mainVersions();
+    }
+
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Target.class)
+    @MethodSource("targets")
     void cyclesLeaveNothingBehindAndEveryPointMatchesTheData(Target target) throws Exception {
         Stage stage = Stage.of(target, journals);
         try (Writers writers = stage.startWriters();

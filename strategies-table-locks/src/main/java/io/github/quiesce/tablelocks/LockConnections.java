@@ -20,18 +20,27 @@ import java.util.Set;
  */
 final class LockConnections {
 
+    private static final int LOCK_WAIT_TIMEOUT = 1205;
+
     /** Server errors after which a new attempt, with a new list, may succeed: a table dropped since listed, a lock wait timeout, a deadlock. */
-    private static final Set<Integer> RETRYABLE = Set.of(1146, 1205, 1213);
+    private static final Set<Integer> RETRYABLE = Set.of(1146, LOCK_WAIT_TIMEOUT, 1213);
 
     private final LockContext context;
     private final long boundSeconds;
+    /**
+     * Whether the server's lock wait timeout is the caller's {@code lockWaitTimeout}, shorter than the acquire
+     * timeout: then error 1205 is the caller's bound reached, not an attempt to retry.
+     */
+    private final boolean callersBound;
+
     private final List<HeldConnection> extra = new ArrayList<>();
     /** How many connections the last attempt locked on. */
     private int used;
 
-    LockConnections(LockContext context, long boundSeconds) {
+    LockConnections(LockContext context, long acquireSeconds, long lockWaitTimeoutSeconds) {
         this.context = context;
-        this.boundSeconds = boundSeconds;
+        this.boundSeconds = Math.min(acquireSeconds, lockWaitTimeoutSeconds);
+        this.callersBound = lockWaitTimeoutSeconds < acquireSeconds;
         context.onRelease(Statements.UNLOCK_TABLES, s -> s.execute(Statements.UNLOCK_TABLES));
         context.sql().execute(Statements.SET_LOCK_WAIT_TIMEOUT, boundSeconds);
     }
@@ -65,7 +74,7 @@ final class LockConnections {
                 done = remaining > 0 && executeWithin(i, statements.get(i), Duration.ofNanos(remaining));
             } catch (BackupSqlException e) {
                 unlockAll();
-                if (RETRYABLE.contains(e.vendorCode())) {
+                if (RETRYABLE.contains(e.vendorCode()) && !(callersBound && e.vendorCode() == LOCK_WAIT_TIMEOUT)) {
                     return "the server answered error " + e.vendorCode() + " ("
                             + e.getCause().getMessage() + ")";
                 }

@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *       the lock does not conflict with them.</li>
  *   <li>{@code SELECT ... FROM information_schema.TABLES}: every base table (MariaDB: also system-versioned
  *       tables and sequences) outside mysql, sys, performance_schema, information_schema; views skipped.</li>
- *   <li>{@code SET SESSION lock_wait_timeout = ?} (the acquire timeout, whole seconds) and
+ *   <li>{@code SET SESSION lock_wait_timeout = ?} (the acquire timeout in whole seconds, or {@code lockWaitTimeout}
+ *       where that is shorter: the caller's bound on every lock statement; a timeout of the caller's own bound
+ *       fails the session at once, as it does for every other strategy) and
  *       {@code LOCK TABLES `s`.`t` READ, ...}: one statement if it fits in half of {@code max_allowed_packet}
  *       (or {@link #MAX_STATEMENT_BYTES}), else one per held connection, all held at once. The whole set must
  *       be locked within {@code acquireTimeout}, else every part is cancelled ({@code KILL QUERY}), released
@@ -182,10 +184,10 @@ public final class TableLocksStrategy implements LockStrategy {
         Sql sql = context.sql();
         BackupOptions options = context.options();
         Duration timeout = options.acquireTimeout();
-        long boundSeconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+        long acquireSeconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
         long maxBytes = maxStatementBytes(context);
         int attempts = 1 + options.acquireRetries();
-        LockConnections connections = new LockConnections(context, boundSeconds);
+        LockConnections connections = new LockConnections(context, acquireSeconds, options.lockWaitTimeoutSeconds());
         try {
             for (int attempt = 1; ; attempt++) {
                 WriterGuard.awaitNone(context, LOCK);

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The admin account is {@code root} with an empty password. {@link #stop()} and {@link #start()}
- * restart the same server (same port and data); {@link #close()} stops it and deletes its data.
- * Servers still running when the JVM exits are stopped by a shutdown hook.
+ * restart the same server (same port and data); {@link #close()} kills it and deletes its data.
+ * Servers still running when the JVM exits are closed by a shutdown hook.
  */
 public final class EmbeddedServer implements AutoCloseable {
 
@@ -189,10 +189,13 @@ public final class EmbeddedServer implements AutoCloseable {
         RUNNING.remove(this);
     }
 
-    /** Stops the server and deletes its data directory. */
+    /**
+     * Ends the server and deletes its data directory. Killed, not shut down: the data is thrown away, and a
+     * clean MySQL 8 shutdown takes about 2 s, which over the suite's eighty-odd servers is minutes of CI.
+     */
     @Override
     public synchronized void close() {
-        stop();
+        kill();
         try {
             BinaryCache.deleteTree(runDir);
         } catch (IOException e) {

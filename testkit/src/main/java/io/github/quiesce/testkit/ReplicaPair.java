@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * A source and a replica of the same distribution, each its own embedded server on its own port, the
@@ -38,11 +40,19 @@ public final class ReplicaPair implements AutoCloseable {
      * its server id is always 2, the source's 1.
      */
     public static ReplicaPair start(ServerDistribution distribution, ServerConfig replicaConfig) {
-        EmbeddedServer source =
-                EmbeddedServer.start(distribution, ServerConfig.defaults().withServerId(1));
+        // Started side by side: most of a start is waiting for the disk, and the suite starts dozens of pairs.
+        CompletableFuture<EmbeddedServer> startingReplica =
+                CompletableFuture.supplyAsync(() -> EmbeddedServer.start(distribution, replicaConfig.withServerId(2)));
+        EmbeddedServer source;
+        try {
+            source = EmbeddedServer.start(distribution, ServerConfig.defaults().withServerId(1));
+        } catch (RuntimeException e) {
+            startingReplica.thenAccept(EmbeddedServer::close);
+            throw e;
+        }
         EmbeddedServer replica = null;
         try {
-            replica = EmbeddedServer.start(distribution, replicaConfig.withServerId(2));
+            replica = join(startingReplica);
             source.createUser(REPL_USER, REPL_PASSWORD, "REPLICATION SLAVE");
             replica.execute(changeSource(distribution, source.port()), "START SLAVE");
             ReplicaPair pair = new ReplicaPair(source, replica);
@@ -54,6 +64,14 @@ public final class ReplicaPair implements AutoCloseable {
             }
             source.close();
             throw e;
+        }
+    }
+
+    private static EmbeddedServer join(CompletableFuture<EmbeddedServer> starting) {
+        try {
+            return starting.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

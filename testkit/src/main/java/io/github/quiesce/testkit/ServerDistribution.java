@@ -146,6 +146,11 @@ public enum ServerDistribution {
         return !isMariaDb() && !atLeast(8, 0, 2);
     }
 
+    /** MySQL 5.7 records metadata locks in performance_schema only when told to (8.0 does by default). */
+    boolean metadataLockInstrumentOffByDefault() {
+        return !isMariaDb() && !atLeast(8, 0, 0);
+    }
+
     /**
      * Whether the MariaDB installer takes {@code --skip-test-db} and creates no anonymous accounts (10.11 and
      * 11.4 do). 10.2.11's has no such option (it would reach mysqld as an unknown one) and creates

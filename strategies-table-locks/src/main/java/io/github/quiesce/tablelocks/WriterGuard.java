@@ -6,6 +6,7 @@ import io.github.quiesce.LongQuery;
 import io.github.quiesce.LongQueryGuard;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.spi.LockContext;
+import io.github.quiesce.spi.Sql;
 import io.github.quiesce.spi.support.LongQueries;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -25,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * tables it already holds and the one it waits for take no new writer. So before each attempt it waits,
  * with the options' {@link LongQueryGuard} (threshold, timeout), until no InnoDB write transaction and no
  * writing statement has been open the threshold: a transaction seen in two looks one threshold (at least
- * 120 ms) apart,
- * or a statement other than a plain read that has run the threshold. The acquire timeout bounds a writer
- * that starts after the last look. Needs PROCESS to see other accounts (WARN without).
+ * 120 ms) apart, each look proven fresh (INNODB_TRX is a cache that frequent readers keep stale; see
+ * {@link Statements#START_FRESHNESS_PROOF}), or a statement other than a plain read that has run the
+ * threshold. The acquire timeout bounds a writer that starts after the last look. Needs PROCESS to see
+ * other accounts (WARN without).
  */
 final class WriterGuard {
 
@@ -38,8 +42,10 @@ final class WriterGuard {
             Pattern.compile("\\bFOR\\s+(UPDATE|SHARE)\\b|\\bLOCK\\s+IN\\s+SHARE\\s+MODE\\b");
     private static final long POLL_MILLIS = 20;
     /**
-     * information_schema.INNODB_TRX is served from a cache refreshed at most every 100 ms: two looks closer than
-     * that can show the same transactions although they committed long ago.
+     * information_schema.INNODB_TRX is refilled only after 100 ms without a read (see
+     * {@link Statements#START_FRESHNESS_PROOF}): our own looks are at least this far apart, and a stale one is
+     * looked at again after this plus a random part of it, so that two sessions polling side by side leave
+     * the cache the idle moment it needs instead of keeping it stale for each other.
      */
     private static final long TRX_CACHE_MILLIS = 120;
 
@@ -68,7 +74,7 @@ final class WriterGuard {
         long deadline = start + guard.timeout().toNanos();
         boolean announced = false;
         while (true) {
-            List<LongQuery> blockers = longWriters(context, guard.threshold(), seesAll);
+            List<LongQuery> blockers = longWriters(context, guard.threshold(), seesAll, deadline, lock);
             if (blockers.isEmpty()) {
                 if (announced) {
                     Duration waited = Duration.ofNanos(System.nanoTime() - start);
@@ -110,24 +116,18 @@ final class WriterGuard {
     }
 
     /** Writers open for the threshold: statements by their age, transactions by being seen twice one threshold apart. */
-    private static List<LongQuery> longWriters(LockContext context, Duration threshold, boolean transactionsVisible) {
+    private static List<LongQuery> longWriters(
+            LockContext context, Duration threshold, boolean transactionsVisible, long deadline, String lock) {
         List<LongQuery> statements = writingStatements(context, threshold);
         if (!statements.isEmpty() || !transactionsVisible) {
             return statements;
         }
-        Map<String, LongQuery> first = writeTransactions(context);
+        Map<String, LongQuery> first = freshWriteTransactions(context, deadline, lock);
         if (first.isEmpty()) {
-            // The cache may have been filled just before a transaction began (another reader refreshed it): only a
-            // look one refresh later can say "none" (CI, MariaDB 11.4.5: an idle transaction missed so, writers held 1
-            // s).
-            sleep(TRX_CACHE_MILLIS, "looking for write transactions");
-            first = writeTransactions(context);
-            if (first.isEmpty()) {
-                return List.of();
-            }
+            return List.of();
         }
         sleep(Math.max(TRX_CACHE_MILLIS, threshold.toMillis()), "looking for write transactions");
-        Map<String, LongQuery> second = writeTransactions(context);
+        Map<String, LongQuery> second = freshWriteTransactions(context, deadline, lock);
         second.keySet().retainAll(first.keySet());
         List<LongQuery> still = new ArrayList<>(second.values());
         // The transaction's own start is kept in whole seconds: at least the threshold, since it was seen twice.
@@ -135,15 +135,58 @@ final class WriterGuard {
         return still;
     }
 
-    private static List<LongQuery> writingStatements(LockContext context, Duration threshold) {
-        return LongQueries.running(context, threshold).stream()
-                .filter(q -> !plainRead(q.query()))
-                .toList();
+    /**
+     * The write transactions InnoDB lists, from a look that proves itself filled after it began; a stale
+     * look is repeated. Throws when none is fresh by the guard's deadline: somebody reads INNODB_TRX more
+     * often than every 100 ms, and no look can tell which transactions are still open.
+     */
+    private static Map<String, LongQuery> freshWriteTransactions(LockContext context, long deadline, String lock) {
+        int stale = 0;
+        while (true) {
+            Optional<Map<String, LongQuery>> look = writeTransactions(context);
+            if (look.isPresent()) {
+                if (stale > 0) {
+                    LOG.debug(
+                            "quiesce: information_schema.INNODB_TRX on {} was stale in {} look(s) before a fresh one",
+                            context.server(),
+                            stale);
+                }
+                return look.get();
+            }
+            stale++;
+            if (System.nanoTime() > deadline) {
+                throw new LockAcquisitionException(
+                        "Did not take " + lock + " on " + context.server()
+                                + ": information_schema.INNODB_TRX was not refreshed in " + stale
+                                + " look(s), so the guard"
+                                + " could not tell which write transactions are open. InnoDB refills it only after 100 ms"
+                                + " in which nobody reads it: some other connection polls it faster than that. Nothing is"
+                                + " locked. Retry when that poller stops, or turn the guard off (BackupOptions.longQueryGuard).");
+            }
+            sleep(
+                    TRX_CACHE_MILLIS + ThreadLocalRandom.current().nextLong(TRX_CACHE_MILLIS),
+                    "looking for write transactions");
+        }
     }
 
-    private static Map<String, LongQuery> writeTransactions(LockContext context) {
+    /** One look, inside a transaction of our own: empty when that transaction is not listed (the cache is older). */
+    private static Optional<Map<String, LongQuery>> writeTransactions(LockContext context) {
+        Sql sql = context.sql();
+        sql.execute(Statements.START_FRESHNESS_PROOF);
+        List<Map<String, String>> rows;
+        try {
+            rows = sql.rows(Statements.WRITE_TRANSACTIONS);
+        } finally {
+            sql.execute(Statements.END_FRESHNESS_PROOF);
+        }
+        if (rows.stream().noneMatch(r -> "1".equals(r.get("own")))) {
+            return Optional.empty();
+        }
         Map<String, LongQuery> byTrx = new LinkedHashMap<>();
-        for (Map<String, String> row : context.sql().rows(Statements.WRITE_TRANSACTIONS)) {
+        for (Map<String, String> row : rows) {
+            if ("1".equals(row.get("own"))) {
+                continue;
+            }
             String ms = row.get("ms");
             byTrx.put(
                     row.get("trx"),
@@ -153,7 +196,13 @@ final class WriterGuard {
                             ms == null || !ms.matches("\\d{1,15}") ? 0 : Long.parseLong(ms),
                             row.get("query")));
         }
-        return byTrx;
+        return Optional.of(byTrx);
+    }
+
+    private static List<LongQuery> writingStatements(LockContext context, Duration threshold) {
+        return LongQueries.running(context, threshold).stream()
+                .filter(q -> !plainRead(q.query()))
+                .toList();
     }
 
     /** A SELECT (or WITH, SHOW, ...) that locks no rows: what {@code LOCK TABLES ... READ} does not wait for. */

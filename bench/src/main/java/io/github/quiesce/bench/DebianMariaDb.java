@@ -1,11 +1,12 @@
 package io.github.quiesce.bench;
 
 import com.mysql.cj.jdbc.MysqlDataSource;
+import io.github.quiesce.testkit.LogTail;
+import io.github.quiesce.testkit.Loopback;
+import io.github.quiesce.testkit.ServerProcesses;
+import io.github.quiesce.testkit.TestAccounts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,7 +17,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -28,7 +28,6 @@ import javax.sql.DataSource;
  */
 final class DebianMariaDb implements BenchServer, AutoCloseable {
 
-    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_]{1,32}");
     private static final long START_TIMEOUT_MS = 120_000;
 
     private final Path dir;
@@ -69,7 +68,7 @@ final class DebianMariaDb implements BenchServer, AutoCloseable {
                             "--auth-root-authentication-method=normal",
                             "--skip-test-db"),
                     dir.resolve("install.log"));
-            int port = freePort();
+            int port = Loopback.freePort();
             List<String> cmd = List.of(
                     mariadbd.toString(),
                     "--no-defaults",
@@ -111,7 +110,7 @@ final class DebianMariaDb implements BenchServer, AutoCloseable {
         while (System.currentTimeMillis() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Debian's mariadbd exited with code " + process.exitValue()
-                        + " during start:\n" + tail(dir.resolve("error.log")));
+                        + " during start:\n" + LogTail.of(dir.resolve("error.log")));
             }
             try (Connection c = DriverManager.getConnection(jdbcUrl() + "&connectTimeout=1000", "root", "");
                     Statement st = c.createStatement();
@@ -130,7 +129,7 @@ final class DebianMariaDb implements BenchServer, AutoCloseable {
             }
         }
         throw new IllegalStateException("Debian's mariadbd did not accept connections within " + START_TIMEOUT_MS / 1000
-                + " s (last: " + last + "):\n" + tail(dir.resolve("error.log")));
+                + " s (last: " + last + "):\n" + LogTail.of(dir.resolve("error.log")));
     }
 
     @Override
@@ -168,19 +167,8 @@ final class DebianMariaDb implements BenchServer, AutoCloseable {
 
     @Override
     public void createUser(String user, String password, String... globalPrivileges) {
-        if (!SAFE_NAME.matcher(user).matches() || !SAFE_NAME.matcher(password).matches()) {
-            throw new IllegalArgumentException("user and password must be 1-32 letters, digits or '_'");
-        }
-        for (String p : globalPrivileges) {
-            if (!p.matches("[A-Z_ ]{3,40}")) {
-                throw new IllegalArgumentException("not a privilege name: " + p);
-            }
-        }
-        String account = "'" + user + "'@'%'";
-        execute("DROP USER IF EXISTS " + account, "CREATE USER " + account + " IDENTIFIED BY '" + password + "'");
-        if (globalPrivileges.length > 0) {
-            execute("GRANT " + String.join(", ", globalPrivileges) + " ON *.* TO " + account);
-        }
+        execute(TestAccounts.create(user, password, "IDENTIFIED", globalPrivileges)
+                .toArray(String[]::new));
     }
 
     /** Stops the server (SIGTERM, as a service manager would) and deletes its directory. */
@@ -196,15 +184,7 @@ final class DebianMariaDb implements BenchServer, AutoCloseable {
 
     private synchronized void stopAndDelete() {
         if (process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
+            ServerProcesses.stop(process);
         }
         try {
             Peers.deleteTree(dir);
@@ -234,25 +214,7 @@ final class DebianMariaDb implements BenchServer, AutoCloseable {
             throw new IllegalStateException("interrupted", e);
         }
         if (p.exitValue() != 0) {
-            throw new IllegalStateException(cmd.get(0) + " exited with " + p.exitValue() + ":\n" + tail(log));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String tail(Path file) {
-        try {
-            if (!Files.exists(file)) {
-                return "";
-            }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
+            throw new IllegalStateException(cmd.get(0) + " exited with " + p.exitValue() + ":\n" + LogTail.of(log));
         }
     }
 }

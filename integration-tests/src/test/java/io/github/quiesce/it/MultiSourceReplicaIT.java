@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -37,7 +35,6 @@ class MultiSourceReplicaIT {
     private static final String USER = "quiesce_ms_repl";
     private static final String PASSWORD = "quiesce_ms_pw1";
     private static final List<String> CHANNELS = List.of("a", "b");
-    private static final Pattern MARIADB_GTID = Pattern.compile("(\\d+)-(\\d+)-(\\d+)");
 
     @ParameterizedTest
     @EnumSource(
@@ -70,7 +67,7 @@ class MultiSourceReplicaIT {
                 awaitApplied(d, replica, source);
             }
             Map<String, Long> baseline = new LinkedHashMap<>();
-            byChannel.forEach((ch, source) -> baseline.put(ch, own(d, source, gtidSet(d, source))));
+            byChannel.forEach((ch, source) -> baseline.put(ch, Gtids.countOf(source, Gtids.executed(source))));
 
             List<Writers> writers = new ArrayList<>();
             List<BinlogCoordinates> held = new ArrayList<>();
@@ -101,7 +98,7 @@ class MultiSourceReplicaIT {
                             long rows = ServerChecks.count(
                                     replica,
                                     "SELECT COUNT(*) FROM ms_" + src.channel() + "." + tables.get(src.channel()));
-                            long transactions = own(d, source, src.gtidSet()) - baseline.get(src.channel());
+                            long transactions = Gtids.countOf(source, src.gtidSet()) - baseline.get(src.channel());
                             if (rows != transactions) {
                                 wrong.add("hold " + hold + ", channel " + src.channel() + ": " + rows + " rows, "
                                         + transactions + " transactions in " + src.gtidSet());
@@ -167,35 +164,14 @@ class MultiSourceReplicaIT {
         return d.isMariaDb() ? "START SLAVE '" + channel + "'" : "START SLAVE FOR CHANNEL '" + channel + "'";
     }
 
-    private static String gtidSet(ServerDistribution d, EmbeddedServer server) {
-        String set = ServerChecks.scalar(
-                server, d.isMariaDb() ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed");
-        return set == null ? "" : set.replaceAll("\\s+", "");
-    }
-
     private static void awaitApplied(ServerDistribution d, EmbeddedServer replica, EmbeddedServer source) {
-        String target = gtidSet(d, source);
+        String target = Gtids.executed(source);
         String wait = d.isMariaDb()
                 ? "SELECT MASTER_GTID_WAIT('" + target + "', 60)"
                 : "SELECT WAIT_FOR_EXECUTED_GTID_SET('" + target + "', 60)";
         assertThat(ServerChecks.scalar(replica, wait))
                 .as("the replica applied %s", target)
                 .isEqualTo("0");
-    }
-
-    /** The source's own transactions in a set: MySQL by its server_uuid, MariaDB by its domain. */
-    private static long own(ServerDistribution d, EmbeddedServer source, String set) {
-        if (!d.isMariaDb()) {
-            return Gtids.count(set, ServerChecks.scalar(source, "SELECT @@GLOBAL.server_uuid"));
-        }
-        String domain = ServerChecks.scalar(source, "SELECT @@GLOBAL.gtid_domain_id");
-        Matcher m = MARIADB_GTID.matcher(set);
-        while (m.find()) {
-            if (m.group(1).equals(domain)) {
-                return Long.parseLong(m.group(3));
-            }
-        }
-        return 0;
     }
 
     /** The GTID of the source's next transaction after the set, as SHOW BINLOG EVENTS prints it. */
@@ -205,7 +181,7 @@ class MultiSourceReplicaIT {
         }
         String domain = ServerChecks.scalar(source, "SELECT @@GLOBAL.gtid_domain_id");
         String serverId = ServerChecks.scalar(source, "SELECT @@GLOBAL.server_id");
-        return domain + "-" + serverId + "-" + (own(d, source, set) + 1);
+        return domain + "-" + serverId + "-" + (Gtids.countOf(source, set) + 1);
     }
 
     private static List<String> channelsOn(ServerDistribution d, EmbeddedServer server) {

@@ -83,7 +83,7 @@ class PreparedSnapshotsIT {
                 })
                 .build();
         // Read while nothing writes: one row per writer transaction from here on.
-        String baseline = gtidSet(server);
+        String baseline = Gtids.executed(server);
         long baseRows = ServerChecks.count(server, "SELECT COUNT(*) FROM " + SCHEMA + "." + TABLE);
         try (Writers writers = Writers.start(server, SCHEMA, TABLE, 4, Long.MAX_VALUE)) {
             writers.awaitCommitted(50, 30_000);
@@ -165,14 +165,6 @@ class PreparedSnapshotsIT {
     private static long sessionsOfUser(EmbeddedServer server) {
         return ServerChecks.count(
                 server, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '" + USER + "'");
-    }
-
-    private static String gtidSet(EmbeddedServer server) {
-        return ServerChecks.scalar(
-                server,
-                server.distribution().isMariaDb()
-                        ? "SELECT @@GLOBAL.gtid_binlog_pos"
-                        : "SELECT @@GLOBAL.gtid_executed");
     }
 
     private static long rows(Connection snapshot) throws Exception {

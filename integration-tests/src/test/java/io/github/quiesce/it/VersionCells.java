@@ -112,7 +112,7 @@ abstract class VersionCells {
         String password = "Pw_" + user;
         createAccount(server, user, password, version.grants(strategy));
         try (HikariDataSource pool = server.pooledDataSource(user, password, 2)) {
-            String before = gtidSet(server);
+            String before = Gtids.executed(server);
             try (BackupSession s = BackupSession.open(pool, options.build())) {
                 assertThat(s.strategy()).isEqualTo(strategy);
                 BinlogCoordinates c = s.coordinates();
@@ -196,15 +196,6 @@ abstract class VersionCells {
         if (target == pair().replica()) {
             pair().awaitCaughtUp(Duration.ofSeconds(30));
         }
-    }
-
-    static String gtidSet(EmbeddedServer server) {
-        String set = ServerChecks.scalar(
-                server,
-                server.distribution().isMariaDb()
-                        ? "SELECT @@GLOBAL.gtid_binlog_pos"
-                        : "SELECT @@GLOBAL.gtid_executed");
-        return set == null ? "" : set.replaceAll("\\s+", "");
     }
 
     static long rows(Connection connection, String table) throws SQLException {
@@ -453,7 +444,7 @@ abstract class VersionCells {
         void coordinatesMatchTheRowsAndTheBinaryLogWhileWritersRun() throws Exception {
             String table = Writers.newTable(server, SCHEMA, "auto");
             String uuid = version.distribution.isMariaDb() ? null : ServerChecks.scalar(server, "SELECT @@server_uuid");
-            long baseline = Gtids.count(gtidSet(server));
+            long baseline = Gtids.count(Gtids.executed(server));
             try (Writers writers = Writers.start(server, SCHEMA, table, 4, 1_000_000)) {
                 for (int round = 0; round < ROUNDS; round++) {
                     writers.awaitCommitted((round + 1) * 30L, 10_000);
@@ -521,11 +512,6 @@ abstract class VersionCells {
             return t;
         }
 
-        /** Transactions of the source in a set: MySQL by the source's UUID; MariaDB's replica set holds only the source's domain 0. */
-        private long sourceTransactions(String set) {
-            return version.distribution.isMariaDb() ? Gtids.count(set) : Gtids.count(set, sourceUuid());
-        }
-
         /** The source's server_uuid; null on MariaDB, whose GTIDs name a domain and server id instead. */
         private String sourceUuid() {
             return version.distribution.isMariaDb()
@@ -568,7 +554,7 @@ abstract class VersionCells {
         @Test
         void sourceCoordinatesCountExactlyWhatTheReplicaApplied() throws Exception {
             String table = table("coords");
-            long baseline = sourceTransactions(gtidSet(pair.source()));
+            long baseline = Gtids.countOf(pair.source(), Gtids.executed(pair.source()));
             try (Writers writers = Writers.running(pair.source(), SCHEMA, table)) {
                 for (int i = 0; i < ROUNDS; i++) {
                     ReplicaSource src;
@@ -579,7 +565,7 @@ abstract class VersionCells {
                         applied = rows(pair.replica(), table);
                     }
                     assertThat(src.port()).isEqualTo(pair.source().port());
-                    assertThat(sourceTransactions(src.gtidSet()) - baseline)
+                    assertThat(Gtids.countOf(pair.source(), src.gtidSet()) - baseline)
                             .as("rows on the replica = source transactions in %s", src.gtidSet())
                             .isEqualTo(applied);
                     String next = Gtids.next(src.gtidSet(), sourceUuid());

@@ -46,9 +46,10 @@ final class SettledApplier {
 
     /** MariaDB's number of parallel applier workers; 0 applies serially in the SQL thread. */
     static final String PARALLEL_THREADS = "slave_parallel_threads";
-    /** MySQL's number of applier workers, named so before 8.0.26 and after; 0 applies serially. */
+    /** MySQL's number of applier workers, named so before 8.0.26; 0 applies serially. */
     static final String PARALLEL_WORKERS_OLD = "slave_parallel_workers";
 
+    /** The same from MySQL 8.0.26 on. */
     static final String PARALLEL_WORKERS = "replica_parallel_workers";
 
     private static final Duration POLL = Duration.ofMillis(2);

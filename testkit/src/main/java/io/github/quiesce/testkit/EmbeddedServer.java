@@ -5,8 +5,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +40,6 @@ public final class EmbeddedServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Set<EmbeddedServer> RUNNING = ConcurrentHashMap.newKeySet();
-    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_]{1,32}");
 
     static {
         Runtime.getRuntime()
@@ -81,7 +77,7 @@ public final class EmbeddedServer implements AutoCloseable {
             // A copied data dir would share the template's server_uuid; replicas need distinct ones.
             Files.deleteIfExists(runDir.resolve("data/auto.cnf"));
             EmbeddedServer server = new EmbeddedServer(distribution, config, base, runDir);
-            server.port = freePort();
+            server.port = Loopback.freePort();
             server.start();
             LOG.info(
                     "Started {} on 127.0.0.1:{} in {} ms (data {})",
@@ -161,15 +157,7 @@ public final class EmbeddedServer implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        ServerProcesses.stop(process);
         process = null;
         RUNNING.remove(this);
     }
@@ -282,21 +270,9 @@ public final class EmbeddedServer implements AutoCloseable {
      * e.g. {@code createUser("backup", "pw", "RELOAD", "REPLICATION CLIENT")}. Names are validated.
      */
     public void createUser(String user, String password, String... globalPrivileges) {
-        if (!SAFE_NAME.matcher(user).matches() || !SAFE_NAME.matcher(password).matches()) {
-            throw new IllegalArgumentException("user and password must be 1-32 letters, digits or '_'");
-        }
-        for (String p : globalPrivileges) {
-            if (!p.matches("[A-Z_ ]{3,40}")) {
-                throw new IllegalArgumentException("not a privilege name: " + p);
-            }
-        }
-        String account = "'" + user + "'@'%'";
         // mysql_native_password on MySQL 8 too, so MariaDB's clients (mariadb-dump) can log in as well.
-        String auth = distribution.isMariaDb() ? " IDENTIFIED" : " IDENTIFIED WITH mysql_native_password";
-        execute("DROP USER IF EXISTS " + account, "CREATE USER " + account + auth + " BY '" + password + "'");
-        if (globalPrivileges.length > 0) {
-            execute("GRANT " + String.join(", ", globalPrivileges) + " ON *.* TO " + account);
-        }
+        String auth = distribution.isMariaDb() ? "IDENTIFIED" : "IDENTIFIED WITH mysql_native_password";
+        execute(TestAccounts.create(user, password, auth, globalPrivileges).toArray(String[]::new));
     }
 
     /** A client program shipped with the distribution (e.g. {@code mariadb-dump}), if it has one. */
@@ -311,13 +287,6 @@ public final class EmbeddedServer implements AutoCloseable {
     @Override
     public String toString() {
         return distribution.displayName() + " at 127.0.0.1:" + port;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
     }
 
     private static void sleep(long millis) {

@@ -3,9 +3,6 @@ package io.github.quiesce.testkit;
 import com.mysql.cj.jdbc.MysqlDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,8 +132,14 @@ public final class GaleraCluster implements AutoCloseable {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             cluster = new GaleraCluster(root);
             for (int i = 1; i <= size; i++) {
-                cluster.nodes.add(
-                        new Node(cluster, i, root.resolve("node" + i), freePort(), freePort(), freePort(), freePort()));
+                cluster.nodes.add(new Node(
+                        cluster,
+                        i,
+                        root.resolve("node" + i),
+                        Loopback.freePort(),
+                        Loopback.freePort(),
+                        Loopback.freePort(),
+                        Loopback.freePort()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not prepare the Galera cluster's directories", e);
@@ -300,8 +303,8 @@ public final class GaleraCluster implements AutoCloseable {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("Galera node " + index + " exited with code " + process.exitValue()
-                            + " during start. Error log:\n" + tail(dir.resolve("error.log"))
-                            + tail(dir.resolve("stdout.log")));
+                            + " during start. Error log:\n" + LogTail.of(dir.resolve("error.log"))
+                            + LogTail.of(dir.resolve("stdout.log")));
                 }
                 try {
                     Map<String, String> s = status();
@@ -317,7 +320,7 @@ public final class GaleraCluster implements AutoCloseable {
                 sleep(100);
             }
             throw new IllegalStateException("Galera node " + index + " was not Synced within " + timeout + " (last: "
-                    + last + "). Error log:\n" + tail(dir.resolve("error.log")));
+                    + last + "). Error log:\n" + LogTail.of(dir.resolve("error.log")));
         }
 
         /** Stops the node cleanly (SIGTERM), as a service manager would. */
@@ -325,15 +328,7 @@ public final class GaleraCluster implements AutoCloseable {
             if (process == null) {
                 return;
             }
-            process.destroy();
-            try {
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
+            ServerProcesses.stop(process);
             process = null;
         }
 
@@ -452,32 +447,13 @@ public final class GaleraCluster implements AutoCloseable {
             }
             if (p.exitValue() != 0) {
                 throw new IllegalStateException(
-                        String.join(" ", cmd) + " exited with " + p.exitValue() + ":\n" + tail(log));
+                        String.join(" ", cmd) + " exited with " + p.exitValue() + ":\n" + LogTail.of(log));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not run " + String.join(" ", cmd), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
-    }
-
-    private static String tail(Path file) {
-        try {
-            if (!Files.exists(file)) {
-                return "";
-            }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())) + "\n";
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")\n";
         }
     }
 

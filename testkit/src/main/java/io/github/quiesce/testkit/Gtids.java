@@ -54,6 +54,35 @@ public final class Gtids {
                 .sum();
     }
 
+    /** What the server has executed: {@code @@gtid_executed}, or MariaDB's {@code @@gtid_binlog_pos}; blanks removed. */
+    public static String executed(EmbeddedServer server) {
+        String set = ServerChecks.scalar(
+                server,
+                server.distribution().isMariaDb()
+                        ? "SELECT @@GLOBAL.gtid_binlog_pos"
+                        : "SELECT @@GLOBAL.gtid_executed");
+        return set == null ? "" : set.replaceAll("\\s+", "");
+    }
+
+    /**
+     * The transactions that originated on {@code server} in a set that may hold others' too (a replica's, or
+     * a multi-source replica's): MySQL by the server's {@code server_uuid}, MariaDB by its
+     * {@code gtid_domain_id} (one domain per source, as multi-source MariaDB needs).
+     */
+    public static long countOf(EmbeddedServer server, String gtidSet) {
+        if (!server.distribution().isMariaDb()) {
+            return count(gtidSet, ServerChecks.scalar(server, "SELECT @@GLOBAL.server_uuid"));
+        }
+        String domain = ServerChecks.scalar(server, "SELECT @@GLOBAL.gtid_domain_id");
+        Matcher m = MARIADB_GTID.matcher(gtidSet == null ? "" : gtidSet);
+        while (m.find()) {
+            if (m.group(1).equals(domain)) {
+                return Long.parseLong(m.group(3));
+            }
+        }
+        return 0;
+    }
+
     /**
      * The GTID of the transaction that should follow {@code gtidSet} on a server whose own transactions
      * are the only ones in it: {@code uuid:N+1} (MySQL) or {@code domain-server-(N+1)} (MariaDB, one domain).

@@ -14,7 +14,7 @@ import java.util.Locale;
  * unknown variable 'mysqlx=OFF'" followed by ~25 "Shutting down plugin" lines), so the last lines
  * alone can miss it: every error line before the tail is kept too.
  */
-final class LogTail {
+public final class LogTail {
 
     static final int LINES = 25;
     private static final int ERROR_LINES = 15;
@@ -22,7 +22,7 @@ final class LogTail {
     private LogTail() {}
 
     /** "--- last lines of NAME ---" and the lines, or "" when the file is missing or empty. */
-    static String of(Path file) {
+    public static String of(Path file) {
         List<String> lines;
         try {
             if (file == null || !Files.exists(file)) {

@@ -1,5 +1,6 @@
 package io.github.quiesce.testkit.scripted;
 
+import io.github.quiesce.ServerVersion;
 import io.github.quiesce.testkit.Gtids;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
@@ -342,15 +343,10 @@ public final class ScriptedServer {
      */
     private boolean removedHere(String upper) {
         String version = variables.getOrDefault("version", "");
-        java.util.regex.Matcher v =
-                java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
-        if (version.contains("MariaDB") || !v.find()) {
+        if (version.contains("MariaDB") || version.isEmpty()) {
             return false;
         }
-        int major = Integer.parseInt(v.group(1));
-        int minor = Integer.parseInt(v.group(2));
-        boolean at84 = major > 8 || (major == 8 && minor >= 4);
-        return at84
+        return ServerVersion.parse(version).atLeast(8, 4, 0)
                 && (upper.startsWith("SHOW MASTER STATUS")
                         || upper.startsWith("SHOW SLAVE STATUS")
                         || upper.startsWith("START SLAVE")

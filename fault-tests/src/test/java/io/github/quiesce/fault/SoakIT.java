@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SoakIT {
 
-    private static final int CYCLES = Integer.getInteger("quiesce.soak.cycles", 30);
+    private static final int CYCLES = Integer.getInteger("quiesce.soak.cycles", 20);
     private static final int POOL_SIZE = 4;
 
     @TempDir

@@ -1,6 +1,7 @@
 package io.github.quiesce.bench;
 
 import com.mysql.cj.jdbc.MysqlDataSource;
+import io.github.quiesce.testkit.DebianMariaDbCommands;
 import io.github.quiesce.testkit.LogTail;
 import io.github.quiesce.testkit.Loopback;
 import io.github.quiesce.testkit.ServerProcesses;
@@ -22,8 +23,8 @@ import javax.sql.DataSource;
 /**
  * Debian's own MariaDB (10.11 on Debian 12, package {@code mariadb-server}), started by the bench as a
  * third target so that Debian's {@code mariabackup} (same version, package {@code mariadb-backup}) can
- * back it up: a fresh data directory from {@code mariadb-install-db}, a free loopback port, no option
- * file ({@code --no-defaults}) and no system service, as the testkit's GaleraCluster does. Closing stops
+ * back it up, started as {@link DebianMariaDbCommands} says (as the testkit's Galera nodes are) on a free
+ * loopback port. Closing stops
  * it and deletes its directory; a shutdown hook does so if the bench dies first.
  */
 final class DebianMariaDb implements BenchServer, AutoCloseable {
@@ -59,33 +60,9 @@ final class DebianMariaDb implements BenchServer, AutoCloseable {
         Path dir = Files.createTempDirectory("bench-mariadb-debian-");
         String user = System.getProperty("user.name");
         try {
-            run(
-                    List.of(
-                            installDb.toString(),
-                            "--no-defaults",
-                            "--datadir=" + dir.resolve("data"),
-                            "--user=" + user,
-                            "--auth-root-authentication-method=normal",
-                            "--skip-test-db"),
-                    dir.resolve("install.log"));
+            run(DebianMariaDbCommands.installDb(installDb, dir.resolve("data"), user), dir.resolve("install.log"));
             int port = Loopback.freePort();
-            List<String> cmd = List.of(
-                    mariadbd.toString(),
-                    "--no-defaults",
-                    "--datadir=" + dir.resolve("data"),
-                    "--port=" + port,
-                    "--bind-address=127.0.0.1",
-                    "--socket=" + dir.resolve("server.sock"),
-                    "--pid-file=" + dir.resolve("server.pid"),
-                    "--log-error=" + dir.resolve("error.log"),
-                    "--tmpdir=" + dir,
-                    "--user=" + user,
-                    "--server-id=1",
-                    "--log-bin=binlog",
-                    "--binlog-format=ROW",
-                    // The embedded servers' settings, so that the three targets compare.
-                    "--innodb-buffer-pool-size=64M",
-                    "--max-connections=300");
+            List<String> cmd = DebianMariaDbCommands.server(mariadbd, dir, dir.resolve("data"), port, user);
             Process p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("stdout.log").toFile())

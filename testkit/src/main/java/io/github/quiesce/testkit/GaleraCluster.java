@@ -58,8 +58,8 @@ public final class GaleraCluster implements AutoCloseable {
     /** Set (to anything) to make {@link #assumeAvailable()} fail instead of skip. */
     public static final String REQUIRE_ENV = "QUIESCE_REQUIRE_GALERA";
 
-    static final Path MARIADBD = Path.of("/usr/sbin/mariadbd");
-    static final Path INSTALL_DB = Path.of("/usr/bin/mariadb-install-db");
+    static final Path MARIADBD = DebianMariaDbCommands.MARIADBD;
+    static final Path INSTALL_DB = DebianMariaDbCommands.INSTALL_DB;
     static final Path PROVIDER = Path.of("/usr/lib/galera/libgalera_smm.so");
     static final Path SST_SCRIPT = Path.of("/usr/bin/wsrep_sst_rsync");
     static final Path RSYNC = Path.of("/usr/bin/rsync");
@@ -222,15 +222,7 @@ public final class GaleraCluster implements AutoCloseable {
                 Files.createDirectories(dir);
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
                 if (index == 1) {
-                    run(
-                            List.of(
-                                    INSTALL_DB.toString(),
-                                    "--no-defaults",
-                                    "--datadir=" + dataDir(),
-                                    "--user=" + user(),
-                                    "--auth-root-authentication-method=normal",
-                                    "--skip-test-db"),
-                            dir.resolve("install.log"));
+                    run(DebianMariaDbCommands.installDb(INSTALL_DB, dataDir(), user()), dir.resolve("install.log"));
                 } else {
                     Files.createDirectories(dataDir());
                     if ("root".equals(user())) {
@@ -244,24 +236,10 @@ public final class GaleraCluster implements AutoCloseable {
         }
 
         private List<String> command(boolean bootstrap) {
-            List<String> cmd = new ArrayList<>(List.of(
-                    MARIADBD.toString(),
-                    "--no-defaults",
-                    "--datadir=" + dataDir(),
-                    "--port=" + port,
-                    "--bind-address=127.0.0.1",
-                    "--socket=" + dir.resolve("server.sock"),
-                    "--pid-file=" + dir.resolve("server.pid"),
-                    "--log-error=" + dir.resolve("error.log"),
-                    "--tmpdir=" + dir,
-                    "--user=" + user(),
-                    "--server-id=1",
-                    "--log-bin=binlog",
+            List<String> cmd = new ArrayList<>(DebianMariaDbCommands.server(MARIADBD, dir, dataDir(), port, user()));
+            cmd.addAll(List.of(
                     "--log-slave-updates=ON",
-                    "--binlog-format=ROW",
                     "--innodb-autoinc-lock-mode=2",
-                    "--innodb-buffer-pool-size=64M",
-                    "--max-connections=300",
                     "--wsrep-on=ON",
                     "--wsrep-provider=" + PROVIDER,
                     "--wsrep-cluster-name=quiesce-test",

@@ -103,6 +103,21 @@ public final class ServerChecks {
     }
 
     /**
+     * Whether a DDL runs within 3 s on a new connection, which no global read lock, backup lock, backup
+     * stage or table lock left behind would allow. It creates and drops {@code schema.ddl_probe}.
+     */
+    public static boolean ddlRunsAtOnce(EmbeddedServer server, String schema) {
+        if (!schema.matches("[A-Za-z0-9_]+")) {
+            throw new IllegalArgumentException("not a plain identifier: " + schema);
+        }
+        if (!completesWithin(server, "CREATE TABLE IF NOT EXISTS " + schema + ".ddl_probe (id INT)", 3_000)) {
+            return false;
+        }
+        server.execute("DROP TABLE " + schema + ".ddl_probe");
+        return true;
+    }
+
+    /**
      * MySQL 8: number of global (server-wide) metadata locks held, e.g. by FLUSH TABLES WITH READ LOCK or
      * LOCK INSTANCE FOR BACKUP, from {@code performance_schema.metadata_locks}.
      */

@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * Before any lock that flushes tables ({@code FLUSH TABLES [WITH READ LOCK]}), wait until no statement
- * has been running for {@code threshold} or longer, and none has for a whole {@code threshold} (one look
- * suffices for thresholds over a second, which say that younger statements may pass), up to
+ * has been running for {@code threshold} or longer, and each younger one running then has ended or been
+ * seen to run the threshold (it is looked at again every few milliseconds, for at most one threshold; one
+ * look suffices for thresholds over a second, which say that younger statements may pass), up to
  * {@code timeout}, then fail naming them (XtraBackup's {@code --ftwrl-wait-threshold} /
  * {@code --ftwrl-wait-timeout}). Such a lock queues behind that statement while it already blocks
  * every writer, and on MySQL leaves later users of its tables waiting for the flush until the

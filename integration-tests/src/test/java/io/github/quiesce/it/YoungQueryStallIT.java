@@ -14,6 +14,7 @@ import io.github.quiesce.testkit.Writers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -72,6 +73,10 @@ class YoungQueryStallIT {
     private static final double FROZEN_MS = 1_000;
 
     private static final double MEDIAN_BOUND_MS = 150;
+
+    private static final int WRITE_SECONDS = 2;
+    /** A write the guard missed holds writers for the acquire timeout or the write's rest, 1 s or more. */
+    private static final double WRITE_BOUND_MS = 500;
 
     record Round(double worstMillis, String refusal, double sessionMillis) {}
 
@@ -143,14 +148,61 @@ class YoungQueryStallIT {
      * metadata-lock instrument on for 5.7, which has it off by default).
      */
     private static void assertNoLockLeft(EmbeddedServer server) {
-        assertThat(ServerChecks.completesWithin(
-                        server, "CREATE TABLE IF NOT EXISTS " + SCHEMA + ".ddl_probe (id INT)", 3_000))
+        assertThat(ServerChecks.ddlRunsAtOnce(server, SCHEMA))
                 .as("a DDL on %s runs at once", server)
                 .isTrue();
-        server.execute("DROP TABLE " + SCHEMA + ".ddl_probe");
         if (!server.distribution().isMariaDb()) {
             assertThat(ServerChecks.globalMetadataLocks(server)).isZero();
         }
+    }
+
+    /**
+     * A long write started 0 and 20 ms before {@code open()}, on a table the writers do not touch: every
+     * server's flush waits for it, and every writer of every table then waits for the flush. At the guard's
+     * first look it is younger than the threshold; the guard must keep watching it until it shows as long
+     * (issue 20 replaced a fixed second look one threshold later with that watch). A miss holds the
+     * writers until the write ends or the lock attempt is cancelled: 1 s and more, where {@link #WRITE_BOUND_MS}
+     * is asserted. {@code auto} on MySQL takes snapshots, so its brief FTWRL decision is what is tried there.
+     * Not MySQL {@code ftwrl}: its pre-flush waits behind the write without holding the writers, so a miss
+     * would not show. With the watch removed (the guard looking once), this test failed in both cells: writers
+     * held 1,958 and 1,983 ms on MariaDB (2 of 4 rounds), 1,007 ms on MySQL (1 of 4).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"MARIADB_11_4_5, ftwrl", "MYSQL_8_0_15, auto"})
+    void aLongWriteStartedJustBeforeTheSessionFreezesNoWriter(ServerDistribution distribution, String strategy)
+            throws Exception {
+        EmbeddedServer server = EmbeddedServers.shared(distribution);
+        String table = Writers.newTable(server, SCHEMA, "write");
+        String side = Writers.newTable(server, SCHEMA, "side");
+        server.execute("INSERT INTO " + SCHEMA + "." + side + " (writer, seq) VALUES (0, 0)");
+        String write = "UPDATE " + SCHEMA + "." + side + " SET seq = seq + 1 WHERE SLEEP(" + WRITE_SECONDS + ") = 0";
+        BackupOptions options = BackupOptions.builder()
+                .strategy(strategy)
+                .acquireTimeout(Duration.ofSeconds(WRITE_SECONDS))
+                .build();
+        List<String> rounds = new ArrayList<>();
+        double worst = 0;
+        try (Writers writers = Writers.running(server, SCHEMA, table)) {
+            for (int offset : new int[] {0, 20, 0, 20}) {
+                Round r = roundBehind(server, writers, write, options, offset, WRITE_SECONDS);
+                rounds.add(String.format(
+                        "%d ms: worst %.1f ms, session %.0f ms%s",
+                        offset,
+                        r.worstMillis(),
+                        r.sessionMillis(),
+                        r.refusal() == null ? "" : ", refused: " + r.refusal()));
+                worst = Math.max(worst, r.worstMillis());
+            }
+            assertThat(writers.errors()).isEmpty();
+        }
+        LOG.info(
+                "{} {}, a {} s write started just before: {}",
+                distribution.displayName(),
+                strategy,
+                WRITE_SECONDS,
+                rounds);
+        assertThat(worst).as("worst writer commit over the rounds %s", rounds).isLessThan(WRITE_BOUND_MS);
+        assertNoLockLeft(server);
     }
 
     /** The control: the same round with the guard off freezes writers, so the rounds above could fail. */
@@ -170,16 +222,33 @@ class YoungQueryStallIT {
         }
     }
 
-    /** One session with the query started {@code offsetMs} before it; the query is ended right after. */
+    /** One session with the SELECT started {@code offsetMs} before it; the query is ended right after. */
     private static Round round(
             EmbeddedServer server, Writers writers, String table, BackupOptions options, int offsetMs, int querySeconds)
+            throws Exception {
+        return roundBehind(
+                server,
+                writers,
+                "SELECT SLEEP(" + querySeconds + ") FROM " + SCHEMA + "." + table + " LIMIT 1",
+                options,
+                offsetMs,
+                querySeconds);
+    }
+
+    /** One session with {@code longStatement} started {@code offsetMs} before it; the statement is ended right after. */
+    private static Round roundBehind(
+            EmbeddedServer server,
+            Writers writers,
+            String longStatement,
+            BackupOptions options,
+            int offsetMs,
+            int querySeconds)
             throws Exception {
         try (Connection query = server.connect();
                 Statement st = query.createStatement()) {
             long id = ServerChecks.connectionId(query);
-            CompletableFuture<Void> running = CompletableFuture.runAsync(
-                    () -> run(st, "SELECT SLEEP(" + querySeconds + ") FROM " + SCHEMA + "." + table + " LIMIT 1"));
-            awaitRunning(server, id);
+            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> run(st, longStatement));
+            awaitRunning(server, id, longStatement.substring(0, longStatement.indexOf(' ')));
             Thread.sleep(offsetMs);
             long from = System.nanoTime();
             String refusal = null;
@@ -199,13 +268,13 @@ class YoungQueryStallIT {
         }
     }
 
-    /** The query has been sent and the server runs it: offset 0 means "just started", not "not yet sent". */
-    private static void awaitRunning(EmbeddedServer server, long id) throws InterruptedException {
+    /** The statement has been sent and the server runs it: offset 0 means "just started", not "not yet sent". */
+    private static void awaitRunning(EmbeddedServer server, long id, String firstWord) throws InterruptedException {
         for (int i = 0; i < 500; i++) {
             if (ServerChecks.count(
                             server,
-                            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + id
-                                    + " AND INFO LIKE 'SELECT SLEEP%'")
+                            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + id + " AND INFO LIKE '"
+                                    + firstWord + " %'")
                     > 0) {
                 return;
             }

@@ -35,6 +35,8 @@ public final class LongQueries {
             Pattern.compile("^(\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*", Pattern.DOTALL);
     /** Short enough to find the gap between two statements of a busy server; each look is one cheap query. */
     private static final long POLL_MILLIS = 20;
+    /** How often statements seen young are looked at again: OLTP statements end within a few of these. */
+    private static final long WATCH_POLL_MILLIS = 5;
 
     private static final Duration MAX_QUIET_PERIOD = Duration.ofSeconds(1);
 
@@ -56,20 +58,35 @@ public final class LongQueries {
         return RunningStatements.on(context.sql(), context.server()).atLeast(threshold);
     }
 
-    /** The statements the options' {@link LongQueryGuard} counts as long right now, longest first. */
-    private static List<LongQuery> blocking(LockContext context, RunningStatements statements) {
-        LongQueryGuard guard = context.options().longQueryGuard();
-        boolean selectsBlock = context.server().tableFlushWaitsForStatements();
-        return statements.atLeast(guard.threshold()).stream()
-                .filter(s -> counts(guard.type(), s) && (selectsBlock || !isSelect(s)))
-                .toList();
+    /**
+     * One look: the statements of the options' {@link LongQueryGuard}'s type that a flush would wait for,
+     * split into those that have run its threshold (longest first) and those still younger.
+     */
+    private record Look(List<LongQuery> blockers, List<RunningStatements.Running> young) {
+        static Look take(LockContext context, RunningStatements statements) {
+            LongQueryGuard guard = context.options().longQueryGuard();
+            boolean selectsBlock = context.server().tableFlushWaitsForStatements();
+            long threshold = guard.threshold().toMillis();
+            List<RunningStatements.Running> counted = statements.all().stream()
+                    .filter(r -> counts(guard.type(), r.statement()) && (selectsBlock || !isSelect(r.statement())))
+                    .toList();
+            return new Look(
+                    counted.stream()
+                            .map(RunningStatements.Running::statement)
+                            .filter(s -> s.millis() >= threshold)
+                            .toList(),
+                    counted.stream()
+                            .filter(r -> r.statement().millis() < threshold)
+                            .toList());
+        }
     }
 
     /**
-     * Whether the guard sees no long statement now and again {@link #quietPeriod one threshold} later. Two
-     * looks, because one look misses a statement that started just before it: any statement already
-     * running at the first look and still running at the second has by then run the threshold, so only
-     * one that started after the first look can slip past. True at once when the guard is off.
+     * Whether the guard sees no long statement now and none of the statements running now turns out long
+     * (see {@link YoungStatements}): one look misses a statement that started just before it, so those it
+     * saw young are watched until they end, or until {@link #quietPeriod one threshold} has passed, by when
+     * any still running has run the threshold and shows as long. Only one that started after the first look
+     * can slip past. True at once when the guard is off.
      */
     public static boolean quiet(LockContext context) {
         LongQueryGuard guard = context.options().longQueryGuard();
@@ -77,25 +94,29 @@ public final class LongQueries {
             return true;
         }
         RunningStatements statements = RunningStatements.on(context.sql(), context.server());
-        List<LongQuery> first = blocking(context, statements);
-        if (!first.isEmpty()) {
-            LOG.debug("quiesce: {} long statement(s) on {}, first {}", first.size(), context.server(), first.get(0));
-            return false;
+        Look look = Look.take(context, statements);
+        YoungStatements watched = new YoungStatements(look.young());
+        long deadline = System.nanoTime() + quietPeriod(guard).toNanos();
+        while (look.blockers().isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (watched.isEmpty() || left <= 0) {
+                return true;
+            }
+            sleep(Math.min(WATCH_POLL_MILLIS, Math.max(1, left / 1_000_000)), "looking for long statements");
+            look = Look.take(context, statements);
+            watched.dropEnded(look.young());
         }
-        if (quietPeriod(guard).isZero()) {
-            return true;
-        }
-        sleep(quietPeriod(guard).toMillis(), "looking for long statements");
-        List<LongQuery> second = blocking(context, statements);
-        if (!second.isEmpty()) {
-            LOG.debug("quiesce: {} long statement(s) on {}, first {}", second.size(), context.server(), second.get(0));
-        }
-        return second.isEmpty();
+        LOG.debug(
+                "quiesce: {} long statement(s) on {}, first {}",
+                look.blockers().size(),
+                context.server(),
+                look.blockers().get(0));
+        return false;
     }
 
     /**
      * Waits, as the options' {@link LongQueryGuard} says, until no long statement of its type runs and
-     * none has for the threshold (see {@link #quiet}); throws a {@link LockAcquisitionException} naming
+     * none of those running then turns out long (see {@link #quiet}); throws a {@link LockAcquisitionException} naming
      * them when its timeout passes. With a {@link LongQueryKiller} on, ends them once it has waited long
      * enough. Call it right before a lock that flushes tables.
      */
@@ -117,19 +138,24 @@ public final class LongQueries {
         RunningStatements statements = RunningStatements.on(context.sql(), server);
         long start = System.nanoTime();
         long deadline = start + guard.timeout().toNanos();
+        YoungStatements watched = null;
         long quietSince = -1;
         boolean announced = false;
         Set<String> killed = new HashSet<>();
         while (true) {
-            List<LongQuery> blockers = blocking(context, statements);
+            Look look = Look.take(context, statements);
+            List<LongQuery> blockers = look.blockers();
             long now = System.nanoTime();
             if (blockers.isEmpty()) {
-                if (quietSince < 0) {
+                if (watched == null) {
+                    watched = new YoungStatements(look.young());
                     quietSince = now;
+                } else {
+                    watched.dropEnded(look.young());
                 }
                 long missing = quietPeriod(guard).toNanos() - (now - quietSince);
-                if (missing > 0) {
-                    sleep(Math.min(POLL_MILLIS, Math.max(1, missing / 1_000_000)), lock);
+                if (!watched.isEmpty() && missing > 0) {
+                    sleep(Math.min(WATCH_POLL_MILLIS, Math.max(1, missing / 1_000_000)), lock);
                     continue;
                 }
                 if (announced) {
@@ -143,6 +169,7 @@ public final class LongQueries {
                 }
                 return;
             }
+            watched = null;
             quietSince = -1;
             if (System.nanoTime() > deadline) {
                 context.publish(
@@ -178,9 +205,9 @@ public final class LongQueries {
     }
 
     /**
-     * How long the guard must see nothing before the lock: the threshold, so that a statement already
-     * running at the first look has run the threshold by the last. A threshold above a second says that
-     * younger statements are meant to pass, and one look does.
+     * How long the guard watches the statements it saw young at most: the threshold, so that one still
+     * running by then has run the threshold and shows as long. A threshold above a second says that younger
+     * statements are meant to pass, and one look does.
      */
     private static Duration quietPeriod(LongQueryGuard guard) {
         return guard.threshold().compareTo(MAX_QUIET_PERIOD) <= 0 ? guard.threshold() : Duration.ZERO;

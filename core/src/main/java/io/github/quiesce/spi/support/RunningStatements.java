@@ -41,7 +41,7 @@ final class RunningStatements {
     private static final String NOT_SYSTEM = " NOT IN ('system user', 'event_scheduler')";
 
     static final String MARIADB =
-            "SELECT ID, USER, TIME_MS AS MS, LEFT(INFO, 200) AS QUERY FROM information_schema.PROCESSLIST"
+            "SELECT ID, USER, TIME_MS AS MS, QUERY_ID AS STATEMENT, LEFT(INFO, 200) AS QUERY FROM information_schema.PROCESSLIST"
                     + " WHERE ID <> CONNECTION_ID() AND COMMAND" + NOT_OURS + " AND USER" + NOT_SYSTEM
                     + " AND INFO IS NOT NULL AND TIME_MS >= ? ORDER BY TIME_MS DESC";
 
@@ -55,7 +55,7 @@ final class RunningStatements {
             "CAST(COALESCE(s.TIMER_WAIT DIV 1000000000, GREATEST(t.PROCESSLIST_TIME, 0) * 1000) AS SIGNED)";
 
     static final String PERFORMANCE_SCHEMA = "SELECT t.PROCESSLIST_ID AS ID, t.PROCESSLIST_USER AS USER, " + PS_MILLIS
-            + " AS MS,"
+            + " AS MS, s.EVENT_ID AS STATEMENT,"
             + " LEFT(s.SQL_TEXT, 200) AS QUERY"
             + " FROM performance_schema.events_statements_current s JOIN performance_schema.threads t ON t.THREAD_ID = s.THREAD_ID"
             + " WHERE t.PROCESSLIST_ID <> CONNECTION_ID() AND s.END_EVENT_ID IS NULL AND s.SQL_TEXT IS NOT NULL"
@@ -67,7 +67,7 @@ final class RunningStatements {
             + " WHERE NAME IN ('global_instrumentation', 'thread_instrumentation', 'events_statements_current') AND ENABLED = 'YES'";
 
     static final String SECONDS =
-            "SELECT ID, USER, TIME * 1000 AS MS, LEFT(INFO, 200) AS QUERY FROM information_schema.PROCESSLIST"
+            "SELECT ID, USER, TIME * 1000 AS MS, NULL AS STATEMENT, LEFT(INFO, 200) AS QUERY FROM information_schema.PROCESSLIST"
                     + " WHERE ID <> CONNECTION_ID() AND COMMAND" + NOT_OURS + " AND USER" + NOT_SYSTEM
                     + " AND INFO IS NOT NULL AND TIME * 1000 >= ? ORDER BY TIME DESC";
 
@@ -108,20 +108,35 @@ final class RunningStatements {
         return new RunningStatements(sql, SECONDS);
     }
 
+    /**
+     * A statement running now, with what tells it from the next statement on its connection: MariaDB's
+     * {@code QUERY_ID}, performance_schema's {@code EVENT_ID}; null where the source has none (whole seconds).
+     */
+    record Running(LongQuery statement, String key) {}
+
     /** Statements that have run at least {@code threshold}, longest first, one per connection (a stored program's nested statements merge). */
     List<LongQuery> atLeast(Duration threshold) {
-        Map<String, LongQuery> byId = new LinkedHashMap<>();
+        return running(threshold).stream().map(Running::statement).toList();
+    }
+
+    /** Every statement running now, as {@link #atLeast}, with its key. */
+    List<Running> all() {
+        return running(Duration.ZERO);
+    }
+
+    private List<Running> running(Duration threshold) {
+        Map<String, Running> byId = new LinkedHashMap<>();
         for (Map<String, String> row : sql.rows(query, threshold.toMillis())) {
-            LongQuery s = statement(row);
-            byId.merge(s.id(), s, RunningStatements::longer);
+            Running r = new Running(statement(row), row.get("STATEMENT"));
+            byId.merge(r.statement().id(), r, RunningStatements::longer);
         }
-        List<LongQuery> all = new ArrayList<>(byId.values());
-        all.sort((a, b) -> Long.compare(b.millis(), a.millis()));
+        List<Running> all = new ArrayList<>(byId.values());
+        all.sort((a, b) -> Long.compare(b.statement().millis(), a.statement().millis()));
         return all;
     }
 
-    private static LongQuery longer(LongQuery a, LongQuery b) {
-        return a.millis() >= b.millis() ? a : b;
+    private static Running longer(Running a, Running b) {
+        return a.statement().millis() >= b.statement().millis() ? a : b;
     }
 
     private static LongQuery statement(Map<String, String> row) {

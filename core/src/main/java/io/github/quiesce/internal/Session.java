@@ -37,6 +37,8 @@ public final class Session {
     private ScheduledFuture<?> watchdog;
     /** Taken before the lock ({@code BackupOptions.prepareSnapshots}); used by snapshotConnections, else closed at release. */
     private SnapshotSet prepared;
+    /** Handed over to the caller; its starter threads end only after the release (see {@link SnapshotSet#handOver}). */
+    private SnapshotSet handedOver;
 
     private BinlogCoordinates coordinates;
     /** What the watchdog's release ended in, thrown once by the next close(). */
@@ -121,6 +123,7 @@ public final class Session {
             fail(e);
             throw e;
         }
+        handedOver = snapshots;
         return snapshots.handOver();
     }
 
@@ -241,11 +244,13 @@ public final class Session {
         if (watchdog != null) {
             watchdog.cancel(false);
         }
-        closePrepared();
         boolean killed = from == Phase.KILLED;
         long start = SessionClock.now();
         ReleaseStack.Outcome outcome = context.unwind(connectionLost || killed, killed);
         clock.unlocked();
+        // Closing connections and ending threads costs CPU that writers waiting for the unlock would share.
+        closePrepared();
+        stopStarters();
         // Not part of the release time: the node catching up, reported on its own.
         Duration resync = outcome.connectionReusable() ? awaitGaleraResync() : Duration.ZERO;
         if (outcome.connectionReusable()) {
@@ -283,6 +288,13 @@ public final class Session {
     }
 
     /** Prepared snapshot connections nobody asked for; the watchdog may race a caller here, hence the monitor. */
+    private synchronized void stopStarters() {
+        if (handedOver != null) {
+            handedOver.stopStarters();
+            handedOver = null;
+        }
+    }
+
     private synchronized void closePrepared() {
         if (prepared != null) {
             prepared.closeAll();

@@ -35,7 +35,10 @@ public final class LongQueries {
             Pattern.compile("^(\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*", Pattern.DOTALL);
     /** Short enough to find the gap between two statements of a busy server; each look is one cheap query. */
     private static final long POLL_MILLIS = 20;
-    /** How often statements seen young are looked at again: OLTP statements end within a few of these. */
+    /**
+     * The longest pause between two looks at statements seen young. The first pauses are shorter (1, 2,
+     * 4 ms): most OLTP statements are gone within a millisecond or two, and until then the session waits.
+     */
     private static final long WATCH_POLL_MILLIS = 5;
 
     private static final Duration MAX_QUIET_PERIOD = Duration.ofSeconds(1);
@@ -97,12 +100,13 @@ public final class LongQueries {
         Look look = Look.take(context, statements);
         YoungStatements watched = new YoungStatements(look.young());
         long deadline = System.nanoTime() + quietPeriod(guard).toNanos();
+        int looks = 0;
         while (look.blockers().isEmpty()) {
             long left = deadline - System.nanoTime();
             if (watched.isEmpty() || left <= 0) {
                 return true;
             }
-            sleep(Math.min(WATCH_POLL_MILLIS, Math.max(1, left / 1_000_000)), "looking for long statements");
+            sleep(Math.min(watchPause(looks++), Math.max(1, left / 1_000_000)), "looking for long statements");
             look = Look.take(context, statements);
             watched.dropEnded(look.young());
         }
@@ -139,6 +143,7 @@ public final class LongQueries {
         long start = System.nanoTime();
         long deadline = start + guard.timeout().toNanos();
         YoungStatements watched = null;
+        int watchLooks = 0;
         long quietSince = -1;
         boolean announced = false;
         Set<String> killed = new HashSet<>();
@@ -150,12 +155,13 @@ public final class LongQueries {
                 if (watched == null) {
                     watched = new YoungStatements(look.young());
                     quietSince = now;
+                    watchLooks = 0;
                 } else {
                     watched.dropEnded(look.young());
                 }
                 long missing = quietPeriod(guard).toNanos() - (now - quietSince);
                 if (!watched.isEmpty() && missing > 0) {
-                    sleep(Math.min(WATCH_POLL_MILLIS, Math.max(1, missing / 1_000_000)), lock);
+                    sleep(Math.min(watchPause(watchLooks++), Math.max(1, missing / 1_000_000)), lock);
                     continue;
                 }
                 if (announced) {
@@ -211,6 +217,11 @@ public final class LongQueries {
      */
     private static Duration quietPeriod(LongQueryGuard guard) {
         return guard.threshold().compareTo(MAX_QUIET_PERIOD) <= 0 ? guard.threshold() : Duration.ZERO;
+    }
+
+    /** 1, 2, 4, then {@link #WATCH_POLL_MILLIS} ms. */
+    private static long watchPause(int looksSoFar) {
+        return Math.min(WATCH_POLL_MILLIS, 1L << Math.min(looksSoFar, 3));
     }
 
     private static void sleep(long millis, String what) {

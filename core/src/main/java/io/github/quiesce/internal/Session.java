@@ -287,7 +287,7 @@ public final class Session {
         return SessionClock.since(start);
     }
 
-    /** Prepared snapshot connections nobody asked for; the watchdog may race a caller here, hence the monitor. */
+    /** The threads that started the handed-over snapshots; the watchdog may race a caller here, hence the monitor. */
     private synchronized void stopStarters() {
         if (handedOver != null) {
             handedOver.stopStarters();
@@ -295,6 +295,7 @@ public final class Session {
         }
     }
 
+    /** Prepared snapshot connections nobody asked for; the watchdog may race a caller here, hence the monitor. */
     private synchronized void closePrepared() {
         if (prepared != null) {
             prepared.closeAll();

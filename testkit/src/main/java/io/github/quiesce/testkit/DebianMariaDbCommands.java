@@ -1,6 +1,7 @@
 package io.github.quiesce.testkit;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,21 +34,15 @@ public final class DebianMariaDbCommands {
      * 1, and the embedded servers' pool size and connection limit so that the targets compare.
      */
     public static List<String> server(Path mariadbd, Path dir, Path dataDir, int port, String user) {
-        return List.of(
-                mariadbd.toString(),
-                "--no-defaults",
-                "--datadir=" + dataDir,
-                "--port=" + port,
-                "--bind-address=127.0.0.1",
-                "--socket=" + dir.resolve("server.sock"),
-                "--pid-file=" + dir.resolve("server.pid"),
-                "--log-error=" + dir.resolve("error.log"),
-                "--tmpdir=" + dir,
+        List<String> cmd = new ArrayList<>(List.of(mariadbd.toString(), "--no-defaults", "--datadir=" + dataDir));
+        cmd.addAll(ServerCommands.onLoopbackIn(dir, port));
+        cmd.addAll(List.of(
                 "--user=" + user,
                 "--server-id=1",
                 "--log-bin=binlog",
                 "--binlog-format=ROW",
                 "--innodb-buffer-pool-size=64M",
-                "--max-connections=300");
+                "--max-connections=300"));
+        return List.copyOf(cmd);
     }
 }

@@ -48,23 +48,25 @@ final class ServerCommands {
                 new ProcessBuilder(cmd), "Initialising a " + d.displayName() + " data directory in " + dataDir, log);
     }
 
-    static List<String> start(
-            ServerDistribution d, Path base, Path dataDir, Path runDir, int port, ServerConfig config) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(base.resolve(d.serverProgram()).toString());
-        cmd.addAll(List.of(
-                "--no-defaults",
-                "--basedir=" + base,
-                "--datadir=" + dataDir,
+    /** Listens on 127.0.0.1:{@code port} only, and keeps its socket, pid file, error log and temporary files in {@code runDir}. */
+    static List<String> onLoopbackIn(Path runDir, int port) {
+        return List.of(
                 "--port=" + port,
                 "--bind-address=127.0.0.1",
                 "--socket=" + runDir.resolve("server.sock"),
                 "--pid-file=" + runDir.resolve("server.pid"),
                 "--log-error=" + runDir.resolve("error.log"),
-                "--tmpdir=" + runDir,
-                "--server-id=" + config.serverId(),
-                "--innodb-buffer-pool-size=64M",
-                "--max-connections=300"));
+                "--tmpdir=" + runDir);
+    }
+
+    static List<String> start(
+            ServerDistribution d, Path base, Path dataDir, Path runDir, int port, ServerConfig config) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(base.resolve(d.serverProgram()).toString());
+        cmd.addAll(List.of("--no-defaults", "--basedir=" + base, "--datadir=" + dataDir));
+        cmd.addAll(onLoopbackIn(runDir, port));
+        cmd.addAll(
+                List.of("--server-id=" + config.serverId(), "--innodb-buffer-pool-size=64M", "--max-connections=300"));
         if (d.hasMysqlx()) {
             cmd.add("--mysqlx=OFF");
         }

@@ -66,7 +66,7 @@ public final class FlushingLock {
                 Galera.awaitReady(context);
             }
             LongQueries.awaitNone(context, lock);
-            String cancelled;
+            Cancelled cancelled;
             try {
                 cancelled = attempt(context, statements, timeout, attempt, attempts);
             } catch (RuntimeException e) {
@@ -77,8 +77,11 @@ public final class FlushingLock {
                 return;
             }
             releaseAfterFailure(context.sql(), release);
+            // Only after the release: the cancelled flush may have left this connection holding the global read lock.
+            LongQueries.afterCancelledFlush(context, cancelled.statement(), cancelled.waited());
             if (attempt >= attempts) {
-                throw new LockAcquisitionException("Did not take " + lock + " on " + context.server() + ": " + cancelled
+                throw new LockAcquisitionException("Did not take " + lock + " on " + context.server() + ": "
+                        + cancelled.statement()
                         + " waited longer than acquireTimeout=" + timeout.toMillis() + " ms in each of " + attempts
                         + " attempt(s), and was cancelled each time so writers would not queue behind it. "
                         + runningNow(context)
@@ -98,8 +101,11 @@ public final class FlushingLock {
                 + running.stream().limit(5).map(LongQuery::toString).collect(Collectors.joining("; ")) + ".";
     }
 
+    /** A statement of an attempt that waited past the acquire timeout and was cancelled. */
+    private record Cancelled(String statement, Duration waited) {}
+
     /** @return null when every statement completed, else the one that was cancelled */
-    private static String attempt(
+    private static Cancelled attempt(
             LockContext context, String[] statements, Duration timeout, int attempt, int attempts) {
         for (String statement : statements) {
             long start = System.nanoTime();
@@ -114,8 +120,7 @@ public final class FlushingLock {
                         attempt,
                         attempts);
                 context.publish(new BackupEvent.LockAttemptCancelled(statement, attempt, waited));
-                LongQueries.afterCancelledFlush(context, statement, waited);
-                return statement;
+                return new Cancelled(statement, waited);
             }
         }
         return null;

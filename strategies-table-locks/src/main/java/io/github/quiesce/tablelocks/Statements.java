@@ -1,5 +1,6 @@
 package io.github.quiesce.tablelocks;
 
+import io.github.quiesce.spi.support.InnodbTrxCache;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,16 +52,10 @@ final class Statements {
             + " FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()"
             + " OR trx_rows_modified > 0 OR trx_lock_structs > 0 ORDER BY trx_started";
 
-    /**
-     * information_schema.INNODB_TRX is a cache that InnoDB refills only when nobody has read it for 100 ms:
-     * read more often than that, by anyone, it keeps showing transactions that ended long ago (measured on
-     * MySQL 5.7.22, MariaDB 10.2.11 and 11.4.5: a transaction that ended 0.3 s in stayed listed for the
-     * whole 2.8 s of a 40 ms poll, and was gone after a 300 ms pause). A transaction of our own, begun
-     * before the read and listed in it, proves the read was filled after it began.
-     */
-    static final String START_FRESHNESS_PROOF = "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY";
+    /** The transaction that proves a look at INNODB_TRX fresh ({@link InnodbTrxCache}). */
+    static final String START_FRESHNESS_PROOF = InnodbTrxCache.BEGIN_OWN_TRANSACTION;
 
-    static final String END_FRESHNESS_PROOF = "ROLLBACK";
+    static final String END_FRESHNESS_PROOF = InnodbTrxCache.END_OWN_TRANSACTION;
 
     /** A name the server listed, as MySQL allows it: 1 to 64 characters, none of them NUL, inside the BMP. */
     private static final int MAX_NAME_LENGTH = 64;

@@ -7,6 +7,7 @@ import io.github.quiesce.LongQueryGuard;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.Sql;
+import io.github.quiesce.spi.support.InnodbTrxCache;
 import io.github.quiesce.spi.support.LongQueries;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -41,13 +41,6 @@ final class WriterGuard {
     private static final Pattern LOCKING_READ =
             Pattern.compile("\\bFOR\\s+(UPDATE|SHARE)\\b|\\bLOCK\\s+IN\\s+SHARE\\s+MODE\\b");
     private static final long POLL_MILLIS = 20;
-    /**
-     * information_schema.INNODB_TRX is refilled only after 100 ms without a read (see
-     * {@link Statements#START_FRESHNESS_PROOF}): our own looks are at least this far apart, and a stale one is
-     * looked at again after this plus a random part of it, so that two sessions polling side by side leave
-     * the cache the idle moment it needs instead of keeping it stale for each other.
-     */
-    private static final long TRX_CACHE_MILLIS = 120;
 
     private WriterGuard() {}
 
@@ -126,7 +119,7 @@ final class WriterGuard {
         if (first.isEmpty()) {
             return List.of();
         }
-        sleep(Math.max(TRX_CACHE_MILLIS, threshold.toMillis()), "looking for write transactions");
+        sleep(Math.max(InnodbTrxCache.refillMillis(), threshold.toMillis()), "looking for write transactions");
         Map<String, LongQuery> second = freshWriteTransactions(context, deadline, lock);
         second.keySet().retainAll(first.keySet());
         List<LongQuery> still = new ArrayList<>(second.values());
@@ -163,9 +156,7 @@ final class WriterGuard {
                                 + " in which nobody reads it: some other connection polls it faster than that. Nothing is"
                                 + " locked. Retry when that poller stops, or turn the guard off (BackupOptions.longQueryGuard).");
             }
-            sleep(
-                    TRX_CACHE_MILLIS + ThreadLocalRandom.current().nextLong(TRX_CACHE_MILLIS),
-                    "looking for write transactions");
+            sleep(InnodbTrxCache.pauseAfterStaleMillis(), "looking for write transactions");
         }
     }
 

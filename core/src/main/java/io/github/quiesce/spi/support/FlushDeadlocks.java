@@ -4,6 +4,7 @@ import io.github.quiesce.BackupSqlException;
 import io.github.quiesce.LongQuery;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.spi.LockContext;
+import io.github.quiesce.spi.Sql;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,9 +37,13 @@ final class FlushDeadlocks {
                     + " JOIN performance_schema.threads r ON r.THREAD_ID = w.REQUESTING_THREAD_ID"
                     + " JOIN performance_schema.threads b ON b.THREAD_ID = w.BLOCKING_THREAD_ID";
 
-    /** MySQL 5.7 and MariaDB: the same from information_schema (refreshed at most every 0.1 s). */
+    /**
+     * MySQL 5.7 and MariaDB: the same from information_schema, a cache that may be stale ({@link InnodbTrxCache}):
+     * {@code fresh} says whether this look lists the transaction it is taken in.
+     */
     static final String WAITS_INFORMATION_SCHEMA =
-            "SELECT r.trx_mysql_thread_id AS waiting, p.STATE = " + FLUSH_WAIT + " AS cycle"
+            "SELECT r.trx_mysql_thread_id AS waiting, p.STATE = " + FLUSH_WAIT + " AS cycle, "
+                    + InnodbTrxCache.OWN_TRANSACTION_LISTED + " AS fresh"
                     + " FROM information_schema.INNODB_LOCK_WAITS w"
                     + " JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id"
                     + " JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id"
@@ -48,16 +53,21 @@ final class FlushDeadlocks {
     static final String FLUSH_WAITERS = "SELECT ID FROM information_schema.PROCESSLIST WHERE STATE = " + FLUSH_WAIT;
 
     private static final Logger LOG = LoggerFactory.getLogger(FlushDeadlocks.class);
-    /** information_schema's lock tables are a cache refreshed at most every 100 ms: looking faster sees nothing new. */
-    private static final long POLL_MILLIS = 100;
 
     private FlushDeadlocks() {}
 
-    /** Waiters in a cycle, or none while some other statement has run the threshold (it may hold the flush up instead). */
+    /**
+     * Waiters in a cycle, or none while some other statement has run the threshold (it may hold the flush up
+     * instead); null when the look was stale, which must end nobody: a wait it lists may be long over.
+     */
     private static Set<Long> victims(LockContext context, String waitsQuery, RunningStatements statements) {
         Set<Long> waiting = new LinkedHashSet<>();
         Set<Long> inCycle = new LinkedHashSet<>();
-        for (Map<String, String> row : context.sql().rows(waitsQuery)) {
+        List<Map<String, String>> rows = look(context.sql(), waitsQuery);
+        if (rows.stream().anyMatch(r -> "0".equals(r.get("fresh")))) {
+            return null;
+        }
+        for (Map<String, String> row : rows) {
             Long id = id(row.get("waiting"));
             if (id != null) {
                 waiting.add(id);
@@ -95,6 +105,19 @@ final class FlushDeadlocks {
         return inCycle;
     }
 
+    /** The information_schema look runs inside a transaction of our own, so that it can prove itself fresh. */
+    private static List<Map<String, String>> look(Sql sql, String waitsQuery) {
+        if (!waitsQuery.equals(WAITS_INFORMATION_SCHEMA)) {
+            return sql.rows(waitsQuery);
+        }
+        sql.execute(InnodbTrxCache.BEGIN_OWN_TRANSACTION);
+        try {
+            return sql.rows(waitsQuery);
+        } finally {
+            sql.execute(InnodbTrxCache.END_OWN_TRANSACTION);
+        }
+    }
+
     private static Long id(String value) {
         return value != null && value.matches("\\d{1,18}") ? Long.valueOf(value) : null;
     }
@@ -124,6 +147,13 @@ final class FlushDeadlocks {
                         e.getMessage());
                 return ended;
             }
+            if (victims == null) {
+                LOG.debug("quiesce: information_schema's lock waits on {} were stale; looking again", server);
+                if (!pause(InnodbTrxCache.pauseAfterStaleMillis(), deadline)) {
+                    return ended;
+                }
+                continue;
+            }
             for (long id : victims) {
                 if (!ended.add(id)) {
                     continue;
@@ -145,15 +175,23 @@ final class FlushDeadlocks {
                             e.getMessage());
                 }
             }
-            if (System.nanoTime() >= deadline) {
-                return ended;
-            }
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!pause(InnodbTrxCache.refillMillis(), deadline)) {
                 return ended;
             }
         } while (true);
+    }
+
+    /** @return false when the watch is over (deadline passed, or interrupted) */
+    private static boolean pause(long millis, long deadline) {
+        if (System.nanoTime() >= deadline) {
+            return false;
+        }
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

@@ -49,6 +49,38 @@ final class FlushDeadlocks {
                     + " JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id"
                     + " JOIN information_schema.PROCESSLIST p ON p.ID = b.trx_mysql_thread_id";
 
+    /** Where this server lists row-lock waits, and whether a look there must prove itself fresh. */
+    private enum Waits {
+        PERFORMANCE_SCHEMA(WAITS_8_0, false),
+        INFORMATION_SCHEMA(WAITS_INFORMATION_SCHEMA, true);
+
+        private final String query;
+        private final boolean cached;
+
+        Waits(String query, boolean cached) {
+            this.query = query;
+            this.cached = cached;
+        }
+
+        // INNODB_LOCK_WAITS was removed in MySQL 8.0.1, which moved lock waits to performance_schema.data_lock_waits.
+        static Waits on(ServerInfo server) {
+            return !server.isMariaDb() && server.version().atLeast(8, 0, 1) ? PERFORMANCE_SCHEMA : INFORMATION_SCHEMA;
+        }
+
+        /** A cached look runs inside a transaction of our own, so that it can prove itself fresh. */
+        List<Map<String, String>> look(Sql sql) {
+            if (!cached) {
+                return sql.rows(query);
+            }
+            sql.execute(InnodbTrxCache.BEGIN_OWN_TRANSACTION);
+            try {
+                return sql.rows(query);
+            } finally {
+                sql.execute(InnodbTrxCache.END_OWN_TRANSACTION);
+            }
+        }
+    }
+
     /** Connections waiting for a table flush: blockers in a cycle, or writers behind one. */
     static final String FLUSH_WAITERS = "SELECT ID FROM information_schema.PROCESSLIST WHERE STATE = " + FLUSH_WAIT;
 
@@ -60,10 +92,10 @@ final class FlushDeadlocks {
      * Waiters in a cycle, or none while some other statement has run the threshold (it may hold the flush up
      * instead); null when the look was stale, which must end nobody: a wait it lists may be long over.
      */
-    private static Set<Long> victims(LockContext context, String waitsQuery, RunningStatements statements) {
+    private static Set<Long> victims(LockContext context, Waits waits, RunningStatements statements) {
         Set<Long> waiting = new LinkedHashSet<>();
         Set<Long> inCycle = new LinkedHashSet<>();
-        List<Map<String, String>> rows = look(context.sql(), waitsQuery);
+        List<Map<String, String>> rows = waits.look(context.sql());
         if (rows.stream().anyMatch(r -> "0".equals(r.get("fresh")))) {
             return null;
         }
@@ -105,19 +137,6 @@ final class FlushDeadlocks {
         return inCycle;
     }
 
-    /** The information_schema look runs inside a transaction of our own, so that it can prove itself fresh. */
-    private static List<Map<String, String>> look(Sql sql, String waitsQuery) {
-        if (!waitsQuery.equals(WAITS_INFORMATION_SCHEMA)) {
-            return sql.rows(waitsQuery);
-        }
-        sql.execute(InnodbTrxCache.BEGIN_OWN_TRANSACTION);
-        try {
-            return sql.rows(waitsQuery);
-        } finally {
-            sql.execute(InnodbTrxCache.END_OWN_TRANSACTION);
-        }
-    }
-
     private static Long id(String value) {
         return value != null && value.matches("\\d{1,18}") ? Long.valueOf(value) : null;
     }
@@ -131,14 +150,13 @@ final class FlushDeadlocks {
      */
     static Set<Long> breakCycles(LockContext context, String flush, Duration watch, RunningStatements statements) {
         ServerInfo server = context.server();
-        // INNODB_LOCK_WAITS was removed in MySQL 8.0.1, which moved lock waits to performance_schema.data_lock_waits.
-        String query = !server.isMariaDb() && server.version().atLeast(8, 0, 1) ? WAITS_8_0 : WAITS_INFORMATION_SCHEMA;
+        Waits waits = Waits.on(server);
         Set<Long> ended = new LinkedHashSet<>();
         long deadline = System.nanoTime() + watch.toNanos();
         do {
             Set<Long> victims;
             try {
-                victims = victims(context, query, statements);
+                victims = victims(context, waits, statements);
             } catch (BackupSqlException e) {
                 LOG.debug(
                         "quiesce: cannot look for row-lock waits caught behind {} on {}: {}",

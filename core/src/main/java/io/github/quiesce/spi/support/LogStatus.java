@@ -180,7 +180,7 @@ public final class LogStatus {
             snapshots.open();
             BinlogCoordinates after = read(sql, server);
             if (samePoint(before, after)) {
-                BinlogAgreement.Verdict v = verify(sql, server, before, deadline, false);
+                BinlogAgreement.Verdict v = verify(sql, server, before, deadline, LogStatus::settleAtEnd);
                 if (v instanceof BinlogAgreement.Agrees agrees && samePoint(agrees.coordinates(), before)) {
                     LOG.debug(
                             "quiesce: {} snapshot transactions on {} opened at {} (attempt {})",
@@ -305,7 +305,8 @@ public final class LogStatus {
         // Registered too, so that a failure below still releases it before the connection is reused.
         context.onRelease(UNLOCK_TABLES, s -> s.execute(UNLOCK_TABLES));
         try {
-            BinlogCoordinates c = agreed(sql, context.server(), deadline(context), true);
+            BinlogCoordinates c =
+                    agreed(sql, context.server(), deadline(context), LogStatus::settledUnderGlobalReadLock);
             context.snapshots().open();
             return c;
         } finally {
@@ -325,16 +326,21 @@ public final class LogStatus {
 
     /** Reads until a read agrees with the binary log (only one read where the server is not affected). */
     static BinlogCoordinates agreed(Sql sql, ServerInfo server, long deadlineNanos) {
-        return agreed(sql, server, deadlineNanos, false);
+        return agreed(sql, server, deadlineNanos, LogStatus::settleAtEnd);
     }
 
-    /** @param commitsStopped whether this connection holds the global read lock (see {@link #settledUnderGlobalReadLock}) */
-    private static BinlogCoordinates agreed(Sql sql, ServerInfo server, long deadlineNanos, boolean commitsStopped) {
+    /** How a read that ends exactly at the end of the log is made final: it depends on whether commits run. */
+    @FunctionalInterface
+    private interface AtEndSettler {
+        BinlogAgreement.Verdict settle(Sql sql, ServerInfo server, BinlogCoordinates c, long deadlineNanos);
+    }
+
+    private static BinlogCoordinates agreed(Sql sql, ServerInfo server, long deadlineNanos, AtEndSettler atEnd) {
         int reads = 0;
         while (true) {
             reads++;
             BinlogCoordinates c = read(sql, server);
-            BinlogAgreement.Verdict v = verify(sql, server, c, deadlineNanos, commitsStopped);
+            BinlogAgreement.Verdict v = verify(sql, server, c, deadlineNanos, atEnd);
             if (v instanceof BinlogAgreement.Agrees agrees) {
                 if (reads > 1) {
                     LOG.debug("quiesce: log_status on {} agreed with the binary log after {} reads", server, reads);
@@ -359,7 +365,7 @@ public final class LogStatus {
 
     /** Whether one read agrees with the binary log; at the end of the log, the settled (maybe corrected) read. */
     private static BinlogAgreement.Verdict verify(
-            Sql sql, ServerInfo server, BinlogCoordinates c, long deadlineNanos, boolean commitsStopped) {
+            Sql sql, ServerInfo server, BinlogCoordinates c, long deadlineNanos, AtEndSettler atEnd) {
         if (!mayDisagree(server) || !server.usesMysqlGtids() || !server.gtidEnabled()) {
             return new BinlogAgreement.Agrees(c);
         }
@@ -367,9 +373,7 @@ public final class LogStatus {
         if (!(v instanceof BinlogAgreement.AtEnd)) {
             return v;
         }
-        return commitsStopped
-                ? settledUnderGlobalReadLock(sql, server, c, deadlineNanos)
-                : settleAtEnd(sql, server, c, deadlineNanos);
+        return atEnd.settle(sql, server, c, deadlineNanos);
     }
 
     /**

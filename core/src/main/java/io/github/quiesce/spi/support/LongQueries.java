@@ -35,11 +35,6 @@ public final class LongQueries {
             Pattern.compile("^(\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*", Pattern.DOTALL);
     /** Short enough to find the gap between two statements of a busy server; each look is one cheap query. */
     private static final long POLL_MILLIS = 20;
-    /**
-     * The longest pause between two looks at statements seen young. The first pauses are shorter (1, 2,
-     * 4 ms): most OLTP statements are gone within a millisecond or two, and until then the session waits.
-     */
-    private static final long WATCH_POLL_MILLIS = 5;
 
     private static final Duration MAX_QUIET_PERIOD = Duration.ofSeconds(1);
 
@@ -58,7 +53,7 @@ public final class LongQueries {
 
     /** Statements running for at least {@code threshold}, longest first. */
     public static List<LongQuery> running(LockContext context, Duration threshold) {
-        return RunningStatements.on(context.sql(), context.server()).atLeast(threshold);
+        return RunningStatements.on(context).atLeast(threshold);
     }
 
     /**
@@ -96,17 +91,14 @@ public final class LongQueries {
         if (!guard.enabled()) {
             return true;
         }
-        RunningStatements statements = RunningStatements.on(context.sql(), context.server());
+        RunningStatements statements = RunningStatements.on(context);
         Look look = Look.take(context, statements);
-        YoungStatements watched = new YoungStatements(look.young());
-        long deadline = System.nanoTime() + quietPeriod(guard).toNanos();
-        int looks = 0;
+        YoungStatements watched = new YoungStatements(look.young(), quietPeriod(guard));
         while (look.blockers().isEmpty()) {
-            long left = deadline - System.nanoTime();
-            if (watched.isEmpty() || left <= 0) {
+            if (watched.settled()) {
                 return true;
             }
-            sleep(Math.min(watchPause(looks++), Math.max(1, left / 1_000_000)), "looking for long statements");
+            sleep(watched.nextPauseMillis(), "looking for long statements");
             look = Look.take(context, statements);
             watched.dropEnded(look.young());
         }
@@ -139,33 +131,27 @@ public final class LongQueries {
                     lock);
         }
         LongQueryKiller killer = context.options().killLongQueries();
-        RunningStatements statements = RunningStatements.on(context.sql(), server);
+        RunningStatements statements = RunningStatements.on(context);
         long start = System.nanoTime();
         long deadline = start + guard.timeout().toNanos();
         YoungStatements watched = null;
-        int watchLooks = 0;
-        long quietSince = -1;
         boolean announced = false;
         Set<String> killed = new HashSet<>();
         while (true) {
             Look look = Look.take(context, statements);
             List<LongQuery> blockers = look.blockers();
-            long now = System.nanoTime();
             if (blockers.isEmpty()) {
                 if (watched == null) {
-                    watched = new YoungStatements(look.young());
-                    quietSince = now;
-                    watchLooks = 0;
+                    watched = new YoungStatements(look.young(), quietPeriod(guard));
                 } else {
                     watched.dropEnded(look.young());
                 }
-                long missing = quietPeriod(guard).toNanos() - (now - quietSince);
-                if (!watched.isEmpty() && missing > 0) {
-                    sleep(Math.min(watchPause(watchLooks++), Math.max(1, missing / 1_000_000)), lock);
+                if (!watched.settled()) {
+                    sleep(watched.nextPauseMillis(), lock);
                     continue;
                 }
                 if (announced) {
-                    Duration waited = Duration.ofNanos(now - start);
+                    Duration waited = Duration.ofNanos(System.nanoTime() - start);
                     LOG.info(
                             "quiesce: long statements on {} ended after {} ms; taking {}",
                             server,
@@ -176,7 +162,6 @@ public final class LongQueries {
                 return;
             }
             watched = null;
-            quietSince = -1;
             if (System.nanoTime() > deadline) {
                 context.publish(
                         new BackupEvent.WaitedForLongQueries(lock, Duration.ofNanos(System.nanoTime() - start), false));
@@ -219,11 +204,6 @@ public final class LongQueries {
         return guard.threshold().compareTo(MAX_QUIET_PERIOD) <= 0 ? guard.threshold() : Duration.ZERO;
     }
 
-    /** 1, 2, 4, then {@link #WATCH_POLL_MILLIS} ms. */
-    private static long watchPause(int looksSoFar) {
-        return Math.min(WATCH_POLL_MILLIS, 1L << Math.min(looksSoFar, 3));
-    }
-
     private static void sleep(long millis, String what) {
         try {
             Thread.sleep(millis);
@@ -246,7 +226,7 @@ public final class LongQueries {
         if (!context.server().tableFlushWaitsForStatements()) {
             return;
         }
-        RunningStatements statements = RunningStatements.on(context.sql(), context.server());
+        RunningStatements statements = RunningStatements.on(context);
         FlushDeadlocks.breakCycles(context, flush, context.options().acquireTimeout(), statements);
         // Only what was already running when the flush began can be what it waited for.
         List<LongQuery> holders = statements.atLeast(waited);

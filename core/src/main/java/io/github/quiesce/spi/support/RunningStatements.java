@@ -3,13 +3,16 @@ package io.github.quiesce.spi.support;
 import io.github.quiesce.BackupSqlException;
 import io.github.quiesce.LongQuery;
 import io.github.quiesce.ServerInfo;
+import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.Sql;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,16 +84,28 @@ final class RunningStatements {
         this.query = query;
     }
 
-    /** Chooses the most precise source this account can read on this server (one round trip on MySQL). */
-    static RunningStatements on(Sql sql, ServerInfo server) {
+    /**
+     * The source chosen for each lock attempt, once: the guard looks before every flush and again after a
+     * cancelled one, and on MySQL the choice costs a round trip, which under a lock every writer waits for.
+     */
+    private static final Map<LockContext, String> CHOSEN = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** The most precise source this account can read on the context's server, chosen on its first use. */
+    static RunningStatements on(LockContext context) {
+        String query = CHOSEN.computeIfAbsent(context, c -> choose(c.sql(), c.server()));
+        return new RunningStatements(context.sql(), query);
+    }
+
+    /** One round trip on MySQL; a WARN where only whole seconds can be read. */
+    private static String choose(Sql sql, ServerInfo server) {
         if (server.isMariaDb()) {
-            return new RunningStatements(sql, MARIADB);
+            return MARIADB;
         }
         String why;
         try {
             String ready = sql.scalar(PERFORMANCE_SCHEMA_READY);
             if ("3".equals(ready)) {
-                return new RunningStatements(sql, PERFORMANCE_SCHEMA);
+                return PERFORMANCE_SCHEMA;
             }
             why =
                     "its consumers global_instrumentation, thread_instrumentation and events_statements_current are not all"
@@ -105,7 +120,7 @@ final class RunningStatements {
                         + " then invisible and a table flush may stall writers behind it; GRANT SELECT ON performance_schema.* to the account",
                 server,
                 why);
-        return new RunningStatements(sql, SECONDS);
+        return SECONDS;
     }
 
     /**

@@ -37,7 +37,7 @@ public final class Session {
     private ScheduledFuture<?> watchdog;
     /** Taken before the lock ({@code BackupOptions.prepareSnapshots}); used by snapshotConnections, else closed at release. */
     private SnapshotSet prepared;
-    /** Handed over to the caller; its starter threads end only after the release (see {@link SnapshotSet#handOver}). */
+    /** Handed over to the caller; its starter threads end only after the release (see {@link SnapshotSet#stopStartersSoon}). */
     private SnapshotSet handedOver;
 
     private BinlogCoordinates coordinates;
@@ -248,7 +248,7 @@ public final class Session {
         long start = SessionClock.now();
         ReleaseStack.Outcome outcome = context.unwind(connectionLost || killed, killed);
         clock.unlocked();
-        // Closing connections and ending threads costs CPU that writers waiting for the unlock would share.
+        // Closing connections costs CPU that writers waiting for the unlock would share.
         closePrepared();
         stopStarters();
         // Not part of the release time: the node catching up, reported on its own.
@@ -290,7 +290,7 @@ public final class Session {
     /** The threads that started the handed-over snapshots; the watchdog may race a caller here, hence the monitor. */
     private synchronized void stopStarters() {
         if (handedOver != null) {
-            handedOver.stopStarters();
+            handedOver.stopStartersSoon();
             handedOver = null;
         }
     }

@@ -195,6 +195,14 @@ public final class EmbeddedServer implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The server's operating-system process id, e.g. to read its CPU time; throws when it is not running. */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException(distribution.displayName() + " is not running");
+        }
+        return process.pid();
+    }
+
     public ServerDistribution distribution() {
         return distribution;
     }

@@ -85,8 +85,9 @@ final class RunningStatements {
     }
 
     /**
-     * The source chosen for each lock attempt, once: the guard looks before every flush and again after a
-     * cancelled one, and on MySQL the choice costs a round trip, which under a lock every writer waits for.
+     * The source chosen for each lock attempt, once: the guard looks before every flush attempt and again
+     * after a cancelled one, and on MySQL each choice cost a round trip in the session's window and, where
+     * only whole seconds can be read, another WARN.
      */
     private static final Map<LockContext, String> CHOSEN = Collections.synchronizedMap(new WeakHashMap<>());
 

@@ -44,18 +44,14 @@ final class Statements {
      * metadata lock on its tables until it ends, and {@code LOCK TABLES ... READ} waits for it while making
      * every new writer of those tables wait behind it. Needs PROCESS. Their start is kept in whole
      * seconds, so age is judged by seeing the same transaction twice, one threshold apart. The row marked
-     * {@code own} is this connection's {@link #START_FRESHNESS_PROOF} transaction.
+     * {@code own} is this connection's own transaction, which proves the look fresh
+     * ({@link InnodbTrxCache#lookInOwnTransaction}).
      */
     static final String WRITE_TRANSACTIONS = "SELECT trx_id AS trx, trx_mysql_thread_id AS id,"
             + " trx_mysql_thread_id = CONNECTION_ID() AS own,"
             + " TIMESTAMPDIFF(SECOND, trx_started, NOW()) * 1000 AS ms, LEFT(COALESCE(trx_query, ''), 200) AS query"
             + " FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()"
             + " OR trx_rows_modified > 0 OR trx_lock_structs > 0 ORDER BY trx_started";
-
-    /** The transaction that proves a look at INNODB_TRX fresh ({@link InnodbTrxCache}). */
-    static final String START_FRESHNESS_PROOF = InnodbTrxCache.BEGIN_OWN_TRANSACTION;
-
-    static final String END_FRESHNESS_PROOF = InnodbTrxCache.END_OWN_TRANSACTION;
 
     /** A name the server listed, as MySQL allows it: 1 to 64 characters, none of them NUL, inside the BMP. */
     private static final int MAX_NAME_LENGTH = 64;

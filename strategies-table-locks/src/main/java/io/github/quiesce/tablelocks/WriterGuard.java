@@ -6,7 +6,6 @@ import io.github.quiesce.LongQuery;
 import io.github.quiesce.LongQueryGuard;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.spi.LockContext;
-import io.github.quiesce.spi.Sql;
 import io.github.quiesce.spi.support.InnodbTrxCache;
 import io.github.quiesce.spi.support.LongQueries;
 import java.time.Duration;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * with the options' {@link LongQueryGuard} (threshold, timeout), until no InnoDB write transaction and no
  * writing statement has been open the threshold: a transaction seen in two looks one threshold (at least
  * 120 ms) apart, each look proven fresh (INNODB_TRX is a cache that frequent readers keep stale; see
- * {@link Statements#START_FRESHNESS_PROOF}), or a statement other than a plain read that has run the
+ * {@link InnodbTrxCache}), or a statement other than a plain read that has run the
  * threshold. The acquire timeout bounds a writer that starts after the last look. Needs PROCESS to see
  * other accounts (WARN without).
  */
@@ -162,14 +161,8 @@ final class WriterGuard {
 
     /** One look, inside a transaction of our own: empty when that transaction is not listed (the cache is older). */
     private static Optional<Map<String, LongQuery>> writeTransactions(LockContext context) {
-        Sql sql = context.sql();
-        sql.execute(Statements.START_FRESHNESS_PROOF);
-        List<Map<String, String>> rows;
-        try {
-            rows = sql.rows(Statements.WRITE_TRANSACTIONS);
-        } finally {
-            sql.execute(Statements.END_FRESHNESS_PROOF);
-        }
+        List<Map<String, String>> rows =
+                InnodbTrxCache.lookInOwnTransaction(context.sql(), Statements.WRITE_TRANSACTIONS);
         if (rows.stream().noneMatch(r -> "1".equals(r.get("own")))) {
             return Optional.empty();
         }

@@ -67,17 +67,8 @@ final class FlushDeadlocks {
             return !server.isMariaDb() && server.version().atLeast(8, 0, 1) ? PERFORMANCE_SCHEMA : INFORMATION_SCHEMA;
         }
 
-        /** A cached look runs inside a transaction of our own, so that it can prove itself fresh. */
         List<Map<String, String>> look(Sql sql) {
-            if (!cached) {
-                return sql.rows(query);
-            }
-            sql.execute(InnodbTrxCache.BEGIN_OWN_TRANSACTION);
-            try {
-                return sql.rows(query);
-            } finally {
-                sql.execute(InnodbTrxCache.END_OWN_TRANSACTION);
-            }
+            return cached ? InnodbTrxCache.lookInOwnTransaction(sql, query) : sql.rows(query);
         }
     }
 

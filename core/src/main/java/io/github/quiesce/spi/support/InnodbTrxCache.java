@@ -1,5 +1,8 @@
 package io.github.quiesce.spi.support;
 
+import io.github.quiesce.spi.Sql;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -13,9 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class InnodbTrxCache {
 
     /** Begins the transaction a fresh look lists; read-only, so it holds nothing and writes nothing. */
-    public static final String BEGIN_OWN_TRANSACTION = "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY";
+    static final String BEGIN_OWN_TRANSACTION = "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY";
 
-    public static final String END_OWN_TRANSACTION = "ROLLBACK";
+    static final String END_OWN_TRANSACTION = "ROLLBACK";
 
     /** A SELECT-list column: 1 when the look lists this connection's own transaction, 0 when it is stale. */
     public static final String OWN_TRANSACTION_LISTED = "(SELECT COUNT(*) FROM information_schema.INNODB_TRX own"
@@ -24,6 +27,20 @@ public final class InnodbTrxCache {
     private static final long REFILL_MILLIS = 120;
 
     private InnodbTrxCache() {}
+
+    /**
+     * Runs {@code query} inside a transaction of our own, ended before returning, so that the rows can prove
+     * themselves fresh: those of a fresh look list this connection's transaction (see
+     * {@link #OWN_TRANSACTION_LISTED}, or the query's own test of {@code CONNECTION_ID()}).
+     */
+    public static List<Map<String, String>> lookInOwnTransaction(Sql sql, String query) {
+        sql.execute(BEGIN_OWN_TRANSACTION);
+        try {
+            return sql.rows(query);
+        } finally {
+            sql.execute(END_OWN_TRANSACTION);
+        }
+    }
 
     /**
      * How long to wait before looking again after a stale look: past the cache's idle time plus a random part

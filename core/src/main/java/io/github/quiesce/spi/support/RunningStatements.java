@@ -93,7 +93,12 @@ final class RunningStatements {
 
     /** The most precise source this account can read on the context's server, chosen on its first use. */
     static RunningStatements on(LockContext context) {
-        String query = CHOSEN.computeIfAbsent(context, c -> choose(c.sql(), c.server()));
+        // Not computeIfAbsent: the choice is a round trip, and the map's monitor is shared by every session.
+        String query = CHOSEN.get(context);
+        if (query == null) {
+            query = choose(context.sql(), context.server());
+            CHOSEN.put(context, query);
+        }
         return new RunningStatements(context.sql(), query);
     }
 

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,7 @@ public final class EmbeddedServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final int PORT_ATTEMPTS = 3;
     private static final Set<EmbeddedServer> RUNNING = ConcurrentHashMap.newKeySet();
 
     static {
@@ -53,6 +56,7 @@ public final class EmbeddedServer implements AutoCloseable {
     private final Path dataDir;
     private int port;
     private Process process;
+    private long errorLogAtStart;
 
     private EmbeddedServer(ServerDistribution distribution, ServerConfig config, Path base, Path runDir) {
         this.distribution = distribution;
@@ -67,6 +71,11 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     public static EmbeddedServer start(ServerDistribution distribution, ServerConfig config) {
+        return start(distribution, config, Loopback::freePort);
+    }
+
+    /** As {@link #start(ServerDistribution, ServerConfig)}, taking ports from {@code ports}; for tests. */
+    static EmbeddedServer start(ServerDistribution distribution, ServerConfig config, IntSupplier ports) {
         long t0 = System.nanoTime();
         Path base = BinaryCache.baseDir(distribution);
         Path template = BinaryCache.templateDataDir(distribution, base);
@@ -77,8 +86,7 @@ public final class EmbeddedServer implements AutoCloseable {
             // A copied data dir would share the template's server_uuid; replicas need distinct ones.
             Files.deleteIfExists(runDir.resolve("data/auto.cnf"));
             EmbeddedServer server = new EmbeddedServer(distribution, config, base, runDir);
-            server.port = Loopback.freePort();
-            server.start();
+            server.startOnAFreePort(ports);
             LOG.info(
                     "Started {} on 127.0.0.1:{} in {} ms (data {})",
                     distribution.displayName(),
@@ -88,6 +96,27 @@ public final class EmbeddedServer implements AutoCloseable {
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not prepare a data directory for " + distribution.displayName(), e);
+        }
+    }
+
+    /**
+     * A port that was free a moment ago can be taken before the server binds it, by another server
+     * starting at the same time or by a client's outgoing connection; the server then exits, and another
+     * server already listening there could pass for it. So a start that finds its port taken is tried
+     * again on a new one.
+     */
+    private void startOnAFreePort(IntSupplier ports) {
+        for (int attempt = 1; ; attempt++) {
+            port = ports.getAsInt();
+            try {
+                start();
+                return;
+            } catch (PortTaken e) {
+                if (attempt == PORT_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warn("{}; starting on another port", e.getMessage());
+            }
         }
     }
 
@@ -103,6 +132,7 @@ public final class EmbeddedServer implements AutoCloseable {
         List<String> cmd = ServerCommands.start(distribution, base, dataDir, runDir, port, config);
         try {
             Files.deleteIfExists(runDir.resolve("server.sock"));
+            errorLogAtStart = errorLogSize();
             ProcessBuilder pb = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(
@@ -125,14 +155,23 @@ public final class EmbeddedServer implements AutoCloseable {
         SQLException last = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
+                if (errorLogSays("Address already in use")) {
+                    throw new PortTaken(distribution.displayName() + " could not bind 127.0.0.1:" + port);
+                }
                 throw new IllegalStateException(distribution.displayName() + " exited with code " + process.exitValue()
                         + " during start: " + String.join(" ", cmd) + logs());
             }
-            try (Connection c = DriverManager.getConnection(jdbcUrl() + "&connectTimeout=1000", "root", "");
+            try (Connection c = DriverManager.getConnection(
+                            jdbcUrl() + "&connectTimeout=1000&socketTimeout=5000", "root", "");
                     Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT VERSION()")) {
+                    ResultSet rs = st.executeQuery("SELECT VERSION(), @@GLOBAL.datadir")) {
                 rs.next();
                 String v = rs.getString(1);
+                String answeringDataDir = rs.getString(2);
+                if (!isOurDataDir(answeringDataDir)) {
+                    throw new PortTaken("Another server (data " + answeringDataDir + ") answers on 127.0.0.1:" + port
+                            + ", where " + distribution.displayName() + " (data " + dataDir + ") was to start");
+                }
                 if (!v.startsWith(distribution.version())) {
                     throw new IllegalStateException("Expected " + distribution.displayName()
                             + " but the server started from " + base + " says " + v);
@@ -148,8 +187,48 @@ public final class EmbeddedServer implements AutoCloseable {
                         + (last == null ? "none" : last.getMessage()) + "): " + String.join(" ", cmd) + logs());
     }
 
+    private boolean isOurDataDir(String answering) {
+        try {
+            return answering != null && Files.isSameFile(Path.of(answering), dataDir);
+        } catch (IOException e) {
+            return false; // a directory this process cannot see is not ours
+        }
+    }
+
+    /** Whether this start (not an earlier one: the log is appended to) logged {@code text}. */
+    private boolean errorLogSays(String text) {
+        try {
+            byte[] log = Files.readAllBytes(errorLog());
+            int from = (int) Math.min(errorLogAtStart, log.length);
+            return new String(log, from, log.length - from, StandardCharsets.ISO_8859_1).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Path errorLog() {
+        return runDir.resolve("error.log");
+    }
+
+    private long errorLogSize() {
+        try {
+            return Files.exists(errorLog()) ? Files.size(errorLog()) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** The server's port was taken before it could bind it; {@link #startOnAFreePort} tries another. */
+    private static final class PortTaken extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        PortTaken(String message) {
+            super(message);
+        }
+    }
+
     private String logs() {
-        return LogTail.of(runDir.resolve("error.log")) + LogTail.of(runDir.resolve("stdout.log"));
+        return LogTail.of(errorLog()) + LogTail.of(runDir.resolve("stdout.log"));
     }
 
     /** Stops the server cleanly (SIGTERM, like a service manager) and keeps its data for {@link #start()}. */

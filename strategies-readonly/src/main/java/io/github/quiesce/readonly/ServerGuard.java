@@ -94,8 +94,14 @@ final class ServerGuard {
     /**
      * The guard; %1$s the qualified name, %2$s the lock connection id, %3$s the boot time at creation,
      * %4$s the boot-time expression, %5$s the restore statements, %6$s and %7$s what it runs inside of
-     * ({@link #WHILE_WRITABLE_MYSQL}), %8$s its handlers ({@link #QUIET_UNDER_SUPER_READ_ONLY_MYSQL}). Only
-     * numbers, the validated name and constants go in.
+     * ({@link #WHILE_WRITABLE_MYSQL}), %8$s its handlers ({@link #QUIET_UNDER_SUPER_READ_ONLY_MYSQL}), %9$s
+     * the event's name without its schema. Only numbers, the validated name and constants go in.
+     *
+     * <p>It acts only if it still exists once the connection is gone. A run that came due while the lock was
+     * held starts only when the session unlocks, and may find the connection gone after a clean release; the
+     * session drops the guard before it closes that connection, so such a run finds the guard gone and
+     * leaves alone whatever was set after the release (seen in CI: a read_only set ON right after a release
+     * was switched off).
      */
     static final String CREATE = "CREATE EVENT %1$s ON SCHEDULE EVERY 1 SECOND ON COMPLETION NOT PRESERVE ENABLE"
             + " COMMENT 'quiesce read-only guard: puts back what session %2$s changed once that connection has ended;"
@@ -107,8 +113,11 @@ final class ServerGuard {
             + " IF %4$s > %3$s + " + RESTART_TOLERANCE_SECONDS + " THEN"
             + " DROP EVENT IF EXISTS %1$s;"
             + " ELSEIF NOT EXISTS (SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = %2$s) THEN"
+            + " IF EXISTS (SELECT 1 FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '" + SCHEMA + "'"
+            + " AND EVENT_NAME = '%9$s') THEN"
             + " DROP EVENT IF EXISTS %1$s;"
             + "%5$s"
+            + " END IF;"
             + " END IF;"
             + "%7$s"
             + " END";
@@ -157,7 +166,12 @@ final class ServerGuard {
 
         /** {@code mysql.quiesce_guard_<boot>_<id>}. */
         String qualified() {
-            return validName(SCHEMA + "." + NAME_PREFIX + boot + "_" + connectionId);
+            return validName(SCHEMA + "." + unqualified());
+        }
+
+        /** {@code quiesce_guard_<boot>_<id>}. */
+        String unqualified() {
+            return NAME_PREFIX + boot + "_" + connectionId;
         }
     }
 
@@ -184,7 +198,8 @@ final class ServerGuard {
                 restore,
                 mysql ? WHILE_WRITABLE_MYSQL : "",
                 mysql ? END_WHILE_WRITABLE_MYSQL : "",
-                mysql ? QUIET_UNDER_SUPER_READ_ONLY_MYSQL : "");
+                mysql ? QUIET_UNDER_SUPER_READ_ONLY_MYSQL : "",
+                name.unqualified());
     }
 
     static String bootExpression(ServerInfo server) {

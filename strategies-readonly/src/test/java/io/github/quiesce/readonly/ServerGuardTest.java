@@ -46,6 +46,14 @@ class ServerGuardTest {
         // sql_log_bin is off before anything, the guard drops itself before it changes anything
         assertThat(both.indexOf("sql_log_bin = 0")).isLessThan(both.indexOf("DROP EVENT"));
         assertThat(both.lastIndexOf("DROP EVENT")).isLessThan(both.indexOf("SET GLOBAL read_only"));
+        // It acts only if it still exists once the connection is gone (a clean release drops it first),
+        // checked in that order, each inside the one before
+        String connectionGone = "ELSEIF NOT EXISTS (SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = 57) THEN";
+        String stillThere = "IF EXISTS (SELECT 1 FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'mysql'"
+                + " AND EVENT_NAME = 'quiesce_guard_1795331661_57') THEN DROP EVENT";
+        assertThat(both).contains(connectionGone, stillThere);
+        assertThat(both.indexOf(connectionGone)).isLessThan(both.indexOf(stillThere));
+        assertThat(both.indexOf(stillThere)).isLessThan(both.indexOf("SET GLOBAL read_only"));
         // A stored program's DECLARE comes first: a drop that lost the race to super_read_only ends the run
         // quietly, before any restore
         assertThat(both).contains("DO BEGIN DECLARE EXIT HANDLER FOR 1290 BEGIN END; SET SESSION sql_log_bin = 0;");

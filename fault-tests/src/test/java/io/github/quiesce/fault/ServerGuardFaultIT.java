@@ -207,8 +207,9 @@ class ServerGuardFaultIT {
      * A run of the guard that came due while the lock was held waits for it, and starts when the session
      * unlocks, just before the session drops the guard and closes its connection. Seen in CI: on a busy
      * machine such a run found the connection already gone and switched off the read_only that was set ON
-     * right after the release, as a failover tool would. Reproduced here with the CPUs kept busy (2 rounds
-     * of 12 before the fix); the guard must leave anything set after the release alone.
+     * right after the release, as a failover tool would. Reproduced with the CPUs kept busy, before the fix:
+     * here 1 round of 12 and 1 of 30 on the MariaDB replica; with four other processes spinning, 2 of 12 on
+     * MySQL's. Rare, so {@link #theGuardsBodyRunAfterACleanReleaseChangesNothing} makes it certain.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("replicas")

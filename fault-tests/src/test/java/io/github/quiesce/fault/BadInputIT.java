@@ -15,6 +15,7 @@ import io.github.quiesce.ServerConnectionException;
 import io.github.quiesce.StrategyNotFoundException;
 import io.github.quiesce.UnsupportedServerException;
 import io.github.quiesce.testkit.EmbeddedServer;
+import io.github.quiesce.testkit.LogCapture;
 import io.github.quiesce.testkit.ServerChecks;
 import io.github.quiesce.testkit.ServerConfig;
 import io.github.quiesce.testkit.ServerDistribution;

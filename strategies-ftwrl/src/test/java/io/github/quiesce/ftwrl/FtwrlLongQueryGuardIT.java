@@ -3,7 +3,6 @@ package io.github.quiesce.ftwrl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.quiesce.BackupEvent;
 import io.github.quiesce.BackupOptions;
 import io.github.quiesce.BackupSession;
 import io.github.quiesce.LockAcquisitionException;
@@ -14,9 +13,7 @@ import io.github.quiesce.testkit.ServerChecks;
 import io.github.quiesce.testkit.ServerDistribution;
 import io.github.quiesce.testkit.Writers;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -31,8 +28,6 @@ class FtwrlLongQueryGuardIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(FtwrlLongQueryGuardIT.class);
     private static final String SCHEMA = "quiesce_it";
-    private static final String SECONDS_USER = "guard_seconds";
-    private static final String SECONDS_PASSWORD = "guard_seconds_pw";
 
     private final EmbeddedServer server = EmbeddedServers.shared(ServerDistribution.MYSQL_8_0_15);
 
@@ -120,49 +115,6 @@ class FtwrlLongQueryGuardIT {
             assertThat(guarded)
                     .as("with the guard, vs %s ms without", unguarded)
                     .isLessThan(unguarded / 3);
-            assertThat(writers.errors()).isEmpty();
-        }
-        assertThat(ServerChecks.globalMetadataLocks(server)).isZero();
-    }
-
-    /**
-     * An account that may not read performance_schema (the documented grants for {@code ftwrl} and the
-     * guard: RELOAD, REPLICATION CLIENT, PROCESS) gets statement ages from PROCESSLIST in whole seconds.
-     * A query that has run 1.2 s shows there as 1 s, so the guard still waits for it (one younger than a
-     * second would pass unseen, as the WARN says).
-     */
-    @Test
-    void anAccountThatCannotReadPerformanceSchemaIsGuardedInWholeSeconds() throws Exception {
-        server.createUser(SECONDS_USER, SECONDS_PASSWORD, "RELOAD", "REPLICATION CLIENT", "PROCESS");
-        String table = table();
-        List<String> statements = new CopyOnWriteArrayList<>();
-        BackupOptions options = BackupOptions.builder()
-                .strategy(FtwrlStrategy.NAME)
-                .lockWaitTimeout(Duration.ofSeconds(30))
-                .listener(e -> {
-                    if (e instanceof BackupEvent.StatementExecuted executed) {
-                        statements.add(executed.statement());
-                    }
-                })
-                .build();
-        try (Writers writers = writersOn(table)) {
-            CompletableFuture<Long> query = longSelect(table, 3);
-            long from = System.nanoTime();
-            try (BackupSession s = BackupSession.open(server.dataSource(SECONDS_USER, SECONDS_PASSWORD), options)) {
-                assertThat(query).as("the guard waited for the query").isDone();
-                s.coordinates();
-            }
-            writers.awaitCommitted(writers.committed() + 8, 10_000);
-            double worst = writers.worstLatencyMillis(from, System.nanoTime());
-            LOG.info("3 s SELECT, account without performance_schema: worst writer commit {} ms", worst);
-            assertThat(statements)
-                    .as("ages read in whole seconds from PROCESSLIST")
-                    .anyMatch(q -> q.contains("TIME * 1000 AS MS"))
-                    .noneMatch(q -> q.contains("FROM performance_schema.events_statements_current"));
-            assertThat(statements.stream().filter(q -> q.contains("setup_consumers")))
-                    .as("performance_schema was tried first")
-                    .hasSize(1);
-            assertThat(worst).as("writers never froze behind the query").isLessThan(600);
             assertThat(writers.errors()).isEmpty();
         }
         assertThat(ServerChecks.globalMetadataLocks(server)).isZero();

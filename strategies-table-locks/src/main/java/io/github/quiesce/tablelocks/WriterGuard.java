@@ -4,6 +4,7 @@ import io.github.quiesce.BackupEvent;
 import io.github.quiesce.LockAcquisitionException;
 import io.github.quiesce.LongQuery;
 import io.github.quiesce.LongQueryGuard;
+import io.github.quiesce.Privilege;
 import io.github.quiesce.ServerInfo;
 import io.github.quiesce.spi.LockContext;
 import io.github.quiesce.spi.support.InnodbTrxCache;
@@ -53,7 +54,8 @@ final class WriterGuard {
             return;
         }
         ServerInfo server = context.server();
-        boolean seesAll = LongQueries.visible(server);
+        // INNODB_TRX lists other accounts' transactions only to PROCESS, whatever else may be read.
+        boolean seesAll = server.has(Privilege.PROCESS);
         if (!seesAll) {
             LOG.warn(
                     "quiesce: account {} lacks PROCESS on {}, so the guard cannot see other accounts' write transactions before {};"

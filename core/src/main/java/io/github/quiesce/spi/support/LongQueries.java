@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Statements that have been running long, for strategies that must not issue a table-flushing lock
  * behind them (see {@link LongQueryGuard}); their ages come from {@link RunningStatements}, to the
  * millisecond where the server allows. Sleeping, replication, system and our own threads never count.
- * Seeing other accounts' statements takes PROCESS.
+ * Seeing other accounts' statements takes PROCESS, or on MySQL SELECT on performance_schema (see {@link #visible}).
  */
 public final class LongQueries {
 
@@ -46,9 +46,14 @@ public final class LongQueries {
         return q.startsWith("SELECT") || q.startsWith("WITH") || q.startsWith("(");
     }
 
-    /** Whether this account can see every account's statements. */
-    public static boolean visible(ServerInfo server) {
-        return server.has(Privilege.PROCESS);
+    /**
+     * Whether this account sees every account's statements: with PROCESS, or on MySQL when it reads
+     * performance_schema, whose statement tables are not filtered by account (measured on 5.7.22 and
+     * 8.0.15: an account with SELECT on it and no PROCESS saw root's SELECT and waited for it).
+     */
+    public static boolean visible(LockContext context) {
+        return context.server().has(Privilege.PROCESS)
+                || RunningStatements.on(context).readsPerformanceSchema();
     }
 
     /** Statements running for at least {@code threshold}, longest first. */
@@ -122,10 +127,11 @@ public final class LongQueries {
         if (!guard.enabled()) {
             return;
         }
-        if (!visible(server)) {
+        if (!visible(context)) {
             LOG.warn(
                     "quiesce: account {} lacks PROCESS on {}, so the long-query guard cannot see other accounts' statements"
-                            + " before {}; grant PROCESS to keep a long query from stalling every writer",
+                            + " before {}; grant PROCESS (on MySQL, or SELECT on performance_schema) to keep a long query from"
+                            + " stalling every writer",
                     server.privileges().account(),
                     server,
                     lock);

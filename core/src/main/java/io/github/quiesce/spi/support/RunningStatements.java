@@ -102,6 +102,11 @@ final class RunningStatements {
         return new RunningStatements(context.sql(), query);
     }
 
+    /** Whether the ages come from performance_schema, which lists every account's statements without PROCESS. */
+    boolean readsPerformanceSchema() {
+        return PERFORMANCE_SCHEMA.equals(query);
+    }
+
     /** One round trip on MySQL; a WARN where only whole seconds can be read. */
     private static String choose(Sql sql, ServerInfo server) {
         if (server.isMariaDb()) {

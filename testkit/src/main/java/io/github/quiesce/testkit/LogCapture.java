@@ -1,23 +1,24 @@
-package io.github.quiesce.fault;
+package io.github.quiesce.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Everything logged while it is open. slf4j-simple (configured at DEBUG for quiesce in this module)
- * writes to whatever {@code System.err} is at each call, so swapping it catches every line.
+ * Everything written to {@code System.err} while it is open, and written on to it at the end. That is
+ * everything logged where the binding is slf4j-simple (as in quiesce's own tests), which looks up
+ * {@code System.err} at each call; a binding that keeps its stream (logback's console appender) is not caught.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-    LogCapture() {
+    public LogCapture() {
         System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
     }
 
-    String text() {
+    public String text() {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 

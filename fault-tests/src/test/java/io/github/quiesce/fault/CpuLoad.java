@@ -28,13 +28,10 @@ final class CpuLoad implements AutoCloseable {
         return load;
     }
 
+    /** Runnable all along, so the scheduler shares the CPUs with it; the volatile read keeps the loop. */
     private void spin() {
-        long x = 0;
         while (running.get()) {
-            x += System.nanoTime() & 1;
-        }
-        if (x == Long.MIN_VALUE) {
-            System.out.print(""); // keeps the loop from being optimised away
+            Thread.onSpinWait();
         }
     }
 

@@ -251,7 +251,7 @@ public final class LogStatus {
      */
     private static boolean noLongStatementRunning(LockContext context) {
         // PROCESS, as documented for this path. Reading performance_schema would show as much on MySQL (see
-        // LongQueries.visible), but this path has not been tried with such an account.
+        // LongQueries.seesEveryAccount), but this path has not been tried with such an account.
         if (!context.server().has(Privilege.PROCESS)) {
             LOG.debug(
                     "quiesce: no PROCESS privilege on {}: cannot rule out a long query, so no brief FTWRL",

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Statements that have been running long, for strategies that must not issue a table-flushing lock
  * behind them (see {@link LongQueryGuard}); their ages come from {@link RunningStatements}, to the
  * millisecond where the server allows. Sleeping, replication, system and our own threads never count.
- * Seeing other accounts' statements takes PROCESS, or on MySQL SELECT on performance_schema (see {@link #visible}).
+ * Seeing other accounts' statements takes PROCESS, or on MySQL SELECT on performance_schema (see
+ * {@link #seesEveryAccount}).
  */
 public final class LongQueries {
 
@@ -51,9 +52,8 @@ public final class LongQueries {
      * performance_schema, whose statement tables are not filtered by account (measured on 5.7.22 and
      * 8.0.15: an account with SELECT on it and no PROCESS saw root's SELECT and waited for it).
      */
-    public static boolean visible(LockContext context) {
-        return context.server().has(Privilege.PROCESS)
-                || RunningStatements.on(context).readsPerformanceSchema();
+    private static boolean seesEveryAccount(ServerInfo server, RunningStatements statements) {
+        return server.has(Privilege.PROCESS) || statements.readsPerformanceSchema();
     }
 
     /** Statements running for at least {@code threshold}, longest first. */
@@ -127,7 +127,8 @@ public final class LongQueries {
         if (!guard.enabled()) {
             return;
         }
-        if (!visible(context)) {
+        RunningStatements statements = RunningStatements.on(context);
+        if (!seesEveryAccount(server, statements)) {
             LOG.warn(
                     "quiesce: account {} lacks PROCESS on {}, so the long-query guard cannot see other accounts' statements"
                             + " before {}; grant PROCESS (on MySQL, or SELECT on performance_schema) to keep a long query from"
@@ -137,7 +138,6 @@ public final class LongQueries {
                     lock);
         }
         LongQueryKiller killer = context.options().killLongQueries();
-        RunningStatements statements = RunningStatements.on(context);
         long start = System.nanoTime();
         long deadline = start + guard.timeout().toNanos();
         YoungStatements watched = null;
